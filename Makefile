@@ -1,0 +1,56 @@
+# vpsfleet — build, test, benchmark and demo.
+
+GO      ?= go
+BIN     := bin/vpsfleet
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.buildVersion=$(VERSION)
+# The demo's own sandbox account, started afresh each time.
+DEMO_STATE := .vpsfleet/demo.json
+DEMO       := VPSORG_ENDPOINT=sandbox:$(DEMO_STATE) $(BIN)
+
+.PHONY: all build test fmt-check vet bench fuzz demo clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# test: formatting, vet, then every test with the race detector.
+test: fmt-check vet
+	$(GO) test -race -count=1 -timeout 10m ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
+	if [ -n "$$out" ]; then echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# bench: the scenarios of the issues, with requests and wall time per run.
+# The in-memory ones run for the default time; the sandbox ones once.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./schema/
+	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./api/ ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'Sandbox|Apply' -benchtime 1x -timeout 30m ./engine/
+
+# fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in ./api ./api/sandbox ./schema; do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+# demo: plan and apply the quickstart fleet on the embedded sandbox
+# account (no token, no server), then plan again: no changes.
+demo: build
+	@rm -f $(DEMO_STATE) $(DEMO_STATE).lock
+	$(DEMO) plan examples/quickstart
+	$(DEMO) apply -auto-approve examples/quickstart
+	$(DEMO) plan examples/quickstart
+	$(DEMO) server list
+
+clean:
+	rm -rf bin .vpsfleet

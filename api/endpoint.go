@@ -1,0 +1,65 @@
+package api
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// parseEndpoint checks the API base URL and returns it without a trailing
+// slash. Plain http is refused unless the host is loopback or requests are
+// served in-process, because the token would cross the network in clear.
+func parseEndpoint(raw string, inProcess bool) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultEndpoint
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %q is not a URL: %v; use e.g. %s", raw, err, DefaultEndpoint)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, fmt.Errorf("endpoint %q must start with https:// (e.g. %s)", raw, DefaultEndpoint)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("endpoint %q has no host; use e.g. %s", raw, DefaultEndpoint)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("endpoint must not carry credentials in the URL; pass the token separately")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("endpoint %q must not have a query or fragment; give only the base URL", raw)
+	}
+	if u.Scheme == "http" && !inProcess && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("refusing plain http endpoint %q: the token would travel unencrypted; use https:// (plain http is allowed only to localhost, 127.0.0.0/8 or ::1)", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// isLoopback reports whether host names this machine: "localhost" or a
+// loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameHost reports whether a and b name the same host and port, treating
+// an absent port as the scheme's default.
+func sameHost(a, b *url.URL) bool {
+	return strings.EqualFold(a.Hostname(), b.Hostname()) && effectivePort(a) == effectivePort(b)
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "http" {
+		return "80"
+	}
+	return "443"
+}

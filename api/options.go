@@ -1,0 +1,135 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Option configures a Client in New. An option given an invalid value
+// makes New fail with an error naming it.
+type Option func(*Client)
+
+func (c *Client) refuse(format string, args ...any) {
+	c.optErrs = append(c.optErrs, fmt.Errorf(format, args...))
+}
+
+// WithHTTPClient sends requests through a copy of hc (its Transport,
+// Jar, Timeout). The copy never follows redirects. hc must not be nil.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) {
+		if hc == nil {
+			c.refuse("WithHTTPClient: the http.Client is nil; pass one or leave the option out")
+			return
+		}
+		c.httpClient = hc
+	}
+}
+
+// WithHandler serves every request in-process through h, with no network:
+// the endpoint may then be any http(s) URL, e.g. "http://sandbox". If h
+// panics with http.ErrAbortHandler (a connection closed unanswered), the
+// request fails exactly as if the connection were reset after the request
+// was sent. h must not be nil.
+func WithHandler(h http.Handler) Option {
+	return func(c *Client) {
+		if h == nil {
+			c.refuse("WithHandler: the handler is nil")
+			return
+		}
+		c.handler = h
+	}
+}
+
+// WithRequestTimeout bounds each attempt (sending the request and reading
+// its whole answer) to d; the default is DefaultRequestTimeout. d must be
+// positive.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d <= 0 {
+			c.refuse("WithRequestTimeout: the timeout must be positive, got %s", d)
+			return
+		}
+		c.timeout = d
+	}
+}
+
+// WithBackoff sets how long to wait before retry number retry (0 for the
+// first retry) when the API gave no Retry-After. The default is
+// DefaultBackoff. f must not be nil; a negative result means no wait.
+func WithBackoff(f func(retry int) time.Duration) Option {
+	return func(c *Client) {
+		if f == nil {
+			c.refuse("WithBackoff: the backoff function is nil")
+			return
+		}
+		c.backoff = f
+	}
+}
+
+// WithSleep sets how the client waits between attempts. f must return
+// ctx.Err() when ctx ends before d has passed. Tests inject a function
+// that records d and returns at once. f must not be nil.
+func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *Client) {
+		if f == nil {
+			c.refuse("WithSleep: the sleep function is nil")
+			return
+		}
+		c.sleep = f
+	}
+}
+
+// WithMaxRetries sets how many times one request may be retried (so it is
+// sent at most n+1 times); the default is DefaultMaxRetries. n must not be
+// negative; 0 disables retries.
+func WithMaxRetries(n int) Option {
+	return func(c *Client) {
+		if n < 0 {
+			c.refuse("WithMaxRetries: the number of retries must be 0 or more, got %d", n)
+			return
+		}
+		c.maxRetries = n
+	}
+}
+
+// WithRetryBudget sets how many retries all requests of the client may
+// spend together; the default is DefaultRetryBudget. Once spent, a request
+// that would be retried fails with an error wrapping
+// ErrRetryBudgetExhausted. n must not be negative.
+func WithRetryBudget(n int) Option {
+	return func(c *Client) {
+		if n < 0 {
+			c.refuse("WithRetryBudget: the budget must be 0 or more, got %d", n)
+			return
+		}
+		c.budgetSize = n
+	}
+}
+
+// WithUserAgent sets the User-Agent header; the default is
+// "vpsfleet/" + Version. s must be one non-empty line.
+func WithUserAgent(s string) Option {
+	return func(c *Client) {
+		if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "\r\n\x00") {
+			c.refuse("WithUserAgent: the user agent must be one non-empty line, got %q", s)
+			return
+		}
+		c.userAgent = s
+	}
+}
+
+// WithMaxBodyBytes limits how many bytes of an answer are read; a larger
+// answer is an error. The default is DefaultMaxBodyBytes. n must be
+// positive.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *Client) {
+		if n <= 0 {
+			c.refuse("WithMaxBodyBytes: the limit must be positive, got %d", n)
+			return
+		}
+		c.maxBody = n
+	}
+}

@@ -1,0 +1,62 @@
+package sandbox
+
+import (
+	"net/http"
+	"time"
+)
+
+// serveSandbox answers the provider-side routes under /_sandbox/: they
+// need no token, suffer no faults and are not counted in Stats.
+func (a *Account) serveSandbox(w http.ResponseWriter, r *http.Request, rt route) {
+	if rt.kind == routeUnknown {
+		writeDetail(w, http.StatusNotFound, "Not found.")
+		return
+	}
+	w.Header().Set("Allow", rt.allow)
+	switch {
+	case rt.kind == routeSandboxStats && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		writeJSON(w, http.StatusOK, a.Stats())
+	case rt.kind == routeSandboxSuspend && r.Method == http.MethodPost:
+		a.serveSuspend(w, rt.id, rt.action == "suspend")
+	default:
+		writeMethodNotAllowed(w, r.Method)
+	}
+}
+
+// serveSuspend plays the provider suspending a server (it then accepts
+// no action) or lifting the suspension (it returns to the status it
+// would have had: an interrupted transition has completed meanwhile).
+func (a *Account) serveSuspend(w http.ResponseWriter, id int64, suspend bool) {
+	a.mu.Lock()
+	rec, ok := a.byID[id]
+	if !ok {
+		a.mu.Unlock()
+		writeDetail(w, http.StatusNotFound, "Not found.")
+		return
+	}
+	if a.closed {
+		a.mu.Unlock()
+		writeDetail(w, http.StatusServiceUnavailable, "The sandbox account is closed.")
+		return
+	}
+	if rec.Suspended == suspend {
+		a.mu.Unlock()
+		msg := "Server is not suspended"
+		if suspend {
+			msg = "Server is already suspended"
+		}
+		writeDetail(w, http.StatusBadRequest, msg)
+		return
+	}
+	now := a.opts.Now()
+	rec.Suspended = suspend
+	rec.UpdatedAt = now.UTC().Truncate(time.Microsecond)
+	a.markDirtyLocked()
+	msg := "Server is no longer suspended"
+	if suspend {
+		msg = "Server is suspended"
+	}
+	body := wireAction{Status: "success", Message: msg, Server: rec.actionServer(now)}
+	a.mu.Unlock()
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,176 @@
+package sandbox
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// firstID is the id of a new account's first server, so the
+// documentation's examples (/api/v1/servers/12345/) run unchanged.
+const firstID = 12345
+
+// stateFormat and stateVersion identify the state file format.
+const (
+	stateFormat  = "vpsfleet-sandbox"
+	stateVersion = 1
+)
+
+// flushInterval bounds how long a change waits before it is written to
+// the state file; changes within one interval are written together.
+const flushInterval = 100 * time.Millisecond
+
+// state is the state file's content.
+type state struct {
+	Format  string    `json:"format"`
+	Version int       `json:"version"`
+	NextID  int64     `json:"next_id"`
+	Credits int64     `json:"credits"`
+	Servers []*record `json:"servers"`
+}
+
+// exampleServers are the documentation's two servers, exactly as its GET
+// examples show them. Server 12345's updated_at is the detail example's
+// (the list example shows an earlier one).
+func exampleServers() []*record {
+	bw := usage{CPUPercent: 23.5, MemoryUsed: 2048, DiskUsed: 35, BandwidthUsed: 450}
+	return []*record{
+		{
+			ID: 12345, Name: "web-server-01", Hostname: "web01.example.com",
+			PlanID: 1, OSID: 5, Location: "us-west", BackupsEnabled: true,
+			IPv4: "203.0.113.10", IPv6: "2001:0db8::1", Usage: &bw,
+			CreatedAt: time.Date(2025, 1, 10, 14, 30, 0, 0, time.UTC),
+			UpdatedAt: time.Date(2025, 1, 16, 15, 45, 0, 0, time.UTC),
+			Phase:     phaseProvision,
+		},
+		{
+			ID: 12346, Name: "db-server-01", Hostname: "db01.example.com",
+			PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: true,
+			IPv4: "203.0.113.11", IPv6: "2001:0db8::2",
+			CreatedAt: time.Date(2025, 1, 12, 9, 15, 0, 0, time.UTC),
+			UpdatedAt: time.Date(2025, 1, 16, 8, 45, 0, 0, time.UTC),
+			Phase:     phaseProvision,
+		},
+	}
+}
+
+// initNew sets up a new account.
+func (a *Account) initNew() {
+	a.nextID = firstID
+	a.credits = a.opts.Credits
+	if a.opts.Empty {
+		return
+	}
+	for _, r := range exampleServers() {
+		a.insertLocked(r)
+	}
+}
+
+// restore loads a state read from the state file.
+func (a *Account) restore(s *state) {
+	a.nextID = s.NextID
+	a.credits = s.Credits
+	for _, r := range s.Servers {
+		a.insertLocked(r)
+	}
+}
+
+// insertLocked adds a server, keeping servers in id order. Appending a
+// new highest id is O(1).
+func (a *Account) insertLocked(r *record) {
+	a.byID[r.ID] = r
+	a.claimIPv4Locked(r.IPv4)
+	if r.ID >= a.nextID {
+		a.nextID = r.ID + 1
+	}
+	n := len(a.servers)
+	if n == 0 || a.servers[n-1].ID < r.ID {
+		a.servers = append(a.servers, r)
+		return
+	}
+	i := sort.Search(n, func(i int) bool { return a.servers[i].ID >= r.ID })
+	a.servers = append(a.servers, nil)
+	copy(a.servers[i+1:], a.servers[i:])
+	a.servers[i] = r
+}
+
+// removeLocked deletes a server and frees its address.
+func (a *Account) removeLocked(r *record) {
+	delete(a.byID, r.ID)
+	a.releaseIPv4Locked(r.IPv4)
+	i := sort.Search(len(a.servers), func(i int) bool { return a.servers[i].ID >= r.ID })
+	if i < len(a.servers) && a.servers[i] == r {
+		a.servers = append(a.servers[:i], a.servers[i+1:]...)
+	}
+}
+
+// snapshot encodes the account's state; it takes the lock.
+func (a *Account) snapshot() []byte {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.snapshotLocked()
+}
+
+func (a *Account) snapshotLocked() []byte {
+	return encodeState(&state{
+		Format: stateFormat, Version: stateVersion,
+		NextID: a.nextID, Credits: a.credits, Servers: a.servers,
+	})
+}
+
+// markDirtyLocked schedules a write of the state file, coalescing all
+// changes made within flushInterval into one write.
+func (a *Account) markDirtyLocked() {
+	if a.store == nil || a.closed || a.store.scheduled {
+		return
+	}
+	a.store.scheduled = true
+	time.AfterFunc(flushInterval, func() {
+		if err := a.flush(); err != nil {
+			a.store.keepErr(err)
+		}
+	})
+}
+
+// flush writes the current state to the state file now. Writes are
+// serialised, and each writes a snapshot taken after the previous write
+// began, so the file never goes back in time.
+func (a *Account) flush() error {
+	a.store.writeMu.Lock()
+	defer a.store.writeMu.Unlock()
+	a.mu.Lock()
+	a.store.scheduled = false
+	data := a.snapshotLocked()
+	a.mu.Unlock()
+	return a.store.writeLocked(data)
+}
+
+// validateState checks a decoded state file, naming the first problem.
+func validateState(s *state) error {
+	if s.Format != stateFormat {
+		return fmt.Errorf("it is not a vpsfleet sandbox state file (format %q, want %q)", s.Format, stateFormat)
+	}
+	if s.Version != stateVersion {
+		return fmt.Errorf("it has state format version %d; this vpsfleet reads version %d", s.Version, stateVersion)
+	}
+	seen := make(map[int64]bool, len(s.Servers))
+	for i, r := range s.Servers {
+		switch {
+		case r == nil:
+			return fmt.Errorf("servers[%d] is null", i)
+		case r.ID <= 0 || seen[r.ID]:
+			return fmt.Errorf("servers[%d] has a missing or duplicate id %d", i, r.ID)
+		case plans[r.PlanID].ID == 0:
+			return fmt.Errorf("server %d has unknown plan_id %d", r.ID, r.PlanID)
+		case osImages[r.OSID].ID == 0:
+			return fmt.Errorf("server %d has unknown os_id %d", r.ID, r.OSID)
+		}
+		switch r.Phase {
+		case phaseProvision, phaseStop, phaseStart, phaseReboot:
+		default:
+			return fmt.Errorf("server %d has unknown phase %q", r.ID, r.Phase)
+		}
+		seen[r.ID] = true
+	}
+	return nil
+}

@@ -1,0 +1,270 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPersistence shares one state file between two accounts, one after
+// the other: servers, their timelines, credits and the next id survive.
+func TestPersistence(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dir", "sandbox.json")
+	clock := newFakeClock(docTime)
+	opts := Options{StatePath: path, Token: testToken, Now: clock.Now, Seed: 1,
+		ProvisionDelay: 3 * time.Second, TransitionDelay: time.Second, Credits: 100}
+
+	first := serveAccount(t, opts)
+	id := first.create("web", 2)
+	first.mustDo("PATCH", "/api/v1/servers/12346/", `{"hostname":"db.example.org"}`, http.StatusOK)
+	first.mustDo("POST", "/api/v1/servers/12345/stop/", "", http.StatusOK)
+	first.mustDo("DELETE", "/api/v1/servers/12346/", "", http.StatusNoContent)
+	before := first.mustDo("GET", "/api/v1/servers/12345/", "", http.StatusOK).body
+	beforeNew := first.mustDo("GET", fmt.Sprintf("/api/v1/servers/%d/", id), "", http.StatusOK).body
+	first.close()
+
+	if _, err := os.Stat(path + ".lock"); err != nil {
+		t.Errorf("lock file: %v", err)
+	}
+	second := serveAccount(t, opts)
+	defer second.close()
+	if got := second.mustDo("GET", "/api/v1/servers/12345/", "", http.StatusOK).body; string(got) != string(before) {
+		t.Errorf("server 12345 changed across processes:\n%s\n%s", before, got)
+	}
+	if got := second.mustDo("GET", fmt.Sprintf("/api/v1/servers/%d/", id), "", http.StatusOK).body; string(got) != string(beforeNew) {
+		t.Errorf("server %d changed across processes:\n%s\n%s", id, beforeNew, got)
+	}
+	second.mustDo("GET", "/api/v1/servers/12346/", "", http.StatusNotFound)
+	// The status is still computed from the stored timeline.
+	clock.Advance(3 * time.Second)
+	if got := second.status(12345); got != "stopped" {
+		t.Errorf("12345 status %s, want stopped", got)
+	}
+	if got := second.status(id); got != "active" {
+		t.Errorf("%d status %s, want active", id, got)
+	}
+	// Credits were 100, 20 spent: 80 left, so plan 2 four times, then 402.
+	for range 4 {
+		second.create("more", 2)
+	}
+	second.mustDo("POST", "/api/v1/servers/", `{"name":"x","plan_id":1,"os_id":5,"location":"us-west"}`, http.StatusPaymentRequired)
+	p := second.list("/api/v1/servers/")
+	if last := p.Results[len(p.Results)-1].ID; last != id+4 {
+		t.Errorf("last id %d, want %d: ids continue after a restart", last, id+4)
+	}
+}
+
+// TestLock checks a second account cannot open a state file in use, and
+// can once the first is closed.
+func TestLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sandbox.json")
+	a, err := New(Options{StatePath: path, Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(Options{StatePath: path, Token: testToken})
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second New: %v, want an error naming %s and saying it is in use", err, path)
+	}
+	if strings.Contains(err.Error(), testToken) {
+		t.Error("error reveals the token")
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Errorf("second Close: %v, want nil", err)
+	}
+	b, err := New(Options{StatePath: path, Token: testToken})
+	if err != nil {
+		t.Fatalf("New after Close: %v", err)
+	}
+	b.Close()
+}
+
+// TestForeignStateFile checks files that are not this format's state are
+// refused with a clear error, and left alone.
+func TestForeignStateFile(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		want    string
+	}{
+		{"empty", "", "empty"},
+		{"not json", "hello", "not a vpsfleet sandbox state file"},
+		{"other json", `{"servers":{}}`, "not a vpsfleet sandbox state file"},
+		{"no format", `{"version":1,"next_id":1,"credits":1,"servers":[]}`, "not a vpsfleet sandbox state file"},
+		{"newer version", `{"format":"vpsfleet-sandbox","version":2,"next_id":1,"credits":1,"servers":[]}`, "version 2"},
+		{"bad plan", `{"format":"vpsfleet-sandbox","version":1,"next_id":1,"credits":1,"servers":[{"id":5,"plan_id":99,"os_id":5,"phase":"provision"}]}`, "unknown plan_id 99"},
+		{"duplicate id", `{"format":"vpsfleet-sandbox","version":1,"next_id":1,"credits":1,"servers":[{"id":5,"plan_id":1,"os_id":5,"phase":"stop"},{"id":5,"plan_id":1,"os_id":5,"phase":"stop"}]}`, "duplicate id 5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := New(Options{StatePath: path})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("New: %v, want an error naming the file and saying %q", err, tt.want)
+			}
+			if data, _ := os.ReadFile(path); string(data) != tt.content {
+				t.Error("the foreign file was modified")
+			}
+			// The lock was released: a valid file can now be used.
+			os.Remove(path)
+			a, err := New(Options{StatePath: path})
+			if err != nil {
+				t.Fatalf("lock not released after a refused file: %v", err)
+			}
+			a.Close()
+		})
+	}
+}
+
+// TestCloseFlushes checks Close writes changes made just before it, and
+// that a closed account refuses requests.
+func TestCloseFlushes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	a, err := New(Options{StatePath: path, Token: testToken, Empty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := a.Import([]ServerSpec{{Name: "a", PlanID: 1, OSID: 5, Location: "us-east", Stopped: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := decodeState(data)
+	if err != nil || len(st.Servers) != 1 || st.Servers[0].ID != ids[0] {
+		t.Fatalf("state after Close: %v %s", err, data)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/api/v1/servers/", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	a.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("request after Close: %d, want 503", rec.Code)
+	}
+	if _, err := a.Import(nil); err == nil {
+		t.Error("Import after Close succeeded")
+	}
+}
+
+// TestImportRejects checks Import refuses invalid specs, adding nothing.
+func TestImportRejects(t *testing.T) {
+	a, err := New(Options{Empty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	_, err = a.Import([]ServerSpec{
+		{Name: "ok", PlanID: 1, OSID: 5, Location: "us-west"},
+		{Name: "9bad", PlanID: 7, OSID: 5, Location: "mars", Hostname: "x"},
+	})
+	if err == nil {
+		t.Fatal("Import accepted an invalid spec")
+	}
+	for _, want := range []string{"server 1", "name", "plan_id", "location", "hostname"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if len(a.servers) != 0 {
+		t.Errorf("%d servers imported despite the error", len(a.servers))
+	}
+}
+
+// TestRedaction checks printing options or an account never shows the
+// token.
+func TestRedaction(t *testing.T) {
+	opts := Options{Token: testToken}
+	a, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{opts, &opts, a} {
+			if out := fmt.Sprintf(f, v); strings.Contains(out, testToken) {
+				t.Errorf("%s of %T reveals the token: %s", f, v, out)
+			}
+		}
+	}
+}
+
+// TestOptionsChecked checks New refuses nonsense options.
+func TestOptionsChecked(t *testing.T) {
+	for _, o := range []Options{
+		{ProvisionDelay: -1}, {TransitionDelay: -1}, {Latency: -1},
+		{FaultRate: 1.5}, {DropRate: -0.1}, {RateLimit: -1},
+	} {
+		if _, err := New(o); err == nil {
+			t.Errorf("New(%v) accepted", o)
+		}
+	}
+}
+
+// servedAccount is an account on a state file, served over HTTP.
+type servedAccount struct {
+	*testServer
+}
+
+func serveAccount(t *testing.T, opts Options) servedAccount {
+	t.Helper()
+	a, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(a)
+	return servedAccount{&testServer{t: t, account: a, srv: srv, client: srv.Client()}}
+}
+
+func (s servedAccount) close() {
+	s.t.Helper()
+	s.srv.Close()
+	if err := s.account.Close(); err != nil {
+		s.t.Fatalf("Close: %v", err)
+	}
+}
+
+// TestBackgroundFlush checks changes reach the state file without Close,
+// within the coalescing interval (it waits for the real-time flush).
+func TestBackgroundFlush(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := serveAccount(t, Options{StatePath: path, Token: testToken, Empty: true})
+	defer s.close()
+	id := s.create("web", 1)
+	for {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err := decodeState(data); err == nil && len(st.Servers) == 1 && st.Servers[0].ID == id {
+			return
+		}
+		time.Sleep(flushInterval / 4)
+	}
+}
+
+// TestLatency checks Latency delays /api answers (a lower bound only).
+func TestLatency(t *testing.T) {
+	const latency = 20 * time.Millisecond
+	s := newTestServer(t, Options{Latency: latency})
+	start := time.Now()
+	s.mustDo("GET", "/api/v1/servers/", "", http.StatusOK)
+	if took := time.Since(start); took < latency {
+		t.Errorf("answered in %s, want at least %s", took, latency)
+	}
+}

@@ -1,0 +1,236 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// serversPath is the collection every endpoint lives under.
+const serversPath = "/api/v1/servers/"
+
+// maxPages bounds how many pages ListServers follows, so a server that
+// keeps answering with a new next link cannot keep the client forever.
+const maxPages = 100000
+
+// ListServers returns every server of the account that matches opts,
+// following the list's next links through every page. A next link to
+// another host than the endpoint is refused (the token would go there), as
+// is a next link seen before. A server that moves between pages while the
+// list is read is returned once, as last seen. The result is never nil.
+func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, error) {
+	u := c.url(serversPath)
+	q := url.Values{}
+	if opts.Status != "" {
+		q.Set("status", string(opts.Status))
+	}
+	if opts.Location != "" {
+		q.Set("location", opts.Location)
+	}
+	u.RawQuery = q.Encode()
+
+	all := []Server{}
+	index := make(map[int64]int)
+	seen := map[string]bool{u.String(): true}
+	for pages := 1; ; pages++ {
+		var page listPage
+		if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &page); err != nil {
+			return nil, err
+		}
+		for _, s := range page.Results {
+			if i, ok := index[s.ID]; ok {
+				all[i] = s
+				continue
+			}
+			index[s.ID] = len(all)
+			all = append(all, s)
+		}
+		if page.Next == nil || *page.Next == "" {
+			return all, nil
+		}
+		next, err := c.nextPage(u, *page.Next)
+		if err != nil {
+			return nil, err
+		}
+		if seen[next.String()] || pages >= maxPages {
+			return nil, fmt.Errorf("GET %s: the server list does not end: page %d links back to %s; report this to VPS.org", u.RequestURI(), pages, next.RequestURI())
+		}
+		seen[next.String()] = true
+		u = next
+	}
+}
+
+// nextPage checks a list's next link and returns it on the endpoint's
+// scheme and host (only its path and query are taken).
+func (c *Client) nextPage(current *url.URL, link string) (*url.URL, error) {
+	parsed, err := current.Parse(link)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: the API's next-page link %q is not a URL: %v", current.RequestURI(), shorten(link), err)
+	}
+	if !sameHost(parsed, c.endpoint) {
+		return nil, fmt.Errorf("GET %s: the API's next-page link points to host %q, not the endpoint's %q; refusing to send the token there (check the endpoint URL)", current.RequestURI(), parsed.Host, c.endpoint.Host)
+	}
+	next := *c.endpoint
+	next.Path, next.RawPath, next.RawQuery = parsed.Path, parsed.RawPath, parsed.RawQuery
+	return &next, nil
+}
+
+// GetServer returns the server with the given id, with the detail-only
+// fields (IPv6Address, BackupsEnabled, ResourceUsage, Plan.Bandwidth).
+// A missing server is an error for which IsNotFound is true.
+func (c *Client) GetServer(ctx context.Context, id int64) (*Server, error) {
+	u, err := c.serverURL(http.MethodGet, id, "")
+	if err != nil {
+		return nil, err
+	}
+	var s Server
+	if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// CreateServer creates a server and returns it (status provisioning). The
+// request is never sent twice: if it was sent and its answer was lost or
+// was a server error, the error has OutcomeUnknown set and the server may
+// exist; look it up by name before creating again. A 402 (IsPaymentRequired)
+// means the credits do not cover it; a 400 (IsBadRequest) carries the
+// invalid fields in Error.Fields.
+func (c *Client) CreateServer(ctx context.Context, req CreateRequest) (*Server, error) {
+	var s Server
+	if err := c.do(ctx, kindCreate, http.MethodPost, c.url(serversPath), req, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// ReplaceServer sets all of a server's changeable fields (PUT) and returns
+// the server. It is retried like any idempotent request.
+func (c *Client) ReplaceServer(ctx context.Context, id int64, req ReplaceRequest) (*Server, error) {
+	u, err := c.serverURL(http.MethodPut, id, "")
+	if err != nil {
+		return nil, err
+	}
+	var s Server
+	if err := c.do(ctx, kindWrite, http.MethodPut, u, req, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// UpdateServer changes the non-nil fields of req (PATCH) and returns the
+// server. It is retried like any idempotent request.
+func (c *Client) UpdateServer(ctx context.Context, id int64, req UpdateRequest) (*Server, error) {
+	u, err := c.serverURL(http.MethodPatch, id, "")
+	if err != nil {
+		return nil, err
+	}
+	var s Server
+	if err := c.do(ctx, kindWrite, http.MethodPatch, u, req, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// DeleteServer deletes a server. A 404 is an error (IsNotFound), except
+// after an earlier attempt of this same call whose outcome was unknown:
+// that attempt deleted it, and DeleteServer returns nil.
+func (c *Client) DeleteServer(ctx context.Context, id int64) error {
+	u, err := c.serverURL(http.MethodDelete, id, "")
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, kindDelete, http.MethodDelete, u, nil, nil)
+}
+
+// StartServer asks a stopped server to start. A 400 (IsBadRequest) means
+// its status does not allow it (already running, suspended). Like a create,
+// it is never re-sent once sent: a lost answer or server error has
+// OutcomeUnknown set; read the server's status to learn what happened.
+func (c *Client) StartServer(ctx context.Context, id int64) (*ActionResult, error) {
+	return c.action(ctx, id, "start")
+}
+
+// StopServer asks a running server to stop; see StartServer for errors.
+func (c *Client) StopServer(ctx context.Context, id int64) (*ActionResult, error) {
+	return c.action(ctx, id, "stop")
+}
+
+// RebootServer asks a running server to reboot; see StartServer for errors.
+func (c *Client) RebootServer(ctx context.Context, id int64) (*ActionResult, error) {
+	return c.action(ctx, id, "reboot")
+}
+
+func (c *Client) action(ctx context.Context, id int64, name string) (*ActionResult, error) {
+	u, err := c.serverURL(http.MethodPost, id, name+"/")
+	if err != nil {
+		return nil, err
+	}
+	var r ActionResult
+	if err := c.do(ctx, kindAction, http.MethodPost, u, nil, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// url is the endpoint with path appended.
+func (c *Client) url(path string) *url.URL {
+	u := *c.endpoint
+	u.Path = c.endpoint.Path + path
+	return &u
+}
+
+// serverURL is /api/v1/servers/{id}/ plus suffix; a non-positive id is
+// refused before anything is sent.
+func (c *Client) serverURL(method string, id int64, suffix string) (*url.URL, error) {
+	path := serversPath + strconv.FormatInt(id, 10) + "/" + suffix
+	if id <= 0 {
+		return nil, &Error{Method: method, Path: path, Detail: fmt.Sprintf("server id must be a positive number, got %d", id), final: true}
+	}
+	return c.url(path), nil
+}
+
+// do runs one API call through the transport chain: it encodes in (nil:
+// no body), sends with retries, and decodes a success body into out (nil:
+// the body is ignored). A success answer that cannot be decoded is an
+// *Error; for a request that changes the account it has OutcomeUnknown
+// set, since the change was made.
+func (c *Client) do(ctx context.Context, kind callKind, method string, u *url.URL, in, out any) error {
+	cl := &call{method: method, url: u, kind: kind}
+	if in != nil {
+		body, err := json.Marshal(in)
+		if err != nil {
+			return &Error{Method: method, Path: cl.path(), Detail: "could not encode the request: " + err.Error(), Err: err}
+		}
+		cl.body = body
+	}
+	rep, err := c.retry.do(ctx, cl, c.attempt)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := decodeJSON(rep.body, out); err != nil {
+		return &Error{
+			Status: rep.status, Method: method, Path: cl.path(),
+			Detail: err.Error(), Err: err, OutcomeUnknown: kind.mutates(),
+		}
+	}
+	return nil
+}
+
+// attempt is one try: the sender's reply, judged by its status.
+func (c *Client) attempt(ctx context.Context, cl *call) (*reply, *Error) {
+	rep, e := c.send.send(ctx, cl)
+	if e != nil {
+		return nil, e
+	}
+	if !success(rep.status) {
+		return nil, answerError(cl, rep, c.token, c.now())
+	}
+	return rep, nil
+}

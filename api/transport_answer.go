@@ -1,0 +1,79 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// success reports whether status is a 2xx answer.
+func success(status int) bool { return status >= 200 && status < 300 }
+
+// answerError turns a non-success answer into an *Error: the DRF body's
+// detail and field messages (with the token removed, should the server
+// echo it), and the Retry-After wait if the answer carries one.
+func answerError(c *call, r *reply, token secret, now time.Time) *Error {
+	body := decodeErrorBody(r.header.Get("Content-Type"), r.body)
+	e := &Error{
+		Status: r.status,
+		Method: c.method,
+		Path:   c.path(),
+		Detail: token.redact(body.Detail),
+		sent:   true,
+	}
+	for name, msgs := range body.Fields {
+		if e.Fields == nil {
+			e.Fields = make(map[string][]string, len(body.Fields))
+		}
+		clean := make([]string, len(msgs))
+		for i, m := range msgs {
+			clean[i] = token.redact(m)
+		}
+		e.Fields[token.redact(name)] = clean
+	}
+	if r.status >= 300 && r.status < 400 {
+		e.final = true
+		if loc := r.header.Get("Location"); loc != "" {
+			e.Detail = strings.TrimSpace(e.Detail + " unexpected redirect to " + shorten(loc) + "; check the endpoint URL")
+		}
+	}
+	if d, ok := parseRetryAfter(r.header.Get("Retry-After"), now); ok {
+		e.retryAfter, e.hasRetryAfter = d, true
+	}
+	return e
+}
+
+// maxRetryAfter caps the wait a Retry-After may ask for, so a broken header
+// cannot park the client for days.
+const maxRetryAfter = 10 * time.Minute
+
+// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
+// A date in the past means no wait. ok is false when v is absent or
+// malformed.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+		if secs > maxRetryAfter.Seconds() {
+			return maxRetryAfter, true
+		}
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return min(max(at.Sub(now), 0), maxRetryAfter), true
+}

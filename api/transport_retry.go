@@ -1,0 +1,158 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+)
+
+// retryBudget is the number of retries left to all requests of a client.
+type retryBudget struct{ left atomic.Int64 }
+
+func newRetryBudget(n int) *retryBudget {
+	b := &retryBudget{}
+	b.left.Store(int64(n))
+	return b
+}
+
+// take spends one retry; it reports false, spending nothing, when none is
+// left. It is safe for concurrent use.
+func (b *retryBudget) take() bool {
+	for {
+		n := b.left.Load()
+		if n <= 0 {
+			return false
+		}
+		if b.left.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
+}
+
+// verdict is what the retrier does after a failed attempt.
+type verdict int
+
+const (
+	giveUp    verdict = iota // return the error
+	retry                    // wait and send again
+	succeeded                // the failure shows an earlier attempt worked
+)
+
+// judge decides what to do after attempt failure e of a request of kind k.
+// uncertain reports that an earlier attempt of the same request was sent
+// and its outcome is unknown.
+//
+//   - 429 is retried for every kind: the server did nothing.
+//   - A failure before the request was sent is retried for every kind.
+//   - 5xx, resets and timeouts after sending are retried for GET, PUT,
+//     PATCH and DELETE, never for a POST, which could then act twice.
+//   - A DELETE that gets 404 after an uncertain attempt has succeeded.
+func judge(k callKind, e *Error, uncertain bool) verdict {
+	switch {
+	case e.final:
+		return giveUp
+	case e.Status == 429:
+		return retry
+	case e.Status == 0 && !e.sent:
+		return retry
+	case k == kindDelete && e.Status == 404 && uncertain:
+		return succeeded
+	case unknownOutcome(e):
+		if k == kindCreate || k == kindAction {
+			return giveUp
+		}
+		return retry
+	}
+	return giveUp
+}
+
+// unknownOutcome reports whether the attempt reached the server but its
+// result is not known: a 5xx answer, or no answer after sending. (A 2xx
+// answer that could not be read is also of unknown outcome, but never
+// retried: it is final.)
+func unknownOutcome(e *Error) bool {
+	return e.Status >= 500 || (e.Status == 0 && e.sent)
+}
+
+// retrier is the retry layer: it repeats an attempt while judge allows,
+// waiting Retry-After or the backoff, within the per-request limit and the
+// client-wide budget.
+type retrier struct {
+	maxRetries int
+	budget     *retryBudget
+	backoff    func(retry int) time.Duration
+	sleep      func(ctx context.Context, d time.Duration) error
+}
+
+// attemptFunc is the layer below the retrier: one attempt, whose reply is
+// a success or whose *Error describes the failure.
+type attemptFunc func(ctx context.Context, c *call) (*reply, *Error)
+
+// do sends c until it succeeds or must stop. A returned error is an *Error
+// or wraps one (with ErrRetryBudgetExhausted, or the caller's context
+// error when it ended while waiting).
+func (r *retrier) do(ctx context.Context, c *call, attempt attemptFunc) (*reply, error) {
+	uncertain := false
+	for n := 1; ; n++ {
+		rep, e := attempt(ctx, c)
+		if e == nil {
+			return rep, nil
+		}
+		e.Attempts = n
+		v := judge(c.kind, e, uncertain)
+		if v == succeeded {
+			return &reply{status: 204}, nil
+		}
+		// The outcome is unknown if this attempt's is, or if an earlier
+		// attempt's was and this one failed without being judged (429, no
+		// answer).
+		unknown := unknownOutcome(e) || success(e.Status)
+		e.OutcomeUnknown = c.kind.mutates() && (unknown || (uncertain && (e.Status == 429 || e.Status == 0)))
+		uncertain = uncertain || unknown
+		if v == giveUp || ctx.Err() != nil {
+			return nil, e
+		}
+		if n > r.maxRetries {
+			return nil, e
+		}
+		if !r.budget.take() {
+			return nil, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, e)
+		}
+		wait := r.backoff(n - 1)
+		if e.hasRetryAfter {
+			wait = e.retryAfter
+		}
+		if wait > 0 {
+			if err := r.sleep(ctx, wait); err != nil {
+				return nil, fmt.Errorf("stopped while waiting %s to retry (%w) after: %w", wait, err, e)
+			}
+		}
+	}
+}
+
+// DefaultBackoff is the client's default wait before retry number retry
+// (0 for the first): a random duration between 0 and
+// min(20s, 500ms·2^retry) ("full jitter"), so clients that failed together
+// do not retry together.
+func DefaultBackoff(retry int) time.Duration {
+	const base, ceiling = 500 * time.Millisecond, 20 * time.Second
+	limit := ceiling
+	if retry >= 0 && retry < 6 {
+		limit = min(base<<retry, ceiling)
+	}
+	return rand.N(limit + 1)
+}
+
+// sleepContext waits d, or until ctx ends (returning ctx.Err()).
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,155 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"sync/atomic"
+	"time"
+)
+
+// The client's transport is a chain of small layers, bottom up:
+//
+//	sender   one HTTP attempt: headers, per-attempt timeout, size-limited
+//	         body; knows whether the request was sent (transport_send.go)
+//	answer   turns a non-success answer into an *Error (transport_answer.go)
+//	retrier  retries what is safe, waits, spends the budget (transport_retry.go)
+//	Client   encodes the request and decodes the success body (servers.go)
+
+// callKind says what retrying a request may do to the account.
+type callKind int
+
+const (
+	// kindRead is a GET: it changes nothing and may always be retried.
+	kindRead callKind = iota
+	// kindWrite is a PUT or PATCH: sending it twice is harmless.
+	kindWrite
+	// kindDelete is a DELETE: harmless twice, and a 404 after an attempt
+	// whose outcome is unknown means the earlier attempt deleted it.
+	kindDelete
+	// kindCreate is POST /servers/: never re-sent once sent, as a second
+	// send could make a second server.
+	kindCreate
+	// kindAction is POST start/stop/reboot: never re-sent once sent.
+	kindAction
+)
+
+// mutates reports whether a request of this kind may change the account.
+func (k callKind) mutates() bool { return k != kindRead }
+
+// call is one API request as the layers see it.
+type call struct {
+	method string
+	url    *url.URL
+	body   []byte // nil: no body
+	kind   callKind
+}
+
+// path is the request's path and query, as shown in errors.
+func (c *call) path() string { return c.url.RequestURI() }
+
+// reply is an answer read in full.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// sender is the bottom layer: it sends one attempt and reads its answer.
+type sender struct {
+	httpClient *http.Client
+	token      secret
+	userAgent  string
+	timeout    time.Duration
+	maxBody    int64
+	count      *atomic.Int64
+}
+
+// send makes one attempt. On a transport failure it returns an *Error with
+// Status 0 whose sent field says whether the request may have reached the
+// server; an answer too large to read is an *Error with the answer's
+// status. Any status is returned as a reply: judging it is the next
+// layer's job.
+func (s *sender) send(ctx context.Context, c *call) (*reply, *Error) {
+	actx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	var sent atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		WroteHeaders: func() { sent.Store(true) },
+	})
+	var body io.Reader
+	if c.body != nil {
+		body = bytes.NewReader(c.body)
+	}
+	req, err := http.NewRequestWithContext(actx, c.method, c.url.String(), body)
+	if err != nil {
+		return nil, &Error{Method: c.method, Path: c.path(), Detail: "could not build the request: " + err.Error(), Err: err, final: true}
+	}
+	req.Header.Set("Authorization", "Bearer "+string(s.token))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", s.userAgent)
+
+	s.count.Add(1)
+	resp, err := s.httpClient.Do(req)
+	if err != nil {
+		return nil, s.failure(ctx, actx, c, err, sent.Load())
+	}
+	defer resp.Body.Close()
+	data, err := readLimited(resp.Body, s.maxBody)
+	if errors.Is(err, errTooLarge) {
+		return nil, &Error{
+			Status: resp.StatusCode, Method: c.method, Path: c.path(), Err: err, final: true,
+			Detail: fmt.Sprintf("answer larger than the %d-byte limit; raise it with WithMaxBodyBytes if the account is that large", s.maxBody),
+		}
+	}
+	if err != nil {
+		return nil, s.failure(ctx, actx, c, err, true)
+	}
+	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// failure describes a transport error. The caller's own cancellation is
+// reported as such; the attempt's timeout as a timeout.
+func (s *sender) failure(ctx, actx context.Context, c *call, err error, sent bool) *Error {
+	e := &Error{Method: c.method, Path: c.path(), Err: err, sent: sent}
+	var uerr *url.Error
+	cause := err
+	if errors.As(err, &uerr) {
+		cause = uerr.Err
+	}
+	switch {
+	case ctx.Err() != nil:
+		e.Detail = "stopped: " + ctx.Err().Error()
+		e.Err = ctx.Err()
+		e.final = true
+	case errors.Is(actx.Err(), context.DeadlineExceeded):
+		e.Detail = fmt.Sprintf("timed out after %s (the per-request timeout)", s.timeout)
+	case errors.Is(cause, io.EOF) || errors.Is(cause, io.ErrUnexpectedEOF):
+		e.Detail = "the connection closed before the whole answer arrived"
+	default:
+		e.Detail = cause.Error()
+	}
+	e.Detail = s.token.redact(e.Detail)
+	return e
+}
+
+// errTooLarge is returned by readLimited when the body exceeds the limit.
+var errTooLarge = errors.New("answer body too large")
+
+// readLimited reads r to its end, failing with errTooLarge past limit bytes.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooLarge
+	}
+	return data, nil
+}

@@ -1,0 +1,132 @@
+// Package api is a typed client for the VPS.org servers API
+// (https://admin.vps.org/api/v1/servers/).
+//
+// The package knows HTTP and JSON, nothing of fleet files. Every call takes
+// a context.Context; failures are *Error values (see errors.go) whose text
+// never contains the API token.
+package api
+
+import "time"
+
+// Status is a server's lifecycle state as the API reports it.
+type Status string
+
+// The statuses the API documents. Transitions: provisioning → active,
+// active → stopping → stopped, stopped → starting → active,
+// active → rebooting → active; suspended is set by the provider and accepts
+// no action.
+const (
+	StatusProvisioning Status = "provisioning"
+	StatusActive       Status = "active"
+	StatusStopping     Status = "stopping"
+	StatusStopped      Status = "stopped"
+	StatusStarting     Status = "starting"
+	StatusRebooting    Status = "rebooting"
+	StatusSuspended    Status = "suspended"
+)
+
+// Transitional reports whether the status is on its way to another one
+// without anybody acting (provisioning, stopping, starting, rebooting).
+func (s Status) Transitional() bool {
+	switch s {
+	case StatusProvisioning, StatusStopping, StatusStarting, StatusRebooting:
+		return true
+	}
+	return false
+}
+
+// Plan is a server's size as embedded in a server object. Bandwidth is only
+// present in detail responses.
+type Plan struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	VCPUs     int    `json:"vcpus"`
+	Memory    int    `json:"memory"`
+	Storage   int    `json:"storage"`
+	Bandwidth *int   `json:"bandwidth,omitempty"`
+}
+
+// OS is a server's operating system image.
+type OS struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// ResourceUsage is the usage block of a server detail response.
+type ResourceUsage struct {
+	CPUPercent    float64 `json:"cpu_percent"`
+	MemoryUsed    int     `json:"memory_used"`
+	DiskUsed      int     `json:"disk_used"`
+	BandwidthUsed int     `json:"bandwidth_used"`
+}
+
+// Server is a server object as returned by list, get, create, PUT and PATCH.
+//
+// Fields that only some responses carry are pointers: BackupsEnabled is nil
+// in list items (the list endpoint does not return it), IPAddress is nil
+// until the server is provisioned, IPv6Address and ResourceUsage are only in
+// detail responses.
+type Server struct {
+	ID             int64          `json:"id"`
+	Name           string         `json:"name"`
+	Hostname       string         `json:"hostname"`
+	Status         Status         `json:"status"`
+	IPAddress      *string        `json:"ip_address"`
+	IPv6Address    *string        `json:"ipv6_address,omitempty"`
+	Location       string         `json:"location"`
+	Plan           Plan           `json:"plan"`
+	OS             OS             `json:"os"`
+	BackupsEnabled *bool          `json:"backups_enabled,omitempty"`
+	ResourceUsage  *ResourceUsage `json:"resource_usage,omitempty"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+	Message        string         `json:"message,omitempty"`
+}
+
+// ListOptions filters GET /api/v1/servers/. Empty fields are not sent.
+type ListOptions struct {
+	Status   Status
+	Location string
+}
+
+// CreateRequest is the body of POST /api/v1/servers/. Name, PlanID, OSID
+// and Location are required by the API; the rest are optional.
+type CreateRequest struct {
+	Name           string `json:"name"`
+	PlanID         int64  `json:"plan_id"`
+	OSID           int64  `json:"os_id"`
+	Location       string `json:"location"`
+	Hostname       string `json:"hostname,omitempty"`
+	SSHKeyID       *int64 `json:"ssh_key_id,omitempty"`
+	BackupsEnabled *bool  `json:"backups_enabled,omitempty"`
+}
+
+// ReplaceRequest is the body of PUT /api/v1/servers/{id}/: all three fields
+// are required by the API.
+type ReplaceRequest struct {
+	Name           string `json:"name"`
+	Hostname       string `json:"hostname"`
+	BackupsEnabled bool   `json:"backups_enabled"`
+}
+
+// UpdateRequest is the body of PATCH /api/v1/servers/{id}/: only the
+// non-nil fields are sent.
+type UpdateRequest struct {
+	Name           *string `json:"name,omitempty"`
+	Hostname       *string `json:"hostname,omitempty"`
+	BackupsEnabled *bool   `json:"backups_enabled,omitempty"`
+}
+
+// ActionResult is the answer to start, stop and reboot.
+type ActionResult struct {
+	Status  string       `json:"status"`
+	Message string       `json:"message"`
+	Server  ActionServer `json:"server"`
+}
+
+// ActionServer is the short server object inside an ActionResult.
+type ActionServer struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Status Status `json:"status"`
+}

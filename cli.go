@@ -1,0 +1,144 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/mattn/go-isatty"
+
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+// cli is one invocation's world: its streams, environment and terminal.
+// Tests build one with buffers; main builds it from the process.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// getenv reads the environment; environ lists it (for VPSFLEET_VAR_*).
+	getenv  func(string) string
+	environ []string
+	// stdoutTTY and stdinTTY say whether those streams are terminals.
+	stdoutTTY, stdinTTY bool
+}
+
+// newCLI returns the cli of this process.
+func newCLI() *cli {
+	return &cli{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		getenv:    os.Getenv,
+		environ:   os.Environ(),
+		stdoutTTY: isTerminal(os.Stdout),
+		stdinTTY:  isTerminal(os.Stdin),
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// color reports whether output to stdout should be coloured: only on a
+// terminal, never with -no-color or a non-empty NO_COLOR.
+func (c *cli) color(noColorFlag bool) bool {
+	return c.stdoutTTY && !noColorFlag && c.getenv("NO_COLOR") == "" && c.getenv("TERM") != "dumb"
+}
+
+// errorf prints one error line to stderr and returns exitError.
+func (c *cli) errorf(format string, args ...any) int {
+	fmt.Fprintf(c.stderr, "Error: "+format+"\n", args...)
+	return exitError
+}
+
+// diagnostics prints diags with file:line:col and snippets, and reports
+// whether any of them is an error.
+func (c *cli) diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics, noColor bool) bool {
+	if len(diags) == 0 {
+		return false
+	}
+	_ = schema.WriteDiagnostics(c.stderr, files, diags, 0, c.color(noColor) && isStderrTTY())
+	return diags.HasErrors()
+}
+
+func isStderrTTY() bool { return isTerminal(os.Stderr) }
+
+// stringList is a repeatable string flag (-var, -target, ...).
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// newFlagSet returns a FlagSet for "vpsfleet NAME" whose -h prints usage
+// (the synopsis line, a description, then every flag) to stdout.
+func (c *cli) newFlagSet(name, synopsis, description string) *flag.FlagSet {
+	fs := flag.NewFlagSet("vpsfleet "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		w := c.stdout
+		fmt.Fprintf(w, "Usage: vpsfleet %s %s\n\n%s\n", name, synopsis, strings.TrimSpace(description))
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintf(w, "\nFlags:\n")
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+			fs.SetOutput(c.stderr)
+		}
+	}
+	return fs
+}
+
+// parseFlags parses args with flags allowed before and after positional
+// arguments ("server get 12345 -json" equals "server get -json 12345");
+// "--" ends flag parsing. It returns the positional arguments, or ok false
+// with the exit code to use (0 after -h, 1 after a bad flag).
+func parseFlags(fs *flag.FlagSet, args []string) (positional []string, exit int, ok bool) {
+	var rest []string
+	for i, a := range args {
+		if a == "--" {
+			rest = args[i+1:]
+			args = args[:i]
+			break
+		}
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitError, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	return append(positional, rest...), exitOK, true
+}
+
+// atMostOne checks the number of positional arguments, printing a usage
+// error when there are too many.
+func (c *cli) atMostOne(cmd string, args []string) (string, bool) {
+	switch len(args) {
+	case 0:
+		return "", true
+	case 1:
+		return args[0], true
+	}
+	c.errorf("%s takes at most one path, got %d: %s\nRun \"vpsfleet %s -h\" for usage.", cmd, len(args), strings.Join(args, " "), cmd)
+	return "", false
+}
+
+// validGlob reports whether p is a well-formed glob (for -target, -match).
+func validGlob(p string) bool {
+	_, err := path.Match(p, "")
+	return err == nil
+}

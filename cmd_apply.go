@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+const applyDescription = `
+Make the changes that bring the account to the fleet in PATH (default: the
+working directory), or exactly the changes of a plan saved with
+"vpsfleet plan -out FILE".
+
+With fleet files, the plan is shown and applied after you type "yes"; without
+a terminal, apply refuses unless -auto-approve is given. A saved plan is
+applied without asking, after checking that the account has not changed since
+the plan was made (if it has, nothing is changed).
+
+The first Ctrl-C starts nothing new, lets requests in flight finish and
+reports; a second one exits at once. Running apply again picks up where it
+stopped. Exit 0 only when every change succeeded.`
+
+const destroyDescription = `
+Delete every live server that the fleet in PATH declares. Servers under
+lifecycle.prevent_destroy or matched by fleet.protect are kept, and named.
+Servers the fleet does not declare are never touched.`
+
+// applyFlags are the flags of apply and destroy.
+type applyFlags struct {
+	planFlags
+	autoApprove  bool
+	timeout      time.Duration
+	pollInterval time.Duration
+}
+
+func (a *applyFlags) register(fs *flag.FlagSet) {
+	a.planFlags.register(fs)
+	fs.BoolVar(&a.autoApprove, "auto-approve", false, "do not ask for confirmation (needed without a terminal)")
+	fs.DurationVar(&a.timeout, "timeout", 10*time.Minute, "how long one server may take to reach a status before it fails")
+	fs.DurationVar(&a.pollInterval, "poll-interval", 500*time.Millisecond, "first interval of the shared status poller (backs off to 5s)")
+}
+
+func runApply(c *cli, args []string) int {
+	var af applyFlags
+	fs := c.newFlagSet("apply", "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]", applyDescription)
+	af.register(fs)
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	arg, ok := c.atMostOne("apply", pos)
+	if !ok {
+		return exitError
+	}
+	if isSavedPlanFile(arg) {
+		return c.applySaved(arg, af)
+	}
+	return c.applyFleet(arg, af, false)
+}
+
+func runDestroy(c *cli, args []string) int {
+	var af applyFlags
+	fs := c.newFlagSet("destroy", "[-auto-approve] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH]", destroyDescription)
+	af.register(fs)
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	arg, ok := c.atMostOne("destroy", pos)
+	if !ok {
+		return exitError
+	}
+	return c.applyFleet(arg, af, true)
+}
+
+// isSavedPlanFile reports whether path names a file that is not a fleet
+// file, which apply then reads as a saved plan.
+func isSavedPlanFile(path string) bool {
+	if path == "" || strings.HasSuffix(path, ".hcl") {
+		return false
+	}
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// applyFleet plans from fleet files, asks, and applies.
+func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
+	ctx, stop := signalContext()
+	pl := c.makePlan(ctx, path, af.planFlags, destroy)
+	stop()
+	if pl == nil {
+		return exitError
+	}
+	defer pl.conn.Close()
+	color := c.color(af.noColor)
+	if err := engine.RenderText(c.stdout, pl.plan, color); err != nil {
+		return c.errorf("%v", err)
+	}
+	if pl.plan.Empty() {
+		return exitOK
+	}
+	if !af.autoApprove {
+		question := "Do you want to perform these actions?"
+		if destroy {
+			question = "Do you really want to destroy these servers? This cannot be undone."
+		}
+		if !c.confirm(question) {
+			return exitError
+		}
+	}
+	return c.execute(pl.plan, pl.conn, af)
+}
+
+// applySaved applies a saved plan after checking it still fits the account.
+func (c *cli) applySaved(file string, af applyFlags) int {
+	saved, err := engine.ReadSavedPlan(file)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	conn, err := c.connect(af.accountFlags)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	defer conn.Close()
+	if saved.Endpoint != conn.endpoint {
+		return c.errorf("the plan in %s was made for %s, but this apply would run against %s; nothing was changed.\nPoint vpsfleet at the same account (-endpoint or VPSORG_ENDPOINT), or make a new plan.", file, saved.Endpoint, conn.endpoint)
+	}
+	ctx, stop := signalContext()
+	live, err := conn.client.ListServers(ctx, api.ListOptions{})
+	stop()
+	if err != nil {
+		return c.errorf("reading the account at %s: %v", conn.endpoint, err)
+	}
+	if err := saved.CheckFresh(live); err != nil {
+		return c.errorf("the account changed since the plan in %s was made; nothing was changed.\n%v\nRun \"vpsfleet plan -out %s\" again, review it, then apply it.", file, err, file)
+	}
+	if err := engine.RenderText(c.stdout, saved.Plan, c.color(af.noColor)); err != nil {
+		return c.errorf("%v", err)
+	}
+	if saved.Plan.Empty() {
+		return exitOK
+	}
+	return c.execute(saved.Plan, conn, af)
+}
+
+// confirm asks question on a terminal and reports whether the answer was
+// exactly "yes". Without a terminal it refuses and says how to approve.
+func (c *cli) confirm(question string) bool {
+	if !c.stdinTTY {
+		c.errorf("no terminal to ask for confirmation; nothing was changed.\nIn pipelines, review the plan and pass -auto-approve (or apply a saved plan: vpsfleet plan -out FILE, then vpsfleet apply FILE).")
+		return false
+	}
+	fmt.Fprintf(c.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	line, _ := bufio.NewReader(c.stdin).ReadString('\n')
+	if strings.TrimSpace(line) != "yes" {
+		fmt.Fprintf(c.stdout, "\nApply cancelled; nothing was changed.\n")
+		return false
+	}
+	fmt.Fprintln(c.stdout)
+	return true
+}
+
+// execute runs plan against the account, showing progress and a report.
+func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
+	color := c.color(af.noColor)
+	tracker := newFlightTracker(c.progress(plan, color))
+	ints := watchInterrupts(func() {
+		fmt.Fprintf(c.stderr, "\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
+	}, func() {
+		names := tracker.inFlight()
+		if len(names) > 0 {
+			fmt.Fprintf(c.stderr, "\nExiting now. Requests may still be in flight for: %s.\nRun \"vpsfleet plan\" to see where the account stands.\n", strings.Join(names, ", "))
+		} else {
+			fmt.Fprintf(c.stderr, "\nExiting now. No request was in flight.\n")
+		}
+		conn.Close()
+		os.Exit(exitError)
+	})
+	defer ints.Stop()
+	res, err := engine.Apply(context.Background(), conn.client, plan, engine.ApplyOptions{
+		Parallelism:  af.parallelism,
+		Timeout:      af.timeout,
+		PollInterval: af.pollInterval,
+		Interrupt:    ints.Soft,
+		Progress:     tracker,
+	})
+	tracker.close()
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	fmt.Fprintln(c.stdout)
+	if err := engine.WriteApplyReport(c.stdout, res, color); err != nil {
+		return c.errorf("%v", err)
+	}
+	if !res.OK() {
+		return exitError
+	}
+	return exitOK
+}
+
+// progress chooses the live view on a terminal, event lines otherwise.
+func (c *cli) progress(plan *engine.Plan, color bool) engine.Progress {
+	if c.stdoutTTY {
+		return engine.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
+	}
+	return engine.NewLineProgress(c.stdout, time.Now)
+}
+
+// flightTracker passes events on and remembers which servers have a step
+// under way, for the message of a second Ctrl-C.
+type flightTracker struct {
+	next engine.Progress
+	mu   sync.Mutex
+	busy map[string]bool
+}
+
+func newFlightTracker(next engine.Progress) *flightTracker {
+	return &flightTracker{next: next, busy: map[string]bool{}}
+}
+
+// Event implements engine.Progress.
+func (t *flightTracker) Event(ev engine.Event) {
+	t.mu.Lock()
+	switch ev.Kind {
+	case engine.EventStart:
+		t.busy[ev.Server] = true
+	case engine.EventDone, engine.EventFail, engine.EventSkip:
+		delete(t.busy, ev.Server)
+	}
+	t.mu.Unlock()
+	t.next.Event(ev)
+}
+
+func (t *flightTracker) inFlight() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	names := make([]string, 0, len(t.busy))
+	for n := range t.busy {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// close finishes a live view, if the progress has one.
+func (t *flightTracker) close() {
+	if c, ok := t.next.(interface{ Close() error }); ok {
+		c.Close()
+	}
+}

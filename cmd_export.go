@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+const exportDescription = `
+Write fleet HCL for the servers of the live account: one server block each,
+sorted by name, with its id, status and address as a comment. The result
+validates and plans to no change against the same account, which is how
+existing servers come under management: export, review, commit, then add a
+fleet { owns = [...] } block when vpsfleet should also delete what is gone.`
+
+func runExport(c *cli, args []string) int {
+	var af accountFlags
+	var match stringList
+	fs := c.newFlagSet("export", "[-match GLOB]... [-out FILE] [-parallelism N]", exportDescription)
+	af.register(fs)
+	fs.Var(&match, "match", "only servers whose name matches this glob, e.g. 'web-*' (repeatable)")
+	out := fs.String("out", "", "write to FILE instead of standard output")
+	parallelism := fs.Int("parallelism", 10, "API requests in flight")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return c.errorf("export takes no arguments (use -match GLOB to choose servers), got %q.", pos)
+	}
+	for _, m := range match {
+		if !validGlob(m) {
+			return c.errorf("-match %q is not a valid glob: use * for any run of characters, ? for one, [a-z] for a set.", m)
+		}
+	}
+	conn, err := c.connect(af)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	defer conn.Close()
+	ctx, stop := signalContext()
+	defer stop()
+	servers, err := engine.ReadDetailed(ctx, conn.client, func(s api.Server) bool {
+		if len(match) == 0 {
+			return true
+		}
+		for _, m := range match {
+			if schema.MatchGlob(m, s.Name) {
+				return true
+			}
+		}
+		return false
+	}, *parallelism)
+	if err != nil {
+		return c.errorf("reading the account at %s: %v", conn.endpoint, err)
+	}
+	hcl, err := schema.Export(engine.ExportServers(servers))
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	if *out == "" {
+		c.stdout.Write(hcl)
+		return exitOK
+	}
+	if err := os.WriteFile(*out, hcl, 0o644); err != nil {
+		return c.errorf("%v", err)
+	}
+	fmt.Fprintf(c.stderr, "Wrote %d server(s) to %s.\n", len(servers), *out)
+	return exitOK
+}

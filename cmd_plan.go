@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+const planDescription = `
+Read the fleet files in PATH (default: the working directory) and the live
+account, and show what apply would do: create, update, replace, delete,
+rename, start and stop, each with its reason. Nothing is changed.
+
+Exit codes: 0 success, 1 error; with -detailed-exitcode 0 no changes,
+1 error, 2 the plan has changes.`
+
+// planFlags are the flags shared by plan, apply and destroy.
+type planFlags struct {
+	fleetFlags
+	accountFlags
+	targets     stringList
+	parallelism int
+}
+
+func (p *planFlags) register(fs *flag.FlagSet) {
+	p.fleetFlags.register(fs)
+	p.accountFlags.register(fs)
+	fs.Var(&p.targets, "target", "only servers whose name matches this glob, e.g. 'web-*' (repeatable)")
+	fs.IntVar(&p.parallelism, "parallelism", 10, "API requests in flight")
+}
+
+func (p *planFlags) options() engine.PlanOptions {
+	return engine.PlanOptions{Targets: p.targets, Parallelism: p.parallelism}
+}
+
+func runPlan(c *cli, args []string) int {
+	var pf planFlags
+	fs := c.newFlagSet("plan", "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]", planDescription)
+	pf.register(fs)
+	out := fs.String("out", "", "save the plan to FILE, for \"vpsfleet apply FILE\"")
+	asJSON := fs.Bool("json", false, "print the plan as one JSON document")
+	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown for a pull-request comment")
+	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if *asJSON && *asMarkdown {
+		return c.errorf("-json and -markdown cannot be combined: choose one output.")
+	}
+	path, ok := c.atMostOne("plan", pos)
+	if !ok {
+		return exitError
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	pl := c.makePlan(ctx, path, pf, false)
+	if pl == nil {
+		return exitError
+	}
+	defer pl.conn.Close()
+
+	var err error
+	switch {
+	case *asJSON:
+		err = engine.RenderJSON(c.stdout, pl.plan)
+	case *asMarkdown:
+		err = engine.RenderMarkdown(c.stdout, pl.plan)
+	default:
+		err = engine.RenderText(c.stdout, pl.plan, c.color(pf.noColor))
+	}
+	if err != nil {
+		return c.errorf("writing the plan: %v", err)
+	}
+	if *out != "" {
+		saved := engine.NewSavedPlan(pl.plan, pl.fleet, pl.live, pl.conn.endpoint, time.Now())
+		if err := engine.WriteSavedPlan(*out, saved); err != nil {
+			return c.errorf("saving the plan: %v", err)
+		}
+		if !*asJSON && !*asMarkdown {
+			fmt.Fprintf(c.stdout, "\nSaved the plan to %s. To make exactly these changes, run:\n  vpsfleet apply %s\n", *out, *out)
+		}
+	}
+	if *detailed && !pl.plan.Empty() {
+		return exitChanges
+	}
+	return exitOK
+}
+
+// planned is a plan with what it was made from.
+type planned struct {
+	fleet *schema.Fleet
+	live  []api.Server
+	plan  *engine.Plan
+	conn  *connection
+}
+
+// makePlan loads the fleet at path, reads the account and plans (or plans
+// destruction). Every problem is printed; nil means the command failed.
+// The caller closes the connection.
+func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy bool) *planned {
+	for _, t := range pf.targets {
+		if !validGlob(t) {
+			c.errorf("-target %q is not a valid glob: use * for any run of characters, ? for one, [a-z] for a set.", t)
+			return nil
+		}
+	}
+	fleet := c.load(path, pf.fleetFlags)
+	if fleet == nil {
+		return nil
+	}
+	conn, err := c.connect(pf.accountFlags)
+	if err != nil {
+		c.errorf("%v", err)
+		return nil
+	}
+	live, err := engine.ReadLive(ctx, conn.client, fleet, pf.options())
+	if err != nil {
+		conn.Close()
+		c.errorf("reading the account at %s: %v", conn.endpoint, err)
+		return nil
+	}
+	var (
+		plan  *engine.Plan
+		diags hcl.Diagnostics
+	)
+	if destroy {
+		plan, diags = engine.BuildDestroyPlan(fleet, live, pf.options())
+	} else {
+		plan, diags = engine.BuildPlan(fleet, live, pf.options())
+	}
+	if c.diagnostics(fleet.Files, onlyErrors(diags), pf.noColor) || plan == nil {
+		conn.Close()
+		fmt.Fprintf(c.stderr, "\nThe plan was refused; nothing was changed.\n")
+		return nil
+	}
+	return &planned{fleet: fleet, live: live, plan: plan, conn: conn}
+}
+
+// onlyErrors keeps the error diagnostics: the plan renderers show the
+// warnings themselves.
+func onlyErrors(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func runShow(c *cli, args []string) int {
+	fs := c.newFlagSet("show", "[-json|-markdown] [-no-color] FILE",
+		"Render a plan saved with \"vpsfleet plan -out FILE\", as text (default), JSON or Markdown. The account is not read.")
+	asJSON := fs.Bool("json", false, "print the plan as one JSON document")
+	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown")
+	noColor := fs.Bool("no-color", false, "no colour in the output")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return c.errorf("show needs one saved plan file, e.g. vpsfleet show plan.out")
+	}
+	saved, err := engine.ReadSavedPlan(pos[0])
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	switch {
+	case *asJSON:
+		err = engine.RenderJSON(c.stdout, saved.Plan)
+	case *asMarkdown:
+		err = engine.RenderMarkdown(c.stdout, saved.Plan)
+	default:
+		fmt.Fprintf(c.stdout, "Saved plan for %s, made %s.\n\n", saved.Endpoint, saved.CreatedAt.UTC().Format(time.RFC3339))
+		err = engine.RenderText(c.stdout, saved.Plan, c.color(*noColor))
+	}
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	return exitOK
+}

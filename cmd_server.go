@@ -1,0 +1,367 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+// serverSubcommands are the imperative commands under "vpsfleet server".
+var serverSubcommands = []struct{ name, synopsis string }{
+	{"list", "[-status S] [-location L] [-json]"},
+	{"get", "ID [-json]"},
+	{"create", "-name N -plan-id P -os-id O -location L [-hostname H] [-ssh-key-id K] [-backups] [-wait] [-json]"},
+	{"update", "ID [-name N] [-hostname H] [-backups=true|false] [-json]"},
+	{"delete", "ID"},
+	{"start", "ID [-wait] [-json]"},
+	{"stop", "ID [-wait] [-json]"},
+	{"reboot", "ID [-wait] [-json]"},
+}
+
+// serverWaitInterval is how often "-wait" polls the server; tests shorten it.
+var serverWaitInterval = 500 * time.Millisecond
+
+func runServer(c *cli, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		w := c.stdout
+		if len(args) == 0 {
+			w = c.stderr
+		}
+		fmt.Fprintf(w, "Usage: vpsfleet server <subcommand> [flags]\n\nImperative commands on single servers, for people and scripts.\n\nSubcommands:\n")
+		for _, s := range serverSubcommands {
+			fmt.Fprintf(w, "  server %-7s %s\n", s.name, s.synopsis)
+		}
+		fmt.Fprintf(w, "\nEvery subcommand also takes -endpoint and -token; -h shows its flags.\n")
+		if len(args) == 0 {
+			return exitError
+		}
+		return exitOK
+	}
+	sub, rest := args[0], args[1:]
+	synopsis := ""
+	for _, s := range serverSubcommands {
+		if s.name == sub {
+			synopsis = s.synopsis
+		}
+	}
+	if synopsis == "" {
+		return c.errorf("unknown server subcommand %q.\nRun \"vpsfleet server -h\" for the list.", sub)
+	}
+	s := &serverCmd{cli: c, name: sub}
+	fs := c.newFlagSet("server "+sub, synopsis, serverDescriptions[sub])
+	s.account.register(fs)
+	s.registerFlags(fs)
+	pos, code, ok := parseFlags(fs, rest)
+	if !ok {
+		return code
+	}
+	s.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { s.set[f.Name] = true })
+	return s.run(pos)
+}
+
+var serverDescriptions = map[string]string{
+	"list":   "List the servers of the account (every page), as a table or, with -json, as an array of the API's objects.",
+	"get":    "Show one server in detail.",
+	"create": "Create a server (POST). It starts out provisioning; -wait waits until it is active.",
+	"update": "Change a server's name, hostname or backups (PATCH of the fields given).",
+	"delete": "Delete a server. This cannot be undone.",
+	"start":  "Start a stopped server; -wait waits until it is active.",
+	"stop":   "Stop a running server; -wait waits until it is stopped.",
+	"reboot": "Reboot a running server; -wait waits until it is active again.",
+}
+
+// serverCmd holds the flags of one "server" subcommand.
+type serverCmd struct {
+	*cli
+	name    string
+	account accountFlags
+	json    bool
+	wait    bool
+
+	status, location   string
+	newName, hostname  string
+	planID, osID, sshK int64
+	backups            bool
+	set                map[string]bool
+}
+
+func (s *serverCmd) registerFlags(fs *flag.FlagSet) {
+	if s.name != "delete" {
+		fs.BoolVar(&s.json, "json", false, "print the API's JSON object instead of a table")
+	}
+	switch s.name {
+	case "list":
+		fs.StringVar(&s.status, "status", "", "only servers with this status (active, stopped, suspended, ...)")
+		fs.StringVar(&s.location, "location", "", "only servers in this location (us-west, us-east, ...)")
+	case "create":
+		fs.StringVar(&s.newName, "name", "", "server name: a letter, then letters, digits, hyphens (required)")
+		fs.Int64Var(&s.planID, "plan-id", 0, "plan id, e.g. 1 Standard VPS, 2 Performance VPS (required)")
+		fs.Int64Var(&s.osID, "os-id", 0, "operating system id, e.g. 5 Ubuntu 22.04 LTS, 3 Debian 12 (required)")
+		fs.StringVar(&s.location, "location", "", "location code, e.g. us-west (required)")
+		fs.StringVar(&s.hostname, "hostname", "", "hostname (an FQDN)")
+		fs.Int64Var(&s.sshK, "ssh-key-id", 0, "SSH key id to install")
+		fs.BoolVar(&s.backups, "backups", false, "enable automatic backups")
+		fs.BoolVar(&s.wait, "wait", false, "wait until the server is active")
+	case "update":
+		fs.StringVar(&s.newName, "name", "", "new name")
+		fs.StringVar(&s.hostname, "hostname", "", "new hostname (an FQDN)")
+		fs.BoolVar(&s.backups, "backups", false, "automatic backups: -backups=true or -backups=false")
+	case "start", "stop", "reboot":
+		fs.BoolVar(&s.wait, "wait", false, "wait until the server has reached its new status")
+	}
+}
+
+func (s *serverCmd) run(pos []string) int {
+	var id int64
+	if s.name == "list" || s.name == "create" {
+		if len(pos) > 0 {
+			return s.errorf("server %s takes no arguments, got %q.", s.name, strings.Join(pos, " "))
+		}
+	} else {
+		if len(pos) != 1 {
+			return s.errorf("server %s needs exactly one server ID, e.g. vpsfleet server %s 12345.", s.name, s.name)
+		}
+		n, err := strconv.ParseInt(pos[0], 10, 64)
+		if err != nil || n <= 0 {
+			return s.errorf("%q is not a server ID: IDs are positive whole numbers, as \"vpsfleet server list\" shows.", pos[0])
+		}
+		id = n
+	}
+	conn, err := s.connect(s.account)
+	if err != nil {
+		return s.errorf("%v", err)
+	}
+	defer conn.Close()
+	ctx, stop := signalContext()
+	defer stop()
+	if err := s.do(ctx, conn.client, id); err != nil {
+		return s.errorf("%v", err)
+	}
+	return exitOK
+}
+
+// do performs the subcommand against client.
+func (s *serverCmd) do(ctx context.Context, client *api.Client, id int64) error {
+	switch s.name {
+	case "list":
+		servers, err := client.ListServers(ctx, api.ListOptions{Status: api.Status(s.status), Location: s.location})
+		if err != nil {
+			return err
+		}
+		if s.json {
+			if servers == nil {
+				servers = []api.Server{}
+			}
+			return printJSON(s.stdout, servers)
+		}
+		writeServerTable(s.stdout, servers)
+		return nil
+	case "get":
+		srv, err := client.GetServer(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.printServer(srv)
+	case "create":
+		return s.create(ctx, client)
+	case "update":
+		return s.update(ctx, client, id)
+	case "delete":
+		if err := client.DeleteServer(ctx, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "Server %d deleted.\n", id)
+		return nil
+	default:
+		return s.power(ctx, client, id)
+	}
+}
+
+func (s *serverCmd) create(ctx context.Context, client *api.Client) error {
+	var missing []string
+	for flagName, empty := range map[string]bool{"-name": s.newName == "", "-plan-id": s.planID == 0, "-os-id": s.osID == 0, "-location": s.location == ""} {
+		if empty {
+			missing = append(missing, flagName)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("server create needs %s.\nExample: vpsfleet server create -name web-01 -plan-id 1 -os-id 5 -location us-west", strings.Join(missing, ", "))
+	}
+	req := api.CreateRequest{Name: s.newName, PlanID: s.planID, OSID: s.osID, Location: s.location, Hostname: s.hostname}
+	if s.set["ssh-key-id"] {
+		req.SSHKeyID = &s.sshK
+	}
+	if s.set["backups"] {
+		req.BackupsEnabled = &s.backups
+	}
+	srv, err := client.CreateServer(ctx, req)
+	if err != nil {
+		return err
+	}
+	if s.wait {
+		if srv, err = waitForStatus(ctx, client, srv.ID, api.StatusActive); err != nil {
+			return err
+		}
+	}
+	return s.printServer(srv)
+}
+
+func (s *serverCmd) update(ctx context.Context, client *api.Client, id int64) error {
+	var req api.UpdateRequest
+	if s.set["name"] {
+		req.Name = &s.newName
+	}
+	if s.set["hostname"] {
+		req.Hostname = &s.hostname
+	}
+	if s.set["backups"] {
+		req.BackupsEnabled = &s.backups
+	}
+	if req == (api.UpdateRequest{}) {
+		return fmt.Errorf("server update needs at least one of -name, -hostname, -backups=true|false")
+	}
+	srv, err := client.UpdateServer(ctx, id, req)
+	if err != nil {
+		return err
+	}
+	return s.printServer(srv)
+}
+
+func (s *serverCmd) power(ctx context.Context, client *api.Client, id int64) error {
+	var (
+		res    *api.ActionResult
+		err    error
+		target = api.StatusActive
+	)
+	switch s.name {
+	case "start":
+		res, err = client.StartServer(ctx, id)
+	case "stop":
+		res, err = client.StopServer(ctx, id)
+		target = api.StatusStopped
+	case "reboot":
+		res, err = client.RebootServer(ctx, id)
+	}
+	if err != nil {
+		return err
+	}
+	if !s.wait {
+		if s.json {
+			return printJSON(s.stdout, res)
+		}
+		fmt.Fprintf(s.stdout, "%s (server %d %s, now %s)\n", res.Message, res.Server.ID, res.Server.Name, res.Server.Status)
+		return nil
+	}
+	srv, err := waitForStatus(ctx, client, id, target)
+	if err != nil {
+		return err
+	}
+	return s.printServer(srv)
+}
+
+func (s *serverCmd) printServer(srv *api.Server) error {
+	if s.json {
+		return printJSON(s.stdout, srv)
+	}
+	writeServerDetail(s.stdout, srv)
+	return nil
+}
+
+// waitForStatus polls the server until it has the status want, and fails
+// when it settles in another status or the context ends.
+func waitForStatus(ctx context.Context, client *api.Client, id int64, want api.Status) (*api.Server, error) {
+	for {
+		srv, err := client.GetServer(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if srv.Status == want {
+			return srv, nil
+		}
+		if !srv.Status.Transitional() {
+			return srv, fmt.Errorf("server %d (%s) is %s, not %s", id, srv.Name, srv.Status, want)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("stopped waiting for server %d (%s) to become %s: it is still %s", id, srv.Name, want, srv.Status)
+		case <-time.After(serverWaitInterval):
+		}
+	}
+}
+
+// printJSON writes v as indented JSON with a trailing newline.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeServerTable prints servers as an aligned table.
+func writeServerTable(w io.Writer, servers []api.Server) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tIPV4\tLOCATION\tPLAN\tOS\tHOSTNAME")
+	for _, srv := range servers {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", srv.ID, srv.Name, srv.Status, orDash(srv.IPAddress),
+			srv.Location, srv.Plan.Name, srv.OS.Name, dashIfEmpty(srv.Hostname))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d server(s)\n", len(servers))
+}
+
+// writeServerDetail prints one server as "field: value" lines.
+func writeServerDetail(w io.Writer, srv *api.Server) {
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row("ID", strconv.FormatInt(srv.ID, 10))
+	row("Name", srv.Name)
+	row("Hostname", dashIfEmpty(srv.Hostname))
+	row("Status", string(srv.Status))
+	row("IPv4", orDash(srv.IPAddress))
+	if srv.IPv6Address != nil {
+		row("IPv6", *srv.IPv6Address)
+	}
+	row("Location", srv.Location)
+	plan := fmt.Sprintf("%d %s (%d vCPU, %d MB memory, %d GB storage", srv.Plan.ID, srv.Plan.Name, srv.Plan.VCPUs, srv.Plan.Memory, srv.Plan.Storage)
+	if srv.Plan.Bandwidth != nil {
+		plan += fmt.Sprintf(", %d GB bandwidth", *srv.Plan.Bandwidth)
+	}
+	row("Plan", plan+")")
+	row("OS", fmt.Sprintf("%d %s", srv.OS.ID, srv.OS.Name))
+	if srv.BackupsEnabled != nil {
+		row("Backups", strconv.FormatBool(*srv.BackupsEnabled))
+	}
+	if u := srv.ResourceUsage; u != nil {
+		row("Usage", fmt.Sprintf("CPU %.1f%%, memory %d MB, disk %d GB, bandwidth %d GB", u.CPUPercent, u.MemoryUsed, u.DiskUsed, u.BandwidthUsed))
+	}
+	row("Created", srv.CreatedAt.UTC().Format(time.RFC3339))
+	row("Updated", srv.UpdatedAt.UTC().Format(time.RFC3339))
+	if srv.Message != "" {
+		row("Message", srv.Message)
+	}
+	tw.Flush()
+}
+
+func orDash(s *string) string {
+	if s == nil || *s == "" {
+		return "-"
+	}
+	return *s
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

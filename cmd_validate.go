@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+func runValidate(c *cli, args []string) int {
+	var ff fleetFlags
+	fs := c.newFlagSet("validate", "[-var k=v] [-var-file F] [-json] [PATH]",
+		"Check the fleet files in PATH (a directory, default the working directory, or one file) and report every problem with file:line:col. Exit 0 when valid, 1 otherwise. The live account is not read.")
+	ff.register(fs)
+	asJSON := fs.Bool("json", false, "print the diagnostics as one JSON document (for editors and CI)")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	path, ok := c.atMostOne("validate", pos)
+	if !ok {
+		return exitError
+	}
+	if path == "" {
+		path = "."
+	}
+	fleet, diags := schema.Load(path, schema.LoadOptions{Vars: ff.vars, VarFiles: ff.varFiles, Environ: c.environ})
+	if *asJSON {
+		c.stdout.Write(schema.DiagnosticsJSON(diags))
+		if diags.HasErrors() || fleet == nil {
+			return exitError
+		}
+		return exitOK
+	}
+	files := map[string]*hcl.File(nil)
+	if fleet != nil {
+		files = fleet.Files
+	}
+	if c.diagnostics(files, diags, ff.noColor) || fleet == nil {
+		return exitError
+	}
+	fmt.Fprintf(c.stdout, "Success! The fleet is valid: %d server(s), %d owns pattern(s), %d moved block(s).\n",
+		len(fleet.Servers), len(fleet.Owns), len(fleet.Moves))
+	return exitOK
+}

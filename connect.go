@@ -1,0 +1,153 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/api/sandbox"
+)
+
+// defaultSandboxState is where "-endpoint sandbox" keeps its account,
+// relative to the working directory.
+const defaultSandboxState = ".vpsfleet/sandbox.json"
+
+// sandboxEndpointURL is the base URL the in-process sandbox is reached at;
+// no network is involved.
+const sandboxEndpointURL = "http://sandbox.vpsfleet.internal"
+
+// accountFlags are the flags of every command that talks to the account.
+type accountFlags struct {
+	endpoint string
+	token    string
+}
+
+// register adds -endpoint and -token to fs.
+func (a *accountFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&a.endpoint, "endpoint", "", "API endpoint: a URL, `sandbox` (embedded account in "+defaultSandboxState+") or sandbox:PATH (default $VPSORG_ENDPOINT, else "+api.DefaultEndpoint+")")
+	fs.StringVar(&a.token, "token", "", "API token (default $VPSORG_TOKEN); prefer the environment variable, which no process listing shows")
+}
+
+// connection is a client for the account a command works on, with what
+// must be released when the command ends.
+type connection struct {
+	client *api.Client
+	// endpoint names the account for people and saved plans: a URL or
+	// "sandbox:PATH". Never the token.
+	endpoint string
+	account  *sandbox.Account // non-nil for the in-process sandbox
+}
+
+// Close releases the in-process sandbox's state file, if any.
+func (c *connection) Close() error {
+	if c.account != nil {
+		return c.account.Close()
+	}
+	return nil
+}
+
+// connect resolves the endpoint and token (flags over environment) into a
+// client. "sandbox" and "sandbox:PATH" run the embedded account in-process
+// on that state file, with the token given or "sandbox".
+func (c *cli) connect(f accountFlags) (*connection, error) {
+	endpoint := f.endpoint
+	if endpoint == "" {
+		endpoint = c.getenv("VPSORG_ENDPOINT")
+	}
+	token := f.token
+	if token == "" {
+		token = c.getenv("VPSORG_TOKEN")
+	}
+	if endpoint == "sandbox" || strings.HasPrefix(endpoint, "sandbox:") {
+		return c.connectSandbox(strings.TrimPrefix(strings.TrimPrefix(endpoint, "sandbox"), ":"), token)
+	}
+	if endpoint == "" {
+		endpoint = api.DefaultEndpoint
+	}
+	if token == "" {
+		return nil, fmt.Errorf("no API token for %s: set VPSORG_TOKEN (or pass -token).\nTo try vpsfleet without an account, use -endpoint sandbox", endpoint)
+	}
+	client, err := api.New(endpoint, token, api.WithUserAgent("vpsfleet/"+version()))
+	if err != nil {
+		return nil, err
+	}
+	return &connection{client: client, endpoint: client.Endpoint()}, nil
+}
+
+// connectSandbox opens the embedded account on the state file at path
+// ("" = the default) and returns a client served by it in-process.
+func (c *cli) connectSandbox(path, token string) (*connection, error) {
+	if path == "" {
+		path = defaultSandboxState
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("sandbox state %s: %w", path, err)
+	}
+	if token == "" {
+		token = "sandbox"
+	}
+	opts, err := c.sandboxOptionsFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	opts.StatePath = path
+	opts.Token = token
+	acct, err := sandbox.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	client, err := api.New(sandboxEndpointURL, token, api.WithHandler(acct), api.WithUserAgent("vpsfleet/"+version()))
+	if err != nil {
+		acct.Close()
+		return nil, err
+	}
+	return &connection{client: client, endpoint: "sandbox:" + path, account: acct}, nil
+}
+
+// sandboxOptionsFromEnv returns the demo defaults, overridden by
+// VPSFLEET_SANDBOX_PROVISION_DELAY, _TRANSITION_DELAY (durations),
+// _CREDITS (a whole number, for a new account), _PAGE_SIZE and _EMPTY
+// (true: a new account starts with no servers).
+func (c *cli) sandboxOptionsFromEnv() (sandbox.Options, error) {
+	opts := sandbox.DefaultOptions()
+	durations := map[string]*time.Duration{
+		"VPSFLEET_SANDBOX_PROVISION_DELAY":  &opts.ProvisionDelay,
+		"VPSFLEET_SANDBOX_TRANSITION_DELAY": &opts.TransitionDelay,
+	}
+	for name, dst := range durations {
+		if v := c.getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return opts, fmt.Errorf("%s=%q is not a duration such as 3s or 500ms", name, v)
+			}
+			*dst = d
+		}
+	}
+	if v := c.getenv("VPSFLEET_SANDBOX_CREDITS"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return opts, fmt.Errorf("VPSFLEET_SANDBOX_CREDITS=%q is not a whole number of credits", v)
+		}
+		opts.Credits = n
+	}
+	if v := c.getenv("VPSFLEET_SANDBOX_PAGE_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return opts, fmt.Errorf("VPSFLEET_SANDBOX_PAGE_SIZE=%q is not a positive whole number", v)
+		}
+		opts.PageSize = n
+	}
+	if v := c.getenv("VPSFLEET_SANDBOX_EMPTY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return opts, fmt.Errorf("VPSFLEET_SANDBOX_EMPTY=%q is not true or false", v)
+		}
+		opts.Empty = b
+	}
+	return opts, nil
+}

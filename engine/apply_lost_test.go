@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/api/sandbox"
+)
+
+// lostAnswer is what lossyAccount does with one create.
+type lostAnswer int
+
+const (
+	answer     lostAnswer = iota // pass the create through
+	commitLose                   // create the server, lose the answer
+	dropLose                     // create nothing, lose the answer
+	twiceLose                    // create two servers of the name, lose the answer
+)
+
+// lossyAccount loses the answers of creates as script says, in order.
+type lossyAccount struct {
+	Account
+	mu      sync.Mutex
+	script  []lostAnswer
+	creates int
+}
+
+func (a *lossyAccount) CreateServer(ctx context.Context, req api.CreateRequest) (*api.Server, error) {
+	a.mu.Lock()
+	what := answer
+	if a.creates < len(a.script) {
+		what = a.script[a.creates]
+	}
+	a.creates++
+	a.mu.Unlock()
+	lost := &api.Error{Method: "POST", Path: "/api/v1/servers/", Detail: "connection reset", OutcomeUnknown: true, Attempts: 1}
+	switch what {
+	case commitLose:
+		if _, err := a.Account.CreateServer(ctx, req); err != nil {
+			return nil, err
+		}
+		return nil, lost
+	case dropLose:
+		return nil, lost
+	case twiceLose:
+		for range 2 {
+			if _, err := a.Account.CreateServer(ctx, req); err != nil {
+				return nil, err
+			}
+		}
+		return nil, lost
+	}
+	return a.Account.CreateServer(ctx, req)
+}
+
+func TestApplyResolvesLostCreates(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		script      []lostAnswer
+		wantOutcome Outcome
+		wantServers int
+		wantCreates int // create calls
+		wantErr     string
+		wantNote    string
+	}{
+		{"answered", nil, OutcomeDone, 1, 1, "", ""},
+		{"committed then lost: adopted", []lostAnswer{commitLose}, OutcomeDone, 1, 1, "", "adopted server"},
+		{"lost before commit: sent again", []lostAnswer{dropLose}, OutcomeDone, 1, 2, "", ""},
+		{"lost twice, then committed", []lostAnswer{dropLose, dropLose, commitLose}, OutcomeDone, 1, 3, "", "adopted server"},
+		{"two appeared: never guessed", []lostAnswer{twiceLose}, OutcomeFailed, 2, 1, "2 new servers of that name appeared (ids 12345, 12346)", ""},
+		{"always lost: gives up", slices.Repeat([]lostAnswer{dropLose}, maxCreateAttempts), OutcomeFailed, 0, maxCreateAttempts, fmt.Sprintf("the answer was lost %d times", maxCreateAttempts), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newSandbox(t, sandbox.Options{Empty: true, ProvisionDelay: 5 * time.Millisecond})
+			acct := &lossyAccount{Account: e.client, script: tt.script}
+			res := mustApply(t, acct, createPlan("web-01"), fastOptions())
+			r := resultOf(t, res, "web-01")
+			if r.Outcome != tt.wantOutcome {
+				t.Errorf("outcome = %s (%v), want %s", r.Outcome, r.Err, tt.wantOutcome)
+			}
+			if tt.wantErr != "" && (r.Err == nil || !strings.Contains(r.Err.Error(), tt.wantErr)) {
+				t.Errorf("error = %v, want it to contain %q", r.Err, tt.wantErr)
+			}
+			if !strings.Contains(r.Note, tt.wantNote) {
+				t.Errorf("note = %q, want %q", r.Note, tt.wantNote)
+			}
+			if got := len(e.list(t)); got != tt.wantServers {
+				t.Errorf("account holds %d servers, want %d", got, tt.wantServers)
+			}
+			if acct.creates != tt.wantCreates {
+				t.Errorf("create calls = %d, want %d", acct.creates, tt.wantCreates)
+			}
+			if tt.wantOutcome == OutcomeDone && res.Created != 1 {
+				t.Errorf("Created = %d, want 1", res.Created)
+			}
+			if n := e.acct.Stats().Requests["DELETE /api/v1/servers/{id}/"]; n != 0 {
+				t.Errorf("%d deletes sent, want none", n)
+			}
+		})
+	}
+}
+
+func TestApplyPowerAlreadyThere(t *testing.T) {
+	t.Parallel()
+	// The plan saw the servers in the other power state; by the time it
+	// runs they are already where it wants them: a 400 "already running"
+	// or "not running" is read back and accepted.
+	e := newSandbox(t, sandbox.Options{Empty: true})
+	live := e.seed(t, spec("web-01"), sandbox.ServerSpec{Name: "web-02", PlanID: 1, OSID: 5, Location: "us-west", Stopped: true})
+	start := *live["web-01"]
+	start.Status, start.Power = api.StatusStopped, "off"
+	stop := *live["web-02"]
+	stop.Status, stop.Power = api.StatusActive, "on"
+	off := desired("web-02")
+	off.Power = "off"
+	p := &Plan{Changes: []Change{
+		{Name: "web-01", Actions: []Action{ActionStart}, Before: &start, After: desired("web-01")},
+		{Name: "web-02", Actions: []Action{ActionStop}, Before: &stop, After: off},
+	}}
+	res := mustApply(t, e.client, p, fastOptions())
+	if !res.OK() {
+		t.Errorf("results = %+v, want both done", res.Results)
+	}
+}
+
+func TestApplyPerServerPolling(t *testing.T) {
+	t.Parallel()
+	e := newSandbox(t, sandbox.Options{Empty: true, ProvisionDelay: 20 * time.Millisecond, FaultRate: 0.1})
+	opts := fastOptions()
+	opts.PerServerPolling = true
+	res := mustApply(t, e.client, createPlan(names("web", 8)...), opts)
+	if !res.OK() {
+		t.Fatalf("results = %+v", res.Results)
+	}
+	if got := len(e.byName(t)); got != 8 {
+		t.Errorf("account holds %d servers, want 8", got)
+	}
+	st := e.acct.Stats().Requests
+	if st["GET /api/v1/servers/{id}/"] == 0 {
+		t.Error("no per-server GET was sent")
+	}
+}

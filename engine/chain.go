@@ -1,0 +1,269 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+// chain is one server's sequence of steps, run by one goroutine.
+type chain struct {
+	r     *run
+	c     Change
+	start time.Time
+
+	// changed is set once a request that may have changed the account was
+	// sent: before it, the server counts as not started.
+	changed atomic.Bool
+	// id is the server's current id (the new one once created).
+	id   atomic.Int64
+	note string
+	// failReported is set once a failed step emitted its EventFail.
+	failReported atomic.Bool
+}
+
+func newChain(r *run, c Change) *chain {
+	ch := &chain{r: r, c: c, start: r.opts.Now()}
+	if c.Before != nil {
+		ch.id.Store(c.Before.ID)
+	}
+	return ch
+}
+
+// errSuspended marks a change refused because the live server is suspended.
+var errSuspended = errors.New("suspended")
+
+// run executes the chain and says how it ended. It never panics on a
+// malformed change: it fails the server with a message instead.
+func (ch *chain) run() ServerResult {
+	err := ch.steps()
+	res := ch.result(err)
+	switch {
+	case err == nil:
+		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventComplete, Elapsed: res.Elapsed, ID: res.ID, Note: ch.note})
+	case ch.failReported.Load():
+		// The failed step has already reported it.
+	case res.Outcome == OutcomeNotStarted:
+		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventSkip, Err: err})
+	default:
+		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventFail, Elapsed: res.Elapsed, ID: res.ID, Err: err})
+	}
+	return res
+}
+
+// result classifies err into an outcome.
+func (ch *chain) result(err error) ServerResult {
+	res := ServerResult{
+		Name:    ch.c.Name,
+		Err:     err,
+		ID:      ch.id.Load(),
+		Elapsed: ch.r.opts.Now().Sub(ch.start),
+		Actions: ch.c.Actions,
+		Note:    ch.note,
+	}
+	switch {
+	case err == nil:
+		res.Outcome = OutcomeDone
+	case !ch.changed.Load() && (errors.Is(err, errInterrupted) || errors.Is(err, errAbandoned) ||
+		errors.Is(err, errUnauthorized) || errors.Is(err, errCredits) || errors.Is(err, errSuspended)):
+		res.Outcome = OutcomeNotStarted
+	case errors.Is(err, errInterrupted) || errors.Is(err, errAbandoned):
+		res.Outcome = OutcomeInterrupted
+	default:
+		res.Outcome = OutcomeFailed
+	}
+	return res
+}
+
+// abandoned is the result of a chain still running when Apply gave up on
+// it (its context was cancelled). Only atomic fields are read.
+func (ch *chain) abandoned(c Change) ServerResult {
+	res := ServerResult{
+		Name:    c.Name,
+		Outcome: OutcomeNotStarted,
+		Err:     errAbandoned,
+		ID:      ch.id.Load(),
+		Elapsed: ch.r.opts.Now().Sub(ch.start),
+		Actions: c.Actions,
+	}
+	if ch.changed.Load() || ch.r.inFlight[c.Name] > 0 {
+		res.Outcome = OutcomeInterrupted
+	}
+	return res
+}
+
+// steps runs the change's actions in order.
+func (ch *chain) steps() error {
+	c := ch.c
+	before, after := c.Before, c.After
+	if len(c.Actions) == 0 {
+		return nil
+	}
+	if before != nil && before.Status == api.StatusSuspended {
+		return fmt.Errorf("%w: %s (id %d) is suspended by the provider and accepts no action; have it unsuspended, then run apply again",
+			errSuspended, before.Name, before.ID)
+	}
+	needsCreate := c.Has(ActionCreate) || c.Has(ActionReplace)
+	if needsCreate && after == nil {
+		return fmt.Errorf("the plan is malformed: %s is to be created but has no desired state; run plan again", c.Name)
+	}
+	if !c.Has(ActionCreate) && before == nil {
+		return fmt.Errorf("the plan is malformed: %s has no live state to act on; run plan again", c.Name)
+	}
+	if needsCreate && ch.r.creditsGone() {
+		return errCredits
+	}
+	if ch.r.stopped() {
+		return ch.r.stopErr()
+	}
+
+	switch {
+	case c.Has(ActionDelete):
+		return ch.deleteServer(before.ID, before.Name)
+	case c.Has(ActionCreate):
+		return ch.createAndPower(after.Name)
+	case c.Has(ActionReplace) && c.CreateBeforeDestroy:
+		return ch.replaceCreateFirst()
+	case c.Has(ActionReplace):
+		if err := ch.deleteServer(before.ID, before.Name); err != nil {
+			return err
+		}
+		return ch.createAndPower(after.Name)
+	default:
+		return ch.inPlace()
+	}
+}
+
+// createAndPower creates name, waits for it to be active, then stops it
+// when the desired power is off.
+func (ch *chain) createAndPower(name string) error {
+	id, err := ch.createServer(name)
+	if err != nil {
+		return err
+	}
+	if ch.c.After.Power == "off" {
+		return ch.power(id, ActionStop)
+	}
+	return nil
+}
+
+// replaceCreateFirst is a create_before_destroy replace: create under a
+// temporary name, wait, delete the old server, rename the new one.
+func (ch *chain) replaceCreateFirst() error {
+	before, after := ch.c.Before, ch.c.After
+	tmp := ch.r.opts.TempName(after.Name)
+	id, err := ch.createServer(tmp)
+	if err != nil {
+		return err
+	}
+	if err := ch.gate(); err != nil {
+		return err
+	}
+	if err := ch.deleteServer(before.ID, before.Name); err != nil {
+		return fmt.Errorf("%w (the replacement %s, id %d, is running; delete it or run apply again)", err, tmp, id)
+	}
+	ch.id.Store(id)
+	if err := ch.gate(); err != nil {
+		return err
+	}
+	name := after.Name
+	if err := ch.patch(id, ActionRename, api.UpdateRequest{Name: &name}, "from "+tmp); err != nil {
+		return err
+	}
+	if after.Power == "off" {
+		return ch.power(id, ActionStop)
+	}
+	return nil
+}
+
+// inPlace is an update and/or rename (one PATCH) followed by a start or
+// stop, after the server has settled if it was in a transitional status.
+func (ch *chain) inPlace() error {
+	before := ch.c.Before
+	id := before.ID
+	if before.Status.Transitional() {
+		if err := ch.settle(id, before.Name); err != nil {
+			return err
+		}
+	}
+	if req, ok := ch.updateRequest(); ok {
+		step := ActionUpdate
+		if req.Hostname == nil && req.BackupsEnabled == nil {
+			step = ActionRename
+		}
+		if err := ch.patch(id, step, req, ""); err != nil {
+			return err
+		}
+	}
+	switch {
+	case ch.c.Has(ActionStart):
+		return ch.power(id, ActionStart)
+	case ch.c.Has(ActionStop):
+		return ch.power(id, ActionStop)
+	}
+	return nil
+}
+
+// updateRequest is the PATCH of the changed fields only: the name when
+// renamed, the hostname when managed and different, backups when
+// different. ok is false when nothing is to be sent.
+func (ch *chain) updateRequest() (req api.UpdateRequest, ok bool) {
+	before, after := ch.c.Before, ch.c.After
+	if after == nil {
+		return req, false
+	}
+	if (ch.c.Has(ActionRename) || ch.c.Has(ActionUpdate)) && after.Name != "" && after.Name != before.Name {
+		name := after.Name
+		req.Name, ok = &name, true
+	}
+	if ch.c.Has(ActionUpdate) {
+		if after.Hostname != "" && after.Hostname != before.Hostname {
+			h := after.Hostname
+			req.Hostname, ok = &h, true
+		}
+		if after.BackupsEnabled != before.BackupsEnabled {
+			b := after.BackupsEnabled
+			req.BackupsEnabled, ok = &b, true
+		}
+	}
+	return req, ok
+}
+
+// gate refuses to begin a next step once the run is stopped.
+func (ch *chain) gate() error {
+	if ch.r.stopped() {
+		return ch.r.stopErr()
+	}
+	return nil
+}
+
+// stepRun is one step of a chain in progress: its action and start.
+type stepRun struct {
+	ch      *chain
+	action  Action
+	started time.Time
+}
+
+// begin announces a step.
+func (ch *chain) begin(a Action, id int64, note string) *stepRun {
+	s := &stepRun{ch: ch, action: a, started: ch.r.opts.Now()}
+	ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventStart, Action: a, ID: id, Note: note})
+	return s
+}
+
+// elapsed is the time since the step began.
+func (s *stepRun) elapsed() time.Duration { return s.ch.r.opts.Now().Sub(s.started) }
+
+// end reports the step done (err nil) or failed, and returns err.
+func (s *stepRun) end(err error) error {
+	e := Event{Server: s.ch.c.Name, Kind: EventDone, Action: s.action, Elapsed: s.elapsed(), ID: s.ch.id.Load()}
+	if err != nil {
+		e.Kind, e.Err = EventFail, err
+		s.ch.failReported.Store(true)
+	}
+	s.ch.r.progress.emit(e)
+	return err
+}

@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+func TestBuildDestroyPlan(t *testing.T) {
+	fleet := &schema.Fleet{
+		Owns:    []string{"web-*", "db-*"},
+		Protect: []string{"cache-*"},
+		Servers: []schema.DesiredServer{
+			fxDesired("cache-01", 1), fxDesired("db-01", 2, fxPreventDestroy), fxDesired("db-02", 3),
+			fxDesired("web-01", 4), fxDesired("web-02", 5),
+		},
+		Moves: []schema.Move{fxMove("db-old", "db-02", 9)},
+	}
+	live := []api.Server{
+		fxLive(1, "cache-01"), fxLive(2, "db-01"), fxLive(3, "db-old", fxStatus(api.StatusStopped)),
+		fxLive(4, "web-01"), fxLive(5, "web-09"), fxLive(6, "mail"),
+	}
+	tests := []struct {
+		name     string
+		targets  []string
+		deletes  []string
+		warnings []string
+	}{
+		{"everything declared", nil, []string{"db-old (id 3)", "web-01 (id 4)"},
+			[]string{"cache-01 kept: fleet.protect cache-*", "db-01 kept: lifecycle.prevent_destroy"}},
+		{"targeted", []string{"web-*"}, []string{"web-01 (id 4)"}, nil},
+		{"target matching nothing", []string{"x"}, nil, []string{`-target "x" matches no server in the fleet or the account; check the spelling (globs: * ? [...])`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, diags := BuildDestroyPlan(fleet, live, PlanOptions{Targets: tt.targets})
+			if diags.HasErrors() {
+				t.Fatalf("diags: %v", diags)
+			}
+			var got []string
+			for _, c := range p.Changes {
+				if !reflect.DeepEqual(c.Actions, []Action{ActionDelete}) || c.After != nil {
+					t.Errorf("%s: actions %v after %v, want a bare delete", c.Name, c.Actions, c.After)
+				}
+				got = append(got, subjectName(c))
+			}
+			if !reflect.DeepEqual(got, tt.deletes) {
+				t.Errorf("deletes = %q, want %q", got, tt.deletes)
+			}
+			if len(p.Warnings) != len(tt.warnings) || (len(tt.warnings) > 0 && !reflect.DeepEqual(p.Warnings, tt.warnings)) {
+				t.Errorf("warnings = %q, want %q", p.Warnings, tt.warnings)
+			}
+			if len(diags) != len(p.Warnings) {
+				t.Errorf("%d diagnostics for %d warnings", len(diags), len(p.Warnings))
+			}
+			if p.Unmanaged != 1 {
+				t.Errorf("unmanaged = %d, want 1 (mail)", p.Unmanaged)
+			}
+		})
+	}
+	if p, _ := BuildDestroyPlan(fleet, live, PlanOptions{}); p.Changes[0].Reason != "destroy requested; declared at fleet.hcl:3" {
+		t.Errorf("reason = %q", p.Changes[0].Reason)
+	}
+}

@@ -1,0 +1,31 @@
+package engine
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+func TestExportServers(t *testing.T) {
+	ip := "203.0.113.10"
+	live := []api.Server{
+		fxLive(12346, "db", fxStatus(api.StatusStopping), fxBackups(fxPtr(true)), fxPlanID(2), fxOSID(3), fxLocation("us-east")),
+		fxLive(12345, "web", fxHost("web.example.com"), func(s *api.Server) { s.IPAddress = &ip }),
+		fxLive(12347, "cold", fxStatus(api.StatusStopped), fxBackups(nil)),
+		fxLive(12348, "held", fxStatus(api.StatusSuspended)),
+	}
+	want := []schema.ExportServer{
+		{Name: "cold", PlanID: 1, OSID: 5, Location: "us-west", Power: schema.PowerOff, Comment: "id 12347, stopped"},
+		{Name: "db", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: true, Power: schema.PowerOff, Comment: "id 12346, stopping"},
+		{Name: "held", PlanID: 1, OSID: 5, Location: "us-west", Power: schema.PowerOn, Comment: "id 12348, suspended"},
+		{Name: "web", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "web.example.com", Power: schema.PowerOn, Comment: "id 12345, active, 203.0.113.10"},
+	}
+	if got := ExportServers(live); !reflect.DeepEqual(got, want) {
+		t.Errorf("ExportServers =\n%+v\nwant\n%+v", got, want)
+	}
+	if got := ExportServers(nil); got == nil || len(got) != 0 {
+		t.Errorf("ExportServers(nil) = %#v, want an empty slice", got)
+	}
+}

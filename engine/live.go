@@ -1,0 +1,140 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+// ReadLive reads what a plan of fleet needs from the account: every page of
+// the server list, then a detail GET for each live server that is matched
+// to a desired server (by name, or as the moved.from of a moved.to that is
+// not live; within opts.Targets) whose BackupsEnabled the list left nil
+// and whose desired server does not ignore backups_enabled. The detail
+// replaces the list item (it is the fresher view). A 404 on a detail GET
+// (deleted meanwhile) drops the server. At most opts.Parallelism detail
+// GETs are in flight; the first other failure cancels the rest and is
+// returned, naming the server. The result keeps the list's order; a server
+// listed twice (pages shift when servers come and go during the listing)
+// is kept once.
+func ReadLive(ctx context.Context, acct Account, fleet *schema.Fleet, opts PlanOptions) ([]api.Server, error) {
+	if acct == nil || fleet == nil {
+		return nil, errors.New("read live servers: no account or no fleet given")
+	}
+	live, err := acct.ListServers(ctx, api.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("list servers: %w", err)
+	}
+	live = uniqueByID(live)
+	need := detailsNeeded(fleet, live, opts)
+	if len(need) == 0 {
+		return live, nil
+	}
+	gone, err := fetchDetails(ctx, acct, live, need, opts.parallelism())
+	if err != nil {
+		return nil, err
+	}
+	if len(gone) == 0 {
+		return live, nil
+	}
+	kept := live[:0]
+	for i := range live {
+		if !gone[i] {
+			kept = append(kept, live[i])
+		}
+	}
+	return kept, nil
+}
+
+// detailsNeeded returns the indexes into live of the servers that need a
+// detail GET (see ReadLive).
+func detailsNeeded(fleet *schema.Fleet, live []api.Server, opts PlanOptions) []int {
+	m := matchServers(fleet, live)
+	pos := make(map[int64]int, len(live))
+	for i := range live {
+		pos[live[i].ID] = i
+	}
+	var need []int
+	for _, p := range m.pairs {
+		if p.desired.Lifecycle.Ignores("backups_enabled") || !opts.targets(p.desired.Name, p.moveFrom()) {
+			continue
+		}
+		for _, s := range p.live {
+			if s.BackupsEnabled == nil {
+				need = append(need, pos[s.ID])
+			}
+		}
+	}
+	return need
+}
+
+// fetchDetails GETs live[i] for every i in need, at most limit at a time,
+// writing each detail over its list item. It returns the indexes whose
+// server answered 404.
+func fetchDetails(ctx context.Context, acct Account, live []api.Server, need []int, limit int) (map[int]bool, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		gone     = map[int]bool{}
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, limit)
+	)
+	for _, i := range need {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-slots }()
+			s := live[i]
+			detail, err := acct.GetServer(ctx, s.ID)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case api.IsNotFound(err):
+				gone[i] = true
+			case err != nil:
+				if firstErr == nil {
+					firstErr = fmt.Errorf("read server %s (id %d): %w", s.Name, s.ID, err)
+					cancel()
+				}
+			case detail == nil:
+				if firstErr == nil {
+					firstErr = fmt.Errorf("read server %s (id %d): the API returned no server", s.Name, s.ID)
+					cancel()
+				}
+			default:
+				live[i] = *detail
+			}
+		}(i)
+	}
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = fmt.Errorf("read live servers: %w", ctx.Err())
+	}
+	return gone, firstErr
+}
+
+// uniqueByID drops every repeat of a server id, keeping the first.
+func uniqueByID(live []api.Server) []api.Server {
+	seen := make(map[int64]bool, len(live))
+	out := live[:0]
+	for _, s := range live {
+		if !seen[s.ID] {
+			seen[s.ID] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,115 @@
+// Package engine turns a schema.Fleet and the live account into a Plan,
+// renders it (text, JSON, Markdown), saves it, and applies it.
+//
+// The plan is plain data: the renderers and the executor read the same
+// value, and the -json document is that value serialised.
+package engine
+
+import (
+	"context"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+// FormatVersion is the version of the -json plan document.
+const FormatVersion = "1"
+
+// Action is one kind of step a change takes. The values are the words of
+// the -json document.
+type Action string
+
+// The actions a change may carry, in the order they are shown.
+const (
+	ActionCreate  Action = "create"
+	ActionUpdate  Action = "update"
+	ActionReplace Action = "replace"
+	ActionDelete  Action = "delete"
+	ActionStart   Action = "start"
+	ActionStop    Action = "stop"
+	ActionRename  Action = "rename"
+)
+
+// ServerState is the managed view of one server: what the plan compares
+// and what it will make. Before states come from the live account, after
+// states from the fleet.
+type ServerState struct {
+	// ID is the live server's id; 0 in after states of servers to create.
+	ID       int64  `json:"id,omitempty"`
+	Name     string `json:"name"`
+	PlanID   int64  `json:"plan_id"`
+	OSID     int64  `json:"os_id"`
+	Location string `json:"location"`
+	// Hostname is "" when unset (after) or empty (before).
+	Hostname string `json:"hostname,omitempty"`
+	// SSHKeyID is only in after states, used on creation.
+	SSHKeyID       *int64 `json:"ssh_key_id,omitempty"`
+	BackupsEnabled bool   `json:"backups_enabled"`
+	// Power is "on" or "off".
+	Power string `json:"power"`
+	// Status is the live status, in before states only.
+	Status api.Status `json:"status,omitempty"`
+}
+
+// Change is everything the plan will do to one server.
+type Change struct {
+	// Name is the server's name once the change is applied (the live name
+	// for a delete).
+	Name    string   `json:"name"`
+	Actions []Action `json:"actions"`
+	// Before is nil for a create; After is nil for a delete.
+	Before *ServerState `json:"before"`
+	After  *ServerState `json:"after"`
+	// Reason explains the change to people; it is never used for decisions.
+	Reason string `json:"reason"`
+	// CreateBeforeDestroy makes a replace create the new server under a
+	// temporary name first.
+	CreateBeforeDestroy bool `json:"create_before_destroy,omitempty"`
+}
+
+// Has reports whether the change carries action a.
+func (c Change) Has(a Action) bool {
+	for _, x := range c.Actions {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Summary counts changes by action.
+type Summary struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Replace int `json:"replace"`
+	Delete  int `json:"delete"`
+	Start   int `json:"start"`
+	Stop    int `json:"stop"`
+	Rename  int `json:"rename"`
+}
+
+// Plan is the complete, ordered set of changes that brings the live
+// account to the fleet. It serialises to the -json document.
+type Plan struct {
+	FormatVersion string   `json:"format_version"`
+	Changes       []Change `json:"changes"`
+	Summary       Summary  `json:"summary"`
+	// Unmanaged counts live servers that no owns pattern matches and no
+	// server block declares.
+	Unmanaged int      `json:"unmanaged"`
+	Warnings  []string `json:"warnings"`
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Changes) == 0 }
+
+// Account is what the engine needs of the VPS.org API. *api.Client
+// implements it; every method follows that client's contract.
+type Account interface {
+	ListServers(ctx context.Context, opts api.ListOptions) ([]api.Server, error)
+	GetServer(ctx context.Context, id int64) (*api.Server, error)
+	CreateServer(ctx context.Context, req api.CreateRequest) (*api.Server, error)
+	UpdateServer(ctx context.Context, id int64, req api.UpdateRequest) (*api.Server, error)
+	DeleteServer(ctx context.Context, id int64) error
+	StartServer(ctx context.Context, id int64) (*api.ActionResult, error)
+	StopServer(ctx context.Context, id int64) (*api.ActionResult, error)
+}

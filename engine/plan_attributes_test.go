@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+func TestChangeAttributes(t *testing.T) {
+	key := int64(7)
+	live := &ServerState{ID: 3, Name: "db-old", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "a.example.com", Power: "on", Status: api.StatusActive}
+	tests := []struct {
+		name   string
+		change Change
+		want   []AttributeChange
+	}{
+		{"create lists every set attribute", Change{Actions: []Action{ActionCreate},
+			After: &ServerState{Name: "web", PlanID: 2, OSID: 3, Location: "us-east", SSHKeyID: &key, Power: "off"}},
+			[]AttributeChange{
+				{Name: "plan_id", After: "2"}, {Name: "os_id", After: "3"}, {Name: "location", After: `"us-east"`},
+				{Name: "ssh_key_id", After: "7"}, {Name: "backups_enabled", After: "false"}, {Name: "power", After: `"off"`},
+			}},
+		{"delete lists every attribute before", Change{Actions: []Action{ActionDelete}, Before: live},
+			[]AttributeChange{
+				{Name: "plan_id", Before: "1"}, {Name: "os_id", Before: "5"}, {Name: "location", Before: `"us-west"`},
+				{Name: "hostname", Before: `"a.example.com"`}, {Name: "backups_enabled", Before: "false"}, {Name: "power", Before: `"on"`},
+			}},
+		{"rename and update list the differences", Change{Actions: []Action{ActionRename, ActionUpdate}, Before: live,
+			After: &ServerState{ID: 3, Name: "db-01", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "b.example.com", Power: "on"}},
+			[]AttributeChange{{Name: "name", Before: `"db-old"`, After: `"db-01"`}, {Name: "hostname", Before: `"a.example.com"`, After: `"b.example.com"`}}},
+		{"replace marks the forcing attributes", Change{Actions: []Action{ActionReplace, ActionStop}, Before: live,
+			After: &ServerState{Name: "db-old", PlanID: 2, OSID: 5, Location: "us-east", Hostname: "a.example.com", Power: "off"}},
+			[]AttributeChange{
+				{Name: "plan_id", Before: "1", After: "2", ForcesReplacement: true},
+				{Name: "location", Before: `"us-west"`, After: `"us-east"`, ForcesReplacement: true},
+				{Name: "power", Before: `"on"`, After: `"off"`},
+			}},
+		{"nothing", Change{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.change.Attributes(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Attributes() =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAttributeChangeString(t *testing.T) {
+	if got := (AttributeChange{Name: "hostname", After: `"a"`}).String(); got != `hostname: (none) → "a"` {
+		t.Errorf("String() = %q", got)
+	}
+}

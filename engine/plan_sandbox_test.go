@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/api/sandbox"
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+// newSandboxClient serves a fresh sandbox account over HTTP and returns a
+// client for it. Transitions are instant.
+func newSandboxClient(tb testing.TB, opts sandbox.Options) (*api.Client, *sandbox.Account) {
+	tb.Helper()
+	opts.Token = "t"
+	acct, err := sandbox.New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(acct)
+	tb.Cleanup(func() { srv.Close(); _ = acct.Close() })
+	c, err := api.New(srv.URL, "t", api.WithBackoff(func(int) time.Duration { return 0 }))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c, acct
+}
+
+// loadFleet writes src as fleet.hcl into a temporary directory and loads it.
+func loadFleet(tb testing.TB, src string) *schema.Fleet {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "fleet.hcl"), []byte(src), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	fleet, diags := schema.Load(dir, schema.LoadOptions{})
+	if diags.HasErrors() {
+		tb.Fatalf("fleet does not load: %v", diags)
+	}
+	return fleet
+}
+
+// planAgainst reads the account and plans fleet against it.
+func planAgainst(t *testing.T, c *api.Client, fleet *schema.Fleet) (*Plan, []api.Server) {
+	t.Helper()
+	live, err := ReadLive(context.Background(), c, fleet, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, diags := BuildPlan(fleet, live, PlanOptions{})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %v", diags)
+	}
+	return p, live
+}
+
+const sandboxFleet = `
+fleet {
+  owns = ["web-*", "db-*"]
+}
+
+defaults {
+  location = "us-west"
+  os_id    = 5
+}
+
+server "web" {
+  count    = 3
+  name     = format("web-%02d", count.index + 1)
+  plan_id  = 1
+  hostname = "web-${count.index + 1}.example.com"
+}
+
+server "db-01" {
+  plan_id         = 2
+  os_id           = 3
+  location        = "us-east"
+  backups_enabled = true
+  power           = "off"
+}
+
+moved {
+  from = "db-old"
+  to   = "db-01"
+}
+`
+
+func TestPlanAgainstSandbox(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newSandboxClient(t, sandbox.Options{Empty: true})
+	seed := []api.CreateRequest{
+		{Name: "web-01", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "web-1.example.com"},
+		{Name: "web-02", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "old.example.com"},
+		{Name: "web-09", PlanID: 1, OSID: 5, Location: "us-west"},
+		{Name: "db-old", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: fxPtr(true)},
+		{Name: "mail", PlanID: 1, OSID: 5, Location: "us-east"},
+	}
+	for _, req := range seed {
+		if _, err := c.CreateServer(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fleet := loadFleet(t, sandboxFleet)
+	before := c.RequestCount()
+	p, live := planAgainst(t, c, fleet)
+	// One list page, and one detail GET per matched server (web-01,
+	// web-02, db-old); none for web-09 and mail, which nothing compares.
+	if got := c.RequestCount() - before; got != 4 {
+		t.Errorf("reading the account took %d requests, want 4", got)
+	}
+	want := []fxChange{
+		{"db-01", []Action{ActionRename, ActionStop}, "renamed from db-old by moved block (fleet.hcl:26); power off requested, server is active"},
+		{"web-02", []Action{ActionUpdate}, `hostname "old.example.com" → "web-2.example.com"`},
+		{"web-03", []Action{ActionCreate}, "not in the account"},
+		{"web-09", []Action{ActionDelete}, "not in the fleet, matched by owns web-*"},
+	}
+	var got []fxChange
+	for _, c := range p.Changes {
+		got = append(got, fxChange{c.Name, c.Actions, c.Reason})
+	}
+	if len(got) != len(want) {
+		t.Fatalf("changes = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i].name != want[i].name || !slices.Equal(got[i].actions, want[i].actions) || got[i].reason != want[i].reason {
+			t.Errorf("change %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if p.Unmanaged != 1 {
+		t.Errorf("unmanaged = %d, want 1 (mail)", p.Unmanaged)
+	}
+
+	// A saved plan stays fresh until someone touches a server it saw.
+	sp := NewSavedPlan(p, fleet, live, "sandbox", time.Now())
+	again, err := c.ListServers(ctx, api.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.CheckFresh(again); err != nil {
+		t.Errorf("fresh account reported stale: %v", err)
+	}
+	if _, err := c.StopServer(ctx, live[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err = c.ListServers(ctx, api.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.CheckFresh(again); err == nil {
+		t.Error("a stopped server went unnoticed")
+	}
+}
+
+func TestExportRoundTripAgainstSandbox(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newSandboxClient(t, sandbox.Options{}) // the documentation's two example servers
+	for _, req := range []api.CreateRequest{
+		{Name: "cold", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: fxPtr(true)},
+		{Name: "bare", PlanID: 1, OSID: 5, Location: "us-west"},
+	} {
+		s, err := c.CreateServer(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if req.Name == "cold" {
+			if _, err := c.StopServer(ctx, s.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	live, err := c.ListServers(ctx, api.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range live {
+		d, err := c.GetServer(ctx, live[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live[i] = *d
+	}
+	src, err := schema.Export(ExportServers(live))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleet := loadFleet(t, string(src))
+	if len(fleet.Servers) != len(live) {
+		t.Fatalf("exported %d servers, loaded %d", len(live), len(fleet.Servers))
+	}
+	p, _ := planAgainst(t, c, fleet)
+	if !p.Empty() {
+		var b bytes.Buffer
+		_ = RenderText(&b, p, false)
+		t.Errorf("exported fleet plans changes:\n%s\nfleet:\n%s", b.String(), src)
+	}
+}
+
+func TestPlanApplyPlanAgainstSandbox(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newSandboxClient(t, sandbox.Options{Empty: true})
+	for _, req := range []api.CreateRequest{
+		{Name: "web-02", PlanID: 2, OSID: 5, Location: "us-west"},
+		{Name: "web-09", PlanID: 1, OSID: 5, Location: "us-west"},
+		{Name: "db-old", PlanID: 2, OSID: 3, Location: "us-east"},
+	} {
+		if _, err := c.CreateServer(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fleet := loadFleet(t, sandboxFleet)
+	p, _ := planAgainst(t, c, fleet)
+	if p.Empty() {
+		t.Fatal("nothing planned")
+	}
+	res, err := Apply(ctx, c, p, ApplyOptions{PollInterval: time.Millisecond, MaxPollInterval: 5 * time.Millisecond, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() {
+		t.Fatalf("apply failed: %+v", res.Results)
+	}
+	if next, _ := planAgainst(t, c, fleet); !next.Empty() {
+		t.Errorf("after apply the plan still has %+v", next.Changes)
+	}
+}

@@ -1,0 +1,117 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+func TestNextInterval(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cur, max, want time.Duration
+	}{
+		{500 * time.Millisecond, 5 * time.Second, 750 * time.Millisecond},
+		{750 * time.Millisecond, 5 * time.Second, 1125 * time.Millisecond},
+		{4 * time.Second, 5 * time.Second, 5 * time.Second},
+		{5 * time.Second, 5 * time.Second, 5 * time.Second},
+		{time.Millisecond, time.Millisecond, time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := nextInterval(tt.cur, tt.max); got != tt.want {
+			t.Errorf("nextInterval(%s, %s) = %s, want %s", tt.cur, tt.max, got, tt.want)
+		}
+	}
+}
+
+// gatedList is a list function whose n-th call (from 1) returns one server
+// with id n, after gates[n-1] (if any) is closed; calls beyond the gates
+// block until stop.
+type gatedList struct {
+	calls   atomic.Int64
+	started chan int64
+	gates   []chan struct{}
+	stop    chan struct{}
+}
+
+func (g *gatedList) list(ctx context.Context) ([]api.Server, error) {
+	n := g.calls.Add(1)
+	g.started <- n
+	if int(n) > len(g.gates) {
+		<-g.stop
+		return nil, errors.New("stopped")
+	}
+	<-g.gates[n-1]
+	return []api.Server{{ID: n, Status: api.StatusActive}}, nil
+}
+
+func TestPollerOneListServesEveryWaiter(t *testing.T) {
+	t.Parallel()
+	g := &gatedList{started: make(chan int64, 10), gates: []chan struct{}{make(chan struct{})}, stop: make(chan struct{})}
+	p := newPoller(context.Background(), g.list, time.Millisecond, time.Millisecond, g.stop)
+	defer close(g.stop)
+	subs := make([]*pollSubscription, 500)
+	for i := range subs {
+		subs[i] = p.subscribe()
+	}
+	if n := <-g.started; n != 1 {
+		t.Fatalf("first list call is number %d", n)
+	}
+	close(g.gates[0])
+	for i, s := range subs {
+		snap := <-s.updates
+		if _, ok := snap.servers[1]; !ok || snap.err != nil || len(snap.servers) != 1 {
+			t.Fatalf("waiter %d got %+v, want the first list's snapshot", i, snap)
+		}
+	}
+	// Every waiter was served by one list; the second is still running.
+	if got := p.listCount(); got > 2 {
+		t.Errorf("%d lists for 500 waiters, want 1 (and a second one in progress at most)", got)
+	}
+	for _, s := range subs {
+		p.unsubscribe(s)
+	}
+}
+
+func TestPollerLateWaiterGetsAFreshList(t *testing.T) {
+	t.Parallel()
+	g := &gatedList{started: make(chan int64, 10), gates: []chan struct{}{make(chan struct{}), make(chan struct{})}, stop: make(chan struct{})}
+	p := newPoller(context.Background(), g.list, time.Millisecond, time.Millisecond, g.stop)
+	defer close(g.stop)
+	early := p.subscribe()
+	<-g.started // the first list is running
+	late := p.subscribe()
+	close(g.gates[0])
+	if snap := <-early.updates; snap.servers[1].ID != 1 {
+		t.Fatalf("early waiter got %+v, want list 1", snap)
+	}
+	select {
+	case snap := <-late.updates:
+		t.Fatalf("late waiter got %+v from a list that began before it waited", snap)
+	default:
+	}
+	<-g.started
+	close(g.gates[1])
+	if snap := <-late.updates; snap.servers[2].ID != 2 {
+		t.Fatalf("late waiter got %+v, want list 2", snap)
+	}
+	p.unsubscribe(early)
+	p.unsubscribe(late)
+}
+
+func TestPollerDeliversListErrors(t *testing.T) {
+	t.Parallel()
+	stop := make(chan struct{})
+	defer close(stop)
+	boom := errors.New("list failed")
+	p := newPoller(context.Background(), func(context.Context) ([]api.Server, error) { return nil, boom }, time.Millisecond, time.Millisecond, stop)
+	s := p.subscribe()
+	defer p.unsubscribe(s)
+	if snap := <-s.updates; !errors.Is(snap.err, boom) || snap.servers != nil {
+		t.Errorf("snapshot = %+v, want the list error", snap)
+	}
+}

@@ -1,0 +1,127 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The -update flag rewrites golden files; another test file of this
+// package may register it too, so it is registered only once.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files under testdata/")
+	}
+}
+
+// applyGolden compares got with testdata/engine/apply/name, or rewrites
+// it under -update.
+func applyGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "engine", "apply", name)
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./engine -run %s -update to create it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// fakeClock is a clock tests move by hand.
+type fakeClock struct{ t time.Time }
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+// scriptStep is an event emitted after the clock moved by after.
+type scriptStep struct {
+	after time.Duration
+	e     Event
+}
+
+// progressScript is an apply of four servers: a create that takes 42s, a
+// delete, a create_before_destroy replace, and a create that fails.
+func progressScript() []scriptStep {
+	s := func(d time.Duration, e Event) scriptStep { return scriptStep{d, e} }
+	sec := time.Second
+	return []scriptStep{
+		s(0, Event{Server: "web-03", Kind: EventStart, Action: ActionCreate}),
+		s(0, Event{Server: "db-old", Kind: EventStart, Action: ActionDelete, ID: 12340}),
+		s(0, Event{Server: "web-01", Kind: EventStart, Action: ActionCreate, Note: "temporary name web-01-cbd-x7k2"}),
+		s(0, Event{Server: "web-04", Kind: EventStart, Action: ActionCreate}),
+		s(2*sec, Event{Server: "db-old", Kind: EventStill, Action: ActionDelete, Elapsed: 2 * sec, ID: 12340}),
+		s(1*sec, Event{Server: "db-old", Kind: EventDone, Action: ActionDelete, Elapsed: 3 * sec, ID: 12340}),
+		s(0, Event{Server: "db-old", Kind: EventComplete, Elapsed: 3 * sec, ID: 12340}),
+		s(2*sec, Event{Server: "web-03", Kind: EventStill, Action: ActionCreate, Elapsed: 5 * sec, ID: 12347}),
+		s(5*sec, Event{Server: "web-03", Kind: EventStill, Action: ActionCreate, Elapsed: 10 * sec, ID: 12347}),
+		s(2*sec, Event{Server: "web-04", Kind: EventFail, Action: ActionCreate, Elapsed: 12 * sec,
+			Err: errors.New("creating web-04: POST /api/v1/servers/: 400 Bad Request: hostname: Enter a valid hostname.")}),
+		s(3*sec, Event{Server: "web-03", Kind: EventStill, Action: ActionCreate, Elapsed: 15 * sec, ID: 12347}),
+		s(5*sec, Event{Server: "web-03", Kind: EventStill, Action: ActionCreate, Elapsed: 20 * sec, ID: 12347}),
+		s(22*sec, Event{Server: "web-03", Kind: EventDone, Action: ActionCreate, Elapsed: 42 * sec, ID: 12347}),
+		s(0, Event{Server: "web-03", Kind: EventComplete, Elapsed: 42 * sec, ID: 12347, Note: "adopted server 12347 after a lost answer"}),
+		s(0, Event{Server: "web-01", Kind: EventDone, Action: ActionCreate, Elapsed: 42 * sec, ID: 12350}),
+		s(0, Event{Server: "web-01", Kind: EventStart, Action: ActionDelete, ID: 12341}),
+		s(1*sec, Event{Server: "web-01", Kind: EventDone, Action: ActionDelete, Elapsed: sec, ID: 12350}),
+		s(0, Event{Server: "web-01", Kind: EventStart, Action: ActionRename, ID: 12350, Note: "from web-01-cbd-x7k2"}),
+		s(0, Event{Server: "web-01", Kind: EventDone, Action: ActionRename, ID: 12350}),
+		s(0, Event{Server: "web-01", Kind: EventComplete, Elapsed: 43 * sec, ID: 12350}),
+		s(0, Event{Server: "web-09", Kind: EventSkip, Err: errCredits}),
+	}
+}
+
+func TestLineProgressGolden(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	var out bytes.Buffer
+	p := NewLineProgress(&out, clock.now)
+	for _, st := range progressScript() {
+		clock.advance(st.after)
+		p.Event(st.e)
+	}
+	applyGolden(t, "line_progress.golden", out.Bytes())
+	// At most one "Still" line per server per 10 s.
+	if n := strings.Count(out.String(), "web-03: Still creating"); n != 2 {
+		t.Errorf("%d still lines for web-03, want 2 (at 10s and 20s)", n)
+	}
+}
+
+func TestLiveProgressGolden(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	var out bytes.Buffer
+	p := NewLiveProgress(&out, 5, clock.now)
+	for _, st := range progressScript() {
+		clock.advance(st.after)
+		p.Event(st.e)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p.Event(Event{Server: "late", Kind: EventStart, Action: ActionCreate})
+	// Escapes are shown as text so the golden file can be read.
+	shown := strings.ReplaceAll(out.String(), "\x1b", `\e`)
+	applyGolden(t, "live_progress.golden", []byte(shown))
+	if !strings.HasSuffix(out.String(), "[==============================] 5/5 (1 failed)\n") {
+		t.Errorf("last frame does not show 5/5 done:\n%s", shown)
+	}
+}

@@ -1,0 +1,505 @@
+package main
+
+// End-to-end tests of the vpsfleet binary: each test builds nothing itself
+// but runs the binary that TestMain built, against the embedded sandbox
+// (in-process on a state file in a temp dir, or served over HTTP by
+// "vpsfleet sandbox serve"), with short sandbox delays.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// binary is the vpsfleet binary under test, built once by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vpsfleet-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "vpsfleet")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building vpsfleet:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// account is one sandbox account on a state file, with the environment
+// that points the binary at it.
+type account struct {
+	t     *testing.T
+	dir   string // working directory of the runs
+	state string
+	env   []string
+}
+
+// newAccount returns an empty in-process sandbox account with fast delays.
+func newAccount(t *testing.T, extraEnv ...string) *account {
+	t.Helper()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "sandbox.json")
+	env := append(cleanEnv(),
+		"VPSORG_ENDPOINT=sandbox:"+state,
+		"VPSFLEET_SANDBOX_PROVISION_DELAY=20ms",
+		"VPSFLEET_SANDBOX_TRANSITION_DELAY=10ms",
+		"VPSFLEET_SANDBOX_EMPTY=true",
+		"NO_COLOR=1",
+	)
+	return &account{t: t, dir: dir, state: state, env: append(env, extraEnv...)}
+}
+
+// cleanEnv is the test process's environment without vpsfleet settings.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "VPSORG_") || strings.HasPrefix(kv, "VPSFLEET_") || strings.HasPrefix(kv, "NO_COLOR=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// result is one finished run of the binary.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs the binary with args in the account's directory.
+func (a *account) run(args ...string) result {
+	a.t.Helper()
+	return a.runInput("", args...)
+}
+
+func (a *account) runInput(stdin string, args ...string) result {
+	a.t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = a.dir
+	cmd.Env = a.env
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			a.t.Fatalf("running vpsfleet %v: %v", args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return result{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// must runs args and fails the test unless the exit code is want.
+func (a *account) must(want int, args ...string) result {
+	a.t.Helper()
+	r := a.run(args...)
+	if r.code != want {
+		a.t.Fatalf("vpsfleet %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, want, r.stdout, r.stderr)
+	}
+	return r
+}
+
+// writeFleet writes files (name → content) into a new directory under the
+// account's directory and returns its path.
+func (a *account) writeFleet(name string, files map[string]string) string {
+	a.t.Helper()
+	dir := filepath.Join(a.dir, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		a.t.Fatal(err)
+	}
+	for n, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(content), 0o644); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// servers lists the account as the API's JSON objects.
+func (a *account) servers() []map[string]any {
+	a.t.Helper()
+	r := a.must(0, "server", "list", "-json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		a.t.Fatalf("server list -json is not a JSON array: %v\n%s", err, r.stdout)
+	}
+	return list
+}
+
+// namesCount counts live servers by name.
+func (a *account) namesCount() map[string]int {
+	counts := map[string]int{}
+	for _, s := range a.servers() {
+		counts[s["name"].(string)]++
+	}
+	return counts
+}
+
+func quickstart(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs("examples/quickstart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	a := newAccount(t)
+	r := a.must(0, "help")
+	for name := range commands() {
+		if !strings.Contains(r.stdout, name) {
+			t.Errorf("help does not list %q", name)
+		}
+		h := a.run(name, "-h")
+		want := "Usage: vpsfleet " + name
+		if name == "help" {
+			want = "Usage: vpsfleet <command>"
+		}
+		if h.code != 0 || !strings.Contains(h.stdout, want) {
+			t.Errorf("vpsfleet %s -h: exit %d, stdout %q", name, h.code, h.stdout)
+		}
+	}
+	for _, s := range serverSubcommands {
+		h := a.run("server", s.name, "--help")
+		if h.code != 0 || !strings.Contains(h.stdout, "Usage: vpsfleet server "+s.name) {
+			t.Errorf("vpsfleet server %s --help: exit %d, stdout %q", s.name, h.code, h.stdout)
+		}
+	}
+	if r := a.run("sandbox", "serve", "-h"); r.code != 0 || !strings.Contains(r.stdout, "-provision-delay") {
+		t.Errorf("sandbox serve -h: exit %d: %s", r.code, r.stdout)
+	}
+	if r := a.run("frobnicate"); r.code != 1 || !strings.Contains(r.stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := a.must(0, "version"); !strings.HasPrefix(r.stdout, "vpsfleet ") {
+		t.Errorf("version: %q", r.stdout)
+	}
+}
+
+func TestServerCommands(t *testing.T) {
+	a := newAccount(t)
+	r := a.must(0, "server", "create", "-name", "web-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west",
+		"-hostname", "web01.example.com", "-backups", "-wait", "-json")
+	var created map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &created); err != nil {
+		t.Fatalf("create -json: %v\n%s", err, r.stdout)
+	}
+	if created["id"].(float64) != 12345 || created["status"] != "active" || created["backups_enabled"] != true {
+		t.Fatalf("created server: %v", created)
+	}
+	// Flags after the positional argument work as before it.
+	r = a.must(0, "server", "get", "12345", "-json")
+	if !strings.Contains(r.stdout, `"hostname": "web01.example.com"`) {
+		t.Errorf("get -json: %s", r.stdout)
+	}
+	r = a.must(0, "server", "get", "12345")
+	for _, want := range []string{"web-01", "active", "Standard VPS", "Backups:"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("get table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	a.must(0, "server", "update", "12345", "--hostname", "www.example.com", "-backups=false")
+	r = a.must(0, "server", "list")
+	if !regexp.MustCompile(`12345\s+web-01\s+active`).MatchString(r.stdout) || !strings.Contains(r.stdout, "www.example.com") {
+		t.Errorf("list table:\n%s", r.stdout)
+	}
+	a.must(0, "server", "stop", "12345", "-wait")
+	if r := a.must(0, "server", "list", "-status", "stopped", "-json"); !strings.Contains(r.stdout, "web-01") {
+		t.Errorf("list -status stopped: %s", r.stdout)
+	}
+	r = a.run("server", "stop", "12345")
+	if r.code != 1 || !strings.Contains(r.stderr, "not running") {
+		t.Errorf("stopping a stopped server: exit %d, stderr %q", r.code, r.stderr)
+	}
+	a.must(0, "server", "start", "12345", "-wait")
+	a.must(0, "server", "reboot", "12345", "-wait")
+	a.must(0, "server", "delete", "12345")
+	r = a.run("server", "get", "12345")
+	if r.code != 1 || !strings.Contains(r.stderr, "404") {
+		t.Errorf("get after delete: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = a.run("server", "create", "-name", "9bad", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-hostname", "nodot")
+	if r.code != 1 || !strings.Contains(r.stderr, "name") || !strings.Contains(r.stderr, "hostname") {
+		t.Errorf("invalid create: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := a.run("server", "create", "-name", "x"); r.code != 1 || !strings.Contains(r.stderr, "-plan-id") {
+		t.Errorf("create without required flags: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := a.run("server", "get", "abc"); r.code != 1 || !strings.Contains(r.stderr, "not a server ID") {
+		t.Errorf("get abc: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestPlanApplyQuickstart(t *testing.T) {
+	a := newAccount(t)
+	qs := quickstart(t)
+	r := a.must(2, "plan", "-detailed-exitcode", qs)
+	if !strings.Contains(r.stdout, "Plan: 3 to create") {
+		t.Fatalf("plan of an empty account:\n%s", r.stdout)
+	}
+	r = a.must(2, "plan", "-json", "-detailed-exitcode", qs)
+	var doc struct {
+		FormatVersion string `json:"format_version"`
+		Changes       []struct {
+			Name    string   `json:"name"`
+			Actions []string `json:"actions"`
+		} `json:"changes"`
+		Summary map[string]int `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("plan -json: %v\n%s", err, r.stdout)
+	}
+	if doc.FormatVersion != "1" || len(doc.Changes) != 3 || doc.Summary["create"] != 3 {
+		t.Fatalf("plan -json: %+v", doc)
+	}
+	if r := a.must(0, "plan", "-markdown", qs); !strings.Contains(r.stdout, "3 to create") {
+		t.Errorf("plan -markdown:\n%s", r.stdout)
+	}
+	// Without a terminal, apply refuses unless -auto-approve.
+	r = a.run("apply", qs)
+	if r.code != 1 || !strings.Contains(r.stderr, "-auto-approve") {
+		t.Fatalf("apply without terminal: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := len(a.servers()); n != 0 {
+		t.Fatalf("a refused apply created %d servers", n)
+	}
+	r = a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", qs)
+	if !strings.Contains(r.stdout, "Creation complete") {
+		t.Errorf("apply output lacks progress lines:\n%s", r.stdout)
+	}
+	r = a.must(0, "plan", "-detailed-exitcode", qs)
+	if !strings.Contains(r.stdout, "No changes") {
+		t.Errorf("plan after apply:\n%s", r.stdout)
+	}
+	for name, n := range a.namesCount() {
+		if n != 1 {
+			t.Errorf("%d servers named %s", n, name)
+		}
+	}
+}
+
+func TestSavedPlanAppliesExactlyOrRefuses(t *testing.T) {
+	a := newAccount(t)
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
+server "app-01" {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+  hostname = "app01.example.com"
+}
+`})
+	a.must(0, "server", "create", "-name", "app-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-hostname", "old.example.com", "-wait")
+	a.must(2, "plan", "-detailed-exitcode", "-out", "update.plan", fleet)
+	plan, err := os.ReadFile(filepath.Join(a.dir, "update.plan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(plan, []byte("Bearer")) || bytes.Contains(plan, []byte(`"token"`)) {
+		t.Fatalf("the saved plan holds a token:\n%s", plan)
+	}
+	if r := a.must(0, "show", "update.plan"); !strings.Contains(r.stdout, "app01.example.com") {
+		t.Errorf("show:\n%s", r.stdout)
+	}
+	if r := a.must(0, "show", "-json", "update.plan"); !strings.Contains(r.stdout, `"update"`) {
+		t.Errorf("show -json:\n%s", r.stdout)
+	}
+	// The account moves: the saved plan is refused and nothing changes.
+	a.must(0, "server", "update", "12345", "-hostname", "moved.example.com")
+	r := a.run("apply", "update.plan")
+	if r.code != 1 || !strings.Contains(r.stderr, "changed since the plan") || !strings.Contains(r.stderr, "app-01") {
+		t.Fatalf("stale plan: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := a.must(0, "server", "get", "12345", "-json"); !strings.Contains(r.stdout, "moved.example.com") {
+		t.Fatalf("a refused plan changed the server:\n%s", r.stdout)
+	}
+	// A fresh plan applies exactly, without asking.
+	a.must(2, "plan", "-detailed-exitcode", "-out", "update.plan", fleet)
+	a.must(0, "apply", "-poll-interval", "10ms", "update.plan")
+	if r := a.must(0, "server", "get", "12345", "-json"); !strings.Contains(r.stdout, "app01.example.com") {
+		t.Fatalf("saved plan not applied:\n%s", r.stdout)
+	}
+	a.must(0, "plan", "-detailed-exitcode", fleet)
+}
+
+func TestValidateFmtExport(t *testing.T) {
+	a := newAccount(t)
+	for _, ex := range []string{"quickstart", "web-and-db", "ci"} {
+		dir, _ := filepath.Abs(filepath.Join("examples", ex))
+		if r := a.run("validate", dir); r.code != 0 {
+			t.Errorf("validate examples/%s: exit %d\n%s", ex, r.code, r.stderr)
+		}
+		if r := a.run("fmt", "-check", dir); r.code != 0 {
+			t.Errorf("fmt -check examples/%s: exit %d\n%s%s", ex, r.code, r.stdout, r.stderr)
+		}
+	}
+	broken := a.writeFleet("broken", map[string]string{"fleet.hcl": "server \"web-01\" {\n  plan_id = 1\n  os_id = 5\n  location = \"us-west\"\n  colour = \"red\"\n}\n"})
+	r := a.run("validate", broken)
+	if r.code != 1 || !strings.Contains(r.stderr, "fleet.hcl:5") {
+		t.Errorf("validate broken: exit %d\n%s", r.code, r.stderr)
+	}
+	r = a.run("validate", "-json", broken)
+	if r.code != 1 || !json.Valid([]byte(r.stdout)) || !strings.Contains(r.stdout, `"line": 5`) {
+		t.Errorf("validate -json broken: exit %d\n%s", r.code, r.stdout)
+	}
+	messy := a.writeFleet("messy", map[string]string{"fleet.hcl": "server \"a-1\" {\nplan_id=1\n    os_id   = 5\nlocation=\"us-west\"\n}\n"})
+	if r := a.run("fmt", "-check", "-diff", messy); r.code != 3 || !strings.Contains(r.stdout, "+  plan_id") {
+		t.Errorf("fmt -check -diff: exit %d\n%s", r.code, r.stdout)
+	}
+	a.must(0, "fmt", messy)
+	a.must(0, "fmt", "-check", messy)
+
+	// Export round-trip: what export writes plans to no change.
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", quickstart(t))
+	a.must(0, "server", "create", "-name", "manual-01", "-plan-id", "2", "-os-id", "3", "-location", "us-east", "-backups", "-wait")
+	r = a.must(0, "export")
+	for _, want := range []string{`server "manual-01"`, `server "demo-db-01"`, "backups_enabled = true"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("export lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	exported := a.writeFleet("exported", map[string]string{"fleet.hcl": r.stdout})
+	a.must(0, "validate", exported)
+	if r := a.run("plan", "-detailed-exitcode", exported); r.code != 0 {
+		t.Errorf("plan of the exported fleet: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestInterruptThenApplyConverges(t *testing.T) {
+	a := newAccount(t)
+	a.env = append(a.env, "VPSFLEET_SANDBOX_PROVISION_DELAY=1500ms")
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
+server "node" {
+  count    = 6
+  name     = "node-${count.index}"
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+`})
+	cmd := exec.Command(binary, "apply", "-auto-approve", "-parallelism", "2", "-poll-interval", "20ms", fleet)
+	cmd.Dir, cmd.Env = a.dir, a.env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		if strings.Contains(lines.Text(), "Creating...") {
+			break
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(stdout)
+	out.Write(rest)
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("interrupted apply: %v, want exit 1\nstdout:\n%s\nstderr:\n%s", err, out.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Interrupt received") {
+		t.Errorf("no interrupt message:\n%s", stderr.String())
+	}
+	before := len(a.servers())
+	if before >= 6 {
+		t.Logf("all servers were created before the interrupt took effect")
+	}
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "20ms", fleet)
+	counts := a.namesCount()
+	if len(counts) != 6 {
+		t.Errorf("after the second apply: %v", counts)
+	}
+	for name, n := range counts {
+		if n != 1 {
+			t.Errorf("%d servers named %s", n, name)
+		}
+	}
+	a.must(0, "plan", "-detailed-exitcode", fleet)
+}
+
+// TestSandboxServeAnswersTheDocumentation starts "vpsfleet sandbox serve"
+// and drives it both with the documentation's requests and with the CLI.
+func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(binary, "sandbox", "serve", "-addr", "127.0.0.1:0", "-state", filepath.Join(dir, "s.json"),
+		"-token", "s3cret-token", "-provision-delay", "10ms", "-transition-delay", "10ms")
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	first, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`http://(\S+)`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatalf("no address in %q", first)
+	}
+	if strings.Contains(first, "s3cret-token") {
+		t.Errorf("serve printed the token: %q", first)
+	}
+	base := "http://" + m[1]
+	a := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=s3cret-token", "NO_COLOR=1")}
+
+	// The documentation's example servers are there, by the documented ids.
+	r := a.must(0, "server", "get", "12345", "-json")
+	for _, want := range []string{`"web-server-01"`, `"2001:0db8::1"`, `"bandwidth": 2048`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("GET 12345 lacks %s:\n%s", want, r.stdout)
+		}
+	}
+	r = a.must(0, "server", "create", "-name", "web-server-02", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-hostname", "web02.example.com", "-backups", "-json")
+	if !strings.Contains(r.stdout, `"id": 12347`) || !strings.Contains(r.stdout, `"provisioning"`) {
+		t.Errorf("POST as documented:\n%s", r.stdout)
+	}
+	// A wrong token: a clear 401, and neither token is echoed.
+	bad := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=wrong-token-xyz")}
+	r = bad.run("server", "list")
+	if r.code != 1 || !strings.Contains(r.stderr, "401") || strings.Contains(r.stderr+r.stdout, "wrong-token-xyz") {
+		t.Errorf("wrong token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// A plan against the served account.
+	r = a.must(2, "plan", "-detailed-exitcode", "-out", filepath.Join(dir, "p.plan"), quickstart(t))
+	if !strings.Contains(r.stdout, "not managed") && !strings.Contains(r.stdout, "unmanaged") {
+		t.Errorf("plan does not count the unmanaged servers:\n%s", r.stdout)
+	}
+	plan, _ := os.ReadFile(filepath.Join(dir, "p.plan"))
+	if bytes.Contains(plan, []byte("s3cret-token")) {
+		t.Errorf("the saved plan holds the token")
+	}
+}

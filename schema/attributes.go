@@ -1,0 +1,113 @@
+package schema
+
+import (
+	"math/big"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// serverAttributes are the attributes a server block and the defaults
+// block may set, in the order they are described.
+var serverAttributes = []string{"plan_id", "os_id", "location", "hostname", "ssh_key_id", "backups_enabled", "power"}
+
+// requiredAttributes must be set on every server, by its block or by
+// defaults.
+var requiredAttributes = []string{"plan_id", "os_id", "location"}
+
+// setAttribute decodes one server attribute's value into s, reporting any
+// problem at expr's range. A null value leaves the attribute unset.
+func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr hcl.Expression) {
+	if val.IsNull() {
+		return
+	}
+	rng := expr.Range()
+	switch name {
+	case "plan_id", "os_id", "ssh_key_id":
+		n, ok := l.positiveInt(val, rng, name)
+		if !ok {
+			return
+		}
+		switch name {
+		case "plan_id":
+			s.PlanID = n
+		case "os_id":
+			s.OSID = n
+		default:
+			s.SSHKeyID = &n
+		}
+	case "location":
+		str, ok := l.stringValue(val, rng, name)
+		if !ok {
+			return
+		}
+		if str == "" {
+			l.errorf(rng, "Invalid location", "location must not be empty; name a VPS.org location such as \"us-west\" or \"us-east\".")
+			return
+		}
+		s.Location = str
+	case "hostname":
+		str, ok := l.stringValue(val, rng, name)
+		if !ok {
+			return
+		}
+		if str != "" && !ValidHostname(str) {
+			l.errorf(rng, "Invalid hostname", "%q is not a valid hostname. %s", str, hostnameRule)
+			return
+		}
+		s.Hostname = str
+	case "backups_enabled":
+		b, err := convert.Convert(val, cty.Bool)
+		if err != nil {
+			l.errorf(rng, "Incorrect attribute value type", "backups_enabled must be true or false, not %s.", describe(val))
+			return
+		}
+		s.BackupsEnabled = b.True()
+	case "power":
+		str, ok := l.stringValue(val, rng, name)
+		if !ok {
+			return
+		}
+		if str != string(PowerOn) && str != string(PowerOff) {
+			l.errorf(rng, "Invalid power state", "power must be \"on\" or \"off\", not %q.", str)
+			return
+		}
+		s.Power = Power(str)
+	default:
+		return
+	}
+	if s.AttrRanges == nil {
+		s.AttrRanges = map[string]hcl.Range{}
+	}
+	s.AttrRanges[name] = rng
+}
+
+// stringValue converts val to a string (numbers and bools convert too).
+func (l *loader) stringValue(val cty.Value, rng hcl.Range, attr string) (string, bool) {
+	s, err := convert.Convert(val, cty.String)
+	if err != nil {
+		l.errorf(rng, "Incorrect attribute value type", "%s must be a string, not %s.", attr, describe(val))
+		return "", false
+	}
+	return s.AsString(), true
+}
+
+// maxID is the largest identifier accepted.
+var maxID = big.NewFloat(1 << 53)
+
+// positiveInt converts val to a positive whole number.
+func (l *loader) positiveInt(val cty.Value, rng hcl.Range, attr string) (int64, bool) {
+	n, err := convert.Convert(val, cty.Number)
+	if err != nil {
+		l.errorf(rng, "Incorrect attribute value type", "%s must be a positive whole number (an id such as 1), not %s.", attr, describe(val))
+		return 0, false
+	}
+	bf := n.AsBigFloat()
+	if !bf.IsInt() || bf.Sign() <= 0 || bf.Cmp(maxID) > 0 {
+		l.errorf(rng, "Invalid "+attr, "%s must be a positive whole number (an id such as 1), not %s.", attr, bf.Text('g', 10))
+		return 0, false
+	}
+	i, _ := bf.Int64()
+	return i, true
+}

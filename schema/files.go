@@ -1,0 +1,73 @@
+package schema
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// varFileSuffix marks variable files, which are not fleet files.
+const varFileSuffix = ".vars.hcl"
+
+// fleetFileNames returns the fleet files path names: path itself when it is
+// a file, else every *.hcl in the directory except *.vars.hcl, sorted.
+func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read fleet files",
+			Detail:   fmt.Sprintf("%s. Give the directory holding the *.hcl fleet files, or one fleet file.", err),
+		}}
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read fleet directory",
+			Detail:   fmt.Sprintf("%s. Check that the directory exists and is readable.", err),
+		}}
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".hcl") || strings.HasSuffix(n, varFileSuffix) {
+			continue
+		}
+		names = append(names, filepath.Join(path, n))
+	}
+	if len(names) == 0 {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "No fleet files",
+			Detail:   fmt.Sprintf("The directory %s holds no *.hcl fleet files (variable files, *.vars.hcl, do not count). Create one, for example fleet.hcl, or give another directory.", path),
+		}}
+	}
+	return names, nil
+}
+
+// parseFile reads and parses one HCL file into files. It returns nil (and a
+// diagnostic) when the file cannot be read; on syntax errors the file is
+// still returned, for rendering snippets.
+func parseFile(name string, files map[string]*hcl.File) (*hcl.File, hcl.Diagnostics) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read file",
+			Detail:   fmt.Sprintf("%s. Check that the file exists and is readable.", err),
+		}}
+	}
+	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	if f != nil {
+		files[name] = f
+	}
+	return f, diags
+}

@@ -1,0 +1,86 @@
+// Package schema reads fleet files (HCL) into a typed, validated Fleet.
+//
+// It knows HCL and the fleet language, nothing of HTTP or of the live
+// account. Every problem is an hcl.Diagnostic with a source range; a load
+// reports all of them in one run and never panics.
+package schema
+
+import "github.com/hashicorp/hcl/v2"
+
+// Power is the power state a server should be kept in.
+type Power string
+
+// The two power states a fleet file may ask for.
+const (
+	PowerOn  Power = "on"
+	PowerOff Power = "off"
+)
+
+// Fleet is the desired state described by one directory of fleet files.
+type Fleet struct {
+	// Owns holds the glob patterns of fleet.owns: live servers whose names
+	// match one of them are managed, and deleted when not declared.
+	Owns []string
+	// Protect holds the glob patterns of fleet.protect: matching servers are
+	// never deleted or replaced.
+	Protect []string
+	// Servers are the desired servers, expanded (count/for_each) and sorted
+	// by name. Names are unique.
+	Servers []DesiredServer
+	// Moves are the moved blocks, in source order.
+	Moves []Move
+	// Files are the parsed files by name, for rendering diagnostics with
+	// source snippets.
+	Files map[string]*hcl.File
+	// Hash is a hex SHA-256 of the fleet's decoded content (servers, owns,
+	// protect, moves): two fleets with the same Hash plan identically.
+	Hash string
+}
+
+// DesiredServer is one server as the fleet files describe it, after
+// defaults, variables and expansion.
+type DesiredServer struct {
+	Name     string
+	PlanID   int64
+	OSID     int64
+	Location string
+	// Hostname is "" when the fleet does not set it; an unset hostname is
+	// not managed (never diffed).
+	Hostname string
+	// SSHKeyID is used on creation only; nil when not set.
+	SSHKeyID       *int64
+	BackupsEnabled bool
+	Power          Power
+	Lifecycle      Lifecycle
+	// Range is the declaring server block's header range (for diagnostics).
+	Range hcl.Range
+	// AttrRanges maps attribute names ("plan_id", "hostname", ...) to the
+	// range of the expression that set them, when a fleet file set them.
+	AttrRanges map[string]hcl.Range
+}
+
+// Lifecycle is a server's lifecycle block.
+type Lifecycle struct {
+	PreventDestroy      bool
+	CreateBeforeDestroy bool
+	// IgnoreChanges names attributes (hostname, backups_enabled, plan_id,
+	// os_id, location, power) whose differences are not acted on.
+	IgnoreChanges []string
+}
+
+// Ignores reports whether the lifecycle ignores changes to attr.
+func (l Lifecycle) Ignores(attr string) bool {
+	for _, a := range l.IgnoreChanges {
+		if a == attr {
+			return true
+		}
+	}
+	return false
+}
+
+// Move is a moved block: the live server named From is renamed to To.
+type Move struct {
+	From  string
+	To    string
+	Range hcl.Range
+}

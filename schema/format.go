@@ -1,0 +1,46 @@
+package schema
+
+import (
+	"bytes"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// maxFormatPasses bounds the passes Format makes to reach a fixed point.
+const maxFormatPasses = 4
+
+// Format returns src in canonical layout: indentation, alignment of `=` in
+// runs of attributes, spacing inside expressions. It refuses, returning nil
+// and the diagnostics, source that does not parse (filename names it in
+// them). Comments and the order of everything are kept. Format is
+// idempotent: Format(Format(x)) == Format(x).
+func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
+		return nil, diags
+	}
+	out := src
+	for range maxFormatPasses {
+		next := hclwrite.Format(out)
+		if bytes.Equal(next, out) {
+			break
+		}
+		out = next
+	}
+	return out, nil
+}
+
+// UnifiedDiff returns a unified diff of before and after, both labelled with
+// filename ("--- a/NAME", "+++ b/NAME"), with three lines of context; it
+// returns "" when they are equal.
+func UnifiedDiff(filename string, before, after []byte) string {
+	if bytes.Equal(before, after) {
+		return ""
+	}
+	dmp := diffmatchpatch.New()
+	a, b, lines := dmp.DiffLinesToChars(string(before), string(after))
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
+	return renderUnified(filename, diffs)
+}

@@ -1,0 +1,201 @@
+package schema
+
+import (
+	"maps"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+var serverSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "count"}, {Name: "for_each"}, {Name: "name"},
+		{Name: "plan_id"}, {Name: "os_id"}, {Name: "location"}, {Name: "hostname"},
+		{Name: "ssh_key_id"}, {Name: "backups_enabled"}, {Name: "power"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
+}
+
+// maxInstanceErrors is how many failing instances of one block are
+// reported before the rest of its expansion is skipped.
+const maxInstanceErrors = 5
+
+// serverBlock is a server block under decoding.
+type serverBlock struct {
+	block   *hcl.Block
+	content *hcl.BodyContent
+	grouped bool
+	// base is the server with defaults and every attribute that does not
+	// depend on count/each applied.
+	base DesiredServer
+	// perInstance are the attributes evaluated once per instance.
+	perInstance []*hcl.Attribute
+	// dupReported is set once a duplicate name inside the block is reported.
+	dupReported bool
+}
+
+// decodeServers reads every server block, expanding count and for_each,
+// and checks that server names are unique across all of them.
+func (l *loader) decodeServers(blocks hcl.Blocks) {
+	names := make(map[string]hcl.Range, len(blocks))
+	labels := make(map[string]*serverBlock, len(blocks))
+	l.fleet.Servers = make([]DesiredServer, 0, len(blocks))
+	for _, b := range blocks {
+		content, diags := bodyContent(b.Body, serverSchema)
+		l.add(diags)
+		sb := &serverBlock{block: b, content: content}
+		sb.grouped = content.Attributes["count"] != nil || content.Attributes["for_each"] != nil
+		label := b.Labels[0]
+		if prev := labels[label]; prev != nil && (prev.grouped || sb.grouped) {
+			l.errorf(b.LabelRanges[0], "Duplicate server block",
+				"Only one server block labelled %q is allowed. Another was defined at %s. Rename one of them.",
+				label, rangeString(prev.block.DefRange))
+			continue
+		} else if prev == nil {
+			labels[label] = sb
+		}
+		l.decodeServer(sb, names)
+	}
+}
+
+func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
+	b, attrs := sb.block, sb.content.Attributes
+	label := b.Labels[0]
+	countAttr, eachAttr, nameAttr := attrs["count"], attrs["for_each"], attrs["name"]
+	if countAttr != nil && eachAttr != nil {
+		l.errorf(eachAttr.NameRange, "Invalid combination of \"count\" and \"for_each\"",
+			"A server block may set count or for_each, not both. Keep the one that describes the group.")
+		return
+	}
+	if !sb.grouped && nameAttr != nil {
+		l.errorf(nameAttr.NameRange, "Unexpected \"name\" argument",
+			"name is only used with count or for_each. Without them the block's label (%q) is the server's name: remove name, or put the name in the label.", label)
+	}
+	if sb.grouped && nameAttr == nil {
+		l.errorf(b.DefRange, "Missing required argument \"name\"",
+			"Server block %q uses count or for_each, so it describes several servers and each needs its own name. Add, for example, name = format(\"%s-%%02d\", count.index + 1) or name = each.key.",
+			label, label)
+		return
+	}
+	l.checkRequired(sb)
+	lifecycle := l.decodeLifecycle(sb.content.Blocks)
+	l.prepareBase(sb)
+	sb.base.Lifecycle = lifecycle
+	sb.base.Range = b.DefRange
+
+	switch {
+	case countAttr != nil:
+		l.expandCount(sb, countAttr, names)
+	case eachAttr != nil:
+		l.expandForEach(sb, eachAttr, names)
+	default:
+		s := sb.base
+		s.Name = label
+		if !ValidServerName(label) {
+			l.errorf(b.LabelRanges[0], "Invalid server name", "%q is not a valid server name. %s", label, nameRule)
+			return
+		}
+		l.addServer(sb, s, b.LabelRanges[0], names)
+	}
+}
+
+// checkRequired reports required attributes that neither the block nor
+// the defaults block sets.
+func (l *loader) checkRequired(sb *serverBlock) {
+	var missing []string
+	for _, name := range requiredAttributes {
+		if sb.content.Attributes[name] == nil && !l.defaultsSet[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	label := sb.block.Labels[0]
+	l.errorf(sb.block.DefRange, "Missing required argument",
+		"Server %q does not set %s, and no defaults block sets it either. Add %s = ... to the server block, or to a defaults block to share it.",
+		label, strings.Join(missing, ", "), missing[0])
+}
+
+// prepareBase applies defaults and the attributes that are the same for
+// every instance, once per block.
+func (l *loader) prepareBase(sb *serverBlock) {
+	sb.base = l.defaults
+	sb.base.AttrRanges = make(map[string]hcl.Range, len(l.defaults.AttrRanges)+len(sb.content.Attributes))
+	maps.Copy(sb.base.AttrRanges, l.defaults.AttrRanges)
+	sc := scopeBase
+	for _, a := range sortedAttrs(sb.content.Attributes) {
+		switch a.Name {
+		case "count", "for_each", "name":
+			continue
+		}
+		if sb.grouped && dependsOnInstance(a.Expr) {
+			sb.perInstance = append(sb.perInstance, a)
+			continue
+		}
+		if val, ok := l.eval(a.Expr, l.ctx, sc); ok {
+			l.setAttribute(&sb.base, a.Name, val, a.Expr)
+		}
+	}
+}
+
+// dependsOnInstance reports whether expr refers to count or each.
+func dependsOnInstance(expr hcl.Expression) bool {
+	if isLiteral(expr) {
+		return false
+	}
+	for _, t := range expr.Variables() {
+		if r := t.RootName(); r == "count" || r == "each" {
+			return true
+		}
+	}
+	return false
+}
+
+// instantiate evaluates one instance's name and per-instance attributes
+// in ctx and adds the server. It reports whether the instance had errors.
+func (l *loader) instantiate(sb *serverBlock, ctx *hcl.EvalContext, sc scope, names map[string]hcl.Range) bool {
+	before := len(l.diags)
+	s := sb.base
+	if len(sb.perInstance) > 0 {
+		s.AttrRanges = maps.Clone(sb.base.AttrRanges)
+		for _, a := range sb.perInstance {
+			if val, ok := l.eval(a.Expr, ctx, sc); ok {
+				l.setAttribute(&s, a.Name, val, a.Expr)
+			}
+		}
+	}
+	nameExpr := sb.content.Attributes["name"].Expr
+	val, ok := l.eval(nameExpr, ctx, sc)
+	if ok {
+		if name, ok := l.stringValue(val, nameExpr.Range(), "name"); ok {
+			if !ValidServerName(name) {
+				l.errorf(nameExpr.Range(), "Invalid server name", "%q is not a valid server name. %s", name, nameRule)
+			} else {
+				s.Name = name
+				l.addServer(sb, s, nameExpr.Range(), names)
+			}
+		}
+	}
+	return hcl.Diagnostics(l.diags[before:]).HasErrors()
+}
+
+// addServer adds s, declared at site, unless its name is taken.
+func (l *loader) addServer(sb *serverBlock, s DesiredServer, site hcl.Range, names map[string]hcl.Range) {
+	if prev, taken := names[s.Name]; taken {
+		if prev == site {
+			if !sb.dupReported {
+				sb.dupReported = true
+				l.errorf(site, "Duplicate server name",
+					"The name expression of server block %q gives %q for more than one instance. Make it depend on count.index or each.key so that every instance has its own name.",
+					sb.block.Labels[0], s.Name)
+			}
+			return
+		}
+		l.errorf(site, "Duplicate server name",
+			"Only one server named %q is allowed. Another was defined at %s. Rename one of them.", s.Name, rangeString(prev))
+		return
+	}
+	names[s.Name] = site
+	l.fleet.Servers = append(l.fleet.Servers, s)
+}

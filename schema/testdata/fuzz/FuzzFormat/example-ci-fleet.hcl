@@ -1,0 +1,2 @@
+go test fuzz v1
+[]byte("# The fleet this pipeline keeps. Copy it to fleet/fleet.hcl in your\n# repository, next to .github/workflows/vpsfleet.yml.\n\nfleet {\n  owns    = [\"app-*\"]\n  protect = [\"app-db-*\"]\n}\n\ndefaults {\n  location = \"us-east\"\n  plan_id  = 1\n  os_id    = 3\n}\n\nserver \"app-web\" {\n  count    = 2\n  name     = \"app-web-${count.index + 1}\"\n  hostname = \"app-web-${count.index + 1}.example.com\"\n}\n\nserver \"app-db-1\" {\n  plan_id         = 2\n  backups_enabled = true\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n")

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// signalContext returns a context cancelled by the first Ctrl-C (SIGINT)
+// or SIGTERM, for commands that have nothing to finish cleanly.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// interrupts delivers Ctrl-C (and SIGTERM) the way apply needs them: the
+// first closes Soft (start nothing new, finish what is in flight); the
+// second calls onSecond, which is expected to exit at once.
+type interrupts struct {
+	Soft <-chan struct{}
+	stop func()
+}
+
+// watchInterrupts starts watching; onFirst and onSecond run on the
+// signal-handling goroutine. Stop ends the watch.
+func watchInterrupts(onFirst, onSecond func()) *interrupts {
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	soft := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		count := 0
+		for {
+			select {
+			case <-done:
+				return
+			case <-ch:
+				count++
+				if count == 1 {
+					close(soft)
+					onFirst()
+				} else {
+					onSecond()
+				}
+			}
+		}
+	}()
+	return &interrupts{Soft: soft, stop: func() { signal.Stop(ch); close(done) }}
+}
+
+// Stop stops watching for signals.
+func (i *interrupts) Stop() { i.stop() }

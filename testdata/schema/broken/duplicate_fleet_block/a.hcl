@@ -1,0 +1,4 @@
+# expect: b.hcl:2: Duplicate fleet block
+fleet {
+  owns = ["web-*"]
+}

@@ -1,0 +1,4 @@
+# A second fleet block: owns must be merged into a.hcl's.
+fleet {
+  owns = ["db-*"]
+}

@@ -1,0 +1,2 @@
+# The same name as in a.hcl.
+server "web-01" {}

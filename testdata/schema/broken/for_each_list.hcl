@@ -1,0 +1,8 @@
+# expect: 4: Invalid for_each argument
+defaults { location = "us-west" }
+server "cache" {
+  for_each = ["a", "b"]
+  name     = "cache-${each.key}"
+  plan_id  = 1
+  os_id    = 5
+}

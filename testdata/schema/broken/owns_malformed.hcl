@@ -1,0 +1,5 @@
+# expect: 3: Invalid name pattern
+fleet {
+  owns    = ["web-*", "db-[0-9"]
+  protect = ["db-*"]
+}

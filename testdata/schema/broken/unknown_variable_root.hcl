@@ -1,0 +1,6 @@
+# expect: 5: Unknown variable
+server "web-01" {
+  plan_id  = 1
+  os_id    = 5
+  location = us-west
+}
