@@ -2,8 +2,6 @@
 
 GO      ?= go
 BIN     := bin/vpsfleet
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.buildVersion=$(VERSION)
 # The demo's own sandbox account, started afresh each time.
 DEMO_STATE := .vpsfleet/demo.json
 DEMO       := VPSORG_ENDPOINT=sandbox:$(DEMO_STATE) $(BIN)
@@ -13,7 +11,7 @@ DEMO       := VPSORG_ENDPOINT=sandbox:$(DEMO_STATE) $(BIN)
 all: build
 
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -o $(BIN) .
 
 # test: formatting, vet, then every test with the race detector.
 test: fmt-check vet

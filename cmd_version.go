@@ -4,21 +4,18 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
+
+	"github.com/vpsfleet/vpsfleet/api"
 )
 
-// buildVersion is set at link time (-ldflags "-X main.buildVersion=v1.2.3");
-// otherwise the module version of the build, or "dev".
-var buildVersion = ""
-
-// version returns the version of this binary.
+// version returns the version of this binary: the module version when it
+// was installed with "go install ...@vX", else the release in the source.
 func version() string {
-	if buildVersion != "" {
-		return buildVersion
+	if info, ok := debug.ReadBuildInfo(); ok && isRelease(info.Main.Version) {
+		return strings.TrimPrefix(info.Main.Version, "v")
 	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
+	return api.Version
 }
 
 func runVersion(c *cli, args []string) int {
@@ -28,4 +25,10 @@ func runVersion(c *cli, args []string) int {
 	}
 	fmt.Fprintf(c.stdout, "vpsfleet %s (%s %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
+}
+
+// isRelease reports whether v is a tagged module version ("v1.2.3"), not a
+// pseudo-version stamped from a commit or "(devel)".
+func isRelease(v string) bool {
+	return strings.HasPrefix(v, "v") && !strings.Contains(v, "-") && !strings.Contains(v, "+")
 }

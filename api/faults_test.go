@@ -51,10 +51,7 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 				waits = append(waits, d)
 				return f.clock.sleep(ctx, d)
 			}
-			c, err := api.New(endpointOf(f), sandboxToken, clientOptions(f, api.WithSleep(record), api.WithBackoff(stepBackoff))...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := f.other(t, sandboxToken, api.WithSleep(record), api.WithBackoff(stepBackoff))
 			for i := range 30 {
 				if _, err := c.GetServer(context.Background(), 12345); err != nil {
 					t.Fatalf("get %d under a 429 storm: %v", i, err)
@@ -135,18 +132,4 @@ func TestSpentBudgetAgainstFailingSandbox(t *testing.T) {
 	if stats := f.account.Stats(); stats.Total != 5 {
 		t.Errorf("the sandbox saw %d requests, want 5", stats.Total)
 	}
-}
-
-func endpointOf(f *fixture) string {
-	if f.url == "" {
-		return "http://sandbox"
-	}
-	return f.url
-}
-
-func clientOptions(f *fixture, opts ...api.Option) []api.Option {
-	if f.url == "" {
-		opts = append(opts, api.WithHandler(f.handler))
-	}
-	return opts
 }

@@ -72,36 +72,21 @@ func newFixture(t testing.TB, inProc bool, opts sandbox.Options, clientOpts ...a
 	}
 	t.Cleanup(func() { acct.Close() })
 	f := &fixture{account: acct, clock: clk, handler: acct}
-	all := append([]api.Option{api.WithSleep(clk.sleep), api.WithBackoff(stepBackoff)}, clientOpts...)
-	endpoint := "http://sandbox"
-	if inProc {
-		all = append(all, api.WithHandler(acct))
-	} else {
+	if !inProc {
 		srv := httptest.NewServer(acct)
 		t.Cleanup(srv.Close)
-		endpoint, f.url = srv.URL, srv.URL
+		f.url = srv.URL
 	}
-	f.client, err = api.New(endpoint, sandboxToken, all...)
-	if err != nil {
-		t.Fatalf("api.New: %v", err)
-	}
+	all := append([]api.Option{api.WithSleep(clk.sleep), api.WithBackoff(stepBackoff)}, clientOpts...)
+	f.client = dial(t, f.url, acct, sandboxToken, all...)
 	return f
 }
 
-// other returns a client of the same account with another token.
-func (f *fixture) other(t testing.TB, token string) *api.Client {
+// other returns another client of the same account, with token and opts
+// (applied after a sleep on the fixture's clock, so they may replace it).
+func (f *fixture) other(t testing.TB, token string, opts ...api.Option) *api.Client {
 	t.Helper()
-	endpoint := f.url
-	opts := []api.Option{api.WithSleep(f.clock.sleep)}
-	if endpoint == "" {
-		endpoint = "http://sandbox"
-		opts = append(opts, api.WithHandler(f.handler))
-	}
-	c, err := api.New(endpoint, token, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return dial(t, f.url, f.handler, token, append([]api.Option{api.WithSleep(f.clock.sleep)}, opts...)...)
 }
 
 // provider calls a /_sandbox/ route (suspend, unsuspend) on the account.

@@ -95,23 +95,31 @@ func serve(t testing.TB, h http.Handler, opts ...api.Option) (*api.Client, *slee
 	t.Cleanup(srv.Close)
 	sl := &sleeps{}
 	all := append([]api.Option{api.WithBackoff(stepBackoff), api.WithSleep(sl.sleep)}, opts...)
-	c, err := api.New(srv.URL, testToken, all...)
-	if err != nil {
-		t.Fatalf("New(%s): %v", srv.URL, err)
-	}
-	return c, sl
+	return dial(t, srv.URL, h, testToken, all...), sl
 }
 
 // inProcess returns a client serving h in-process.
 func inProcess(t testing.TB, h http.Handler, opts ...api.Option) (*api.Client, *sleeps) {
 	t.Helper()
 	sl := &sleeps{}
-	all := append([]api.Option{api.WithHandler(h), api.WithBackoff(stepBackoff), api.WithSleep(sl.sleep)}, opts...)
-	c, err := api.New("http://sandbox", testToken, all...)
-	if err != nil {
-		t.Fatalf("New: %v", err)
+	all := append([]api.Option{api.WithBackoff(stepBackoff), api.WithSleep(sl.sleep)}, opts...)
+	return dial(t, "", h, testToken, all...), sl
+}
+
+// dial returns a client with token of h listening at url, or of h served
+// in-process (endpoint http://sandbox) when url is "".
+func dial(t testing.TB, url string, h http.Handler, token string, opts ...api.Option) *api.Client {
+	t.Helper()
+	endpoint := url
+	if url == "" {
+		endpoint = "http://sandbox"
+		opts = append(opts[:len(opts):len(opts)], api.WithHandler(h))
 	}
-	return c, sl
+	c, err := api.New(endpoint, token, opts...)
+	if err != nil {
+		t.Fatalf("api.New(%s): %v", endpoint, err)
+	}
+	return c
 }
 
 const serverJSON = `{"id": 12345, "name": "web-server-01", "hostname": "web01.example.com",

@@ -82,15 +82,7 @@ func (c *Client) nextPage(current *url.URL, link string) (*url.URL, error) {
 // fields (IPv6Address, BackupsEnabled, ResourceUsage, Plan.Bandwidth).
 // A missing server is an error for which IsNotFound is true.
 func (c *Client) GetServer(ctx context.Context, id int64) (*Server, error) {
-	u, err := c.serverURL(http.MethodGet, id, "")
-	if err != nil {
-		return nil, err
-	}
-	var s Server
-	if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &s); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return callServer[Server](ctx, c, kindRead, http.MethodGet, id, "", nil)
 }
 
 // CreateServer creates a server and returns it (status provisioning). The
@@ -110,29 +102,13 @@ func (c *Client) CreateServer(ctx context.Context, req CreateRequest) (*Server, 
 // ReplaceServer sets all of a server's changeable fields (PUT) and returns
 // the server. It is retried like any idempotent request.
 func (c *Client) ReplaceServer(ctx context.Context, id int64, req ReplaceRequest) (*Server, error) {
-	u, err := c.serverURL(http.MethodPut, id, "")
-	if err != nil {
-		return nil, err
-	}
-	var s Server
-	if err := c.do(ctx, kindWrite, http.MethodPut, u, req, &s); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return callServer[Server](ctx, c, kindWrite, http.MethodPut, id, "", req)
 }
 
 // UpdateServer changes the non-nil fields of req (PATCH) and returns the
 // server. It is retried like any idempotent request.
 func (c *Client) UpdateServer(ctx context.Context, id int64, req UpdateRequest) (*Server, error) {
-	u, err := c.serverURL(http.MethodPatch, id, "")
-	if err != nil {
-		return nil, err
-	}
-	var s Server
-	if err := c.do(ctx, kindWrite, http.MethodPatch, u, req, &s); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return callServer[Server](ctx, c, kindWrite, http.MethodPatch, id, "", req)
 }
 
 // DeleteServer deletes a server. A 404 is an error (IsNotFound), except
@@ -164,16 +140,25 @@ func (c *Client) RebootServer(ctx context.Context, id int64) (*ActionResult, err
 	return c.action(ctx, id, "reboot")
 }
 
+// action posts to /api/v1/servers/{id}/{name}/, where name is start,
+// stop or reboot.
 func (c *Client) action(ctx context.Context, id int64, name string) (*ActionResult, error) {
-	u, err := c.serverURL(http.MethodPost, id, name+"/")
+	return callServer[ActionResult](ctx, c, kindAction, http.MethodPost, id, name+"/", nil)
+}
+
+// callServer sends method with in (nil: no body) to
+// /api/v1/servers/{id}/ plus suffix, as do does, and returns the answer
+// decoded into a new T.
+func callServer[T any](ctx context.Context, c *Client, kind callKind, method string, id int64, suffix string, in any) (*T, error) {
+	u, err := c.serverURL(method, id, suffix)
 	if err != nil {
 		return nil, err
 	}
-	var r ActionResult
-	if err := c.do(ctx, kindAction, http.MethodPost, u, nil, &r); err != nil {
+	var out T
+	if err := c.do(ctx, kind, method, u, in, &out); err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return &out, nil
 }
 
 // url is the endpoint with path appended.

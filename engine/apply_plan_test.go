@@ -2,15 +2,12 @@ package engine
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
-	"github.com/vpsfleet/vpsfleet/schema"
 )
 
 const applyFleet = `
@@ -51,28 +48,6 @@ moved {
 }
 `
 
-// planFleet loads src and plans it against the account.
-func planFleet(t *testing.T, e *sandboxEnv, src string) *Plan {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "fleet.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fleet, diags := schema.Load(dir, schema.LoadOptions{})
-	if diags.HasErrors() {
-		t.Fatalf("fleet: %v", diags)
-	}
-	live, err := ReadLive(context.Background(), e.client, fleet, PlanOptions{})
-	if err != nil {
-		t.Fatalf("ReadLive: %v", err)
-	}
-	p, diags := BuildPlan(fleet, live, PlanOptions{})
-	if diags.HasErrors() {
-		t.Fatalf("BuildPlan: %v", diags)
-	}
-	return p
-}
-
 func TestApplyThenAccountMatchesFleet(t *testing.T) {
 	t.Parallel()
 	e := newSandbox(t, sandbox.Options{Empty: true, ProvisionDelay: 20 * time.Millisecond, TransitionDelay: 5 * time.Millisecond,
@@ -85,7 +60,8 @@ func TestApplyThenAccountMatchesFleet(t *testing.T) {
 		sandbox.ServerSpec{Name: "db-old", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: true}, // rename, stop
 		spec("other"), // not managed
 	)
-	p := planFleet(t, e, applyFleet)
+	fleet := loadFleet(t, applyFleet)
+	p, _ := planAgainst(t, e.client, fleet)
 	for _, a := range []Action{ActionCreate, ActionReplace, ActionDelete, ActionStart, ActionStop, ActionRename, ActionUpdate} {
 		if !slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Has(a) }) {
 			t.Errorf("the plan has no %s; the test covers less than it says", a)
@@ -97,7 +73,7 @@ func TestApplyThenAccountMatchesFleet(t *testing.T) {
 	if !res.OK() {
 		t.Fatalf("apply failed: %+v", res.Results)
 	}
-	if next := planFleet(t, e, applyFleet); !next.Empty() {
+	if next, _ := planAgainst(t, e.client, fleet); !next.Empty() {
 		t.Errorf("after apply the plan still has %+v", next.Changes)
 	}
 	got := e.byName(t) // fails on any duplicate

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func TestWriteApplyReportGolden(t *testing.T) {
 				t.Error("escape codes without colour")
 			}
 			got := strings.ReplaceAll(out.String(), "\x1b", `\e`)
-			applyGolden(t, tt.name, []byte(got))
+			checkGolden(t, filepath.Join(goldenDir, "apply", tt.name), []byte(got))
 			if lines := strings.Count(out.String(), "\n"); lines <= len(tt.result.Results) {
 				t.Errorf("%d lines, want one per server and a summary", lines)
 			}

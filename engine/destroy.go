@@ -11,7 +11,8 @@ import (
 // BuildDestroyPlan plans `vpsfleet destroy`: a delete of every live server
 // that a declared server names, either by its own name or, when that name
 // is not live, as the moved.from of a moved block to it (see matching).
-// Several live servers of one declared name are all deleted. Servers under
+// Several live servers of one declared name are an error, as in BuildPlan:
+// destroy never guesses which of them was meant. Servers under
 // lifecycle.prevent_destroy or fleet.protect are never deleted: they are
 // kept and listed in Plan.Warnings ("db-01 kept: lifecycle.prevent_destroy"),
 // each also a warning diagnostic. Owned but undeclared servers are left
@@ -27,6 +28,10 @@ func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) 
 	m := matchServers(fleet, live)
 	for _, p := range m.pairs {
 		if len(p.live) == 0 || !opts.targets(p.desired.Name, p.moveFrom()) {
+			continue
+		}
+		if len(p.live) > 1 {
+			b.duplicate(p.desired, p.live)
 			continue
 		}
 		for _, s := range p.live {

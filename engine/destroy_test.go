@@ -64,3 +64,20 @@ func TestBuildDestroyPlan(t *testing.T) {
 		t.Errorf("reason = %q", p.Changes[0].Reason)
 	}
 }
+
+// TestBuildDestroyPlanRefusesDuplicateNames: two live servers carry a
+// declared name, so destroy cannot know which one the fleet means and
+// deletes neither.
+func TestBuildDestroyPlanRefusesDuplicateNames(t *testing.T) {
+	fleet := &schema.Fleet{Servers: []schema.DesiredServer{fxDesired("web-01", 1), fxDesired("web-02", 2)}}
+	live := []api.Server{fxLive(1, "web-01"), fxLive(2, "web-01"), fxLive(3, "web-02")}
+	p, diags := BuildDestroyPlan(fleet, live, PlanOptions{})
+	if !diags.HasErrors() || diags[0].Summary != "Two live servers share one name" {
+		t.Fatalf("diags = %v, want the duplicate-name error", diags)
+	}
+	for _, c := range p.Changes {
+		if c.Name == "web-01" {
+			t.Errorf("destroy planned %s (id %d) although its name is ambiguous", c.Name, c.Before.ID)
+		}
+	}
+}

@@ -53,7 +53,8 @@ func BenchmarkPlan10000(b *testing.B) {
 // server, for backups_enabled. Target: under 2 s an op.
 func BenchmarkNoopPlan1000Sandbox(b *testing.B) {
 	const n = 1000
-	c, acct := newSandboxClient(b, sandbox.Options{Empty: true})
+	e := newSandbox(b, sandbox.Options{Empty: true})
+	c, acct := e.client, e.acct
 	specs := make([]sandbox.ServerSpec, n)
 	fleet := &schema.Fleet{Owns: []string{"web-*"}}
 	for i := range n {

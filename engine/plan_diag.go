@@ -34,19 +34,19 @@ type diagnosticsCollector struct {
 
 // warn records a warning both as a diagnostic and as a plan warning.
 func (c *diagnosticsCollector) warn(summary, text string, at *hcl.Range) {
-	c.diags = append(c.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  summary,
-		Detail:   text,
-		Subject:  at,
-	})
+	c.add(hcl.DiagWarning, summary, text, at)
 	c.warnings = append(c.warnings, text)
 }
 
 // fail records an error diagnostic.
 func (c *diagnosticsCollector) fail(summary, detail string, at *hcl.Range) {
+	c.add(hcl.DiagError, summary, detail, at)
+}
+
+// add records a diagnostic of severity sev.
+func (c *diagnosticsCollector) add(sev hcl.DiagnosticSeverity, summary, detail string, at *hcl.Range) {
 	c.diags = append(c.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
+		Severity: sev,
 		Summary:  summary,
 		Detail:   detail,
 		Subject:  at,

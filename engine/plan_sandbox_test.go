@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,24 +13,6 @@ import (
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
-
-// newSandboxClient serves a fresh sandbox account over HTTP and returns a
-// client for it. Transitions are instant.
-func newSandboxClient(tb testing.TB, opts sandbox.Options) (*api.Client, *sandbox.Account) {
-	tb.Helper()
-	opts.Token = "t"
-	acct, err := sandbox.New(opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := httptest.NewServer(acct)
-	tb.Cleanup(func() { srv.Close(); _ = acct.Close() })
-	c, err := api.New(srv.URL, "t", api.WithBackoff(func(int) time.Duration { return 0 }))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c, acct
-}
 
 // loadFleet writes src as fleet.hcl into a temporary directory and loads it.
 func loadFleet(tb testing.TB, src string) *schema.Fleet {
@@ -94,7 +75,7 @@ moved {
 
 func TestPlanAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
-	c, _ := newSandboxClient(t, sandbox.Options{Empty: true})
+	c := newSandbox(t, sandbox.Options{Empty: true}).client
 	seed := []api.CreateRequest{
 		{Name: "web-01", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "web-1.example.com"},
 		{Name: "web-02", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "old.example.com"},
@@ -160,7 +141,7 @@ func TestPlanAgainstSandbox(t *testing.T) {
 
 func TestExportRoundTripAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
-	c, _ := newSandboxClient(t, sandbox.Options{}) // the documentation's two example servers
+	c := newSandbox(t, sandbox.Options{}).client // the documentation's two example servers
 	for _, req := range []api.CreateRequest{
 		{Name: "cold", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: fxPtr(true)},
 		{Name: "bare", PlanID: 1, OSID: 5, Location: "us-west"},
@@ -204,7 +185,7 @@ func TestExportRoundTripAgainstSandbox(t *testing.T) {
 
 func TestPlanApplyPlanAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
-	c, _ := newSandboxClient(t, sandbox.Options{Empty: true})
+	c := newSandbox(t, sandbox.Options{Empty: true}).client
 	for _, req := range []api.CreateRequest{
 		{Name: "web-02", PlanID: 2, OSID: 5, Location: "us-west"},
 		{Name: "web-09", PlanID: 1, OSID: 5, Location: "us-west"},

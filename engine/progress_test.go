@@ -3,44 +3,11 @@ package engine
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// The -update flag rewrites golden files; another test file of this
-// package may register it too, so it is registered only once.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-// applyGolden compares got with testdata/engine/apply/name, or rewrites
-// it under -update.
-func applyGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("..", "testdata", "engine", "apply", name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./engine -run %s -update to create it)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 // fakeClock is a clock tests move by hand.
 type fakeClock struct{ t time.Time }
@@ -98,7 +65,7 @@ func TestLineProgressGolden(t *testing.T) {
 		clock.advance(st.after)
 		p.Event(st.e)
 	}
-	applyGolden(t, "line_progress.golden", out.Bytes())
+	checkGolden(t, filepath.Join(goldenDir, "apply", "line_progress.golden"), out.Bytes())
 	// At most one "Still" line per server per 10 s.
 	if n := strings.Count(out.String(), "web-03: Still creating"); n != 2 {
 		t.Errorf("%d still lines for web-03, want 2 (at 10s and 20s)", n)
@@ -120,7 +87,7 @@ func TestLiveProgressGolden(t *testing.T) {
 	p.Event(Event{Server: "late", Kind: EventStart, Action: ActionCreate})
 	// Escapes are shown as text so the golden file can be read.
 	shown := strings.ReplaceAll(out.String(), "\x1b", `\e`)
-	applyGolden(t, "live_progress.golden", []byte(shown))
+	checkGolden(t, filepath.Join(goldenDir, "apply", "live_progress.golden"), []byte(shown))
 	if !strings.HasSuffix(out.String(), "[==============================] 5/5 (1 failed)\n") {
 		t.Errorf("last frame does not show 5/5 done:\n%s", shown)
 	}

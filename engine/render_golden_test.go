@@ -2,8 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,20 +9,6 @@ import (
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
-
-// The -update flag rewrites golden files. Another test file of this
-// package may register it too, so it is registered only once.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-// updateGolden reports whether -update was given.
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // goldenPlans are the plans rendered into testdata/engine/plans/<case>/.
 func goldenPlans(t *testing.T) map[string]*Plan {
@@ -88,31 +72,9 @@ func TestRenderGolden(t *testing.T) {
 				if err := render(&b, p); err != nil {
 					t.Fatal(err)
 				}
-				checkGolden(t, filepath.Join("..", "testdata", "engine", "plans", name, file), b.Bytes())
+				checkGolden(t, filepath.Join(goldenDir, "plans", name, file), b.Bytes())
 			})
 		}
-	}
-}
-
-// checkGolden compares got with the golden file at path, or rewrites the
-// file under -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if updateGolden() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./engine -run TestRenderGolden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendering:\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 

@@ -42,26 +42,11 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	b.WriteString(head)
 	b.WriteString(tableHead)
-	shownRows := 0
-	for _, r := range rows {
-		if len(r) > budget {
-			break
-		}
-		b.WriteString(r)
-		budget -= len(r)
-		shownRows++
-	}
+	shownRows, budget := writeWithin(&b, rows, budget)
 	b.WriteString("\n")
 	shownDetails := 0
 	if shownRows == len(rows) {
-		for _, d := range details {
-			if len(d) > budget {
-				break
-			}
-			b.WriteString(d)
-			budget -= len(d)
-			shownDetails++
-		}
+		shownDetails, _ = writeWithin(&b, details, budget)
 	}
 	if left := len(rows) - shownRows; left > 0 {
 		fmt.Fprintf(&b, "\n_%s left out of the table and all details, to fit a pull-request comment; run `vpsfleet show` on the plan file for everything._\n",
@@ -72,6 +57,20 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeWithin writes parts to b in order for as long as each fits in
+// budget bytes, and returns how many it wrote and the budget left.
+func writeWithin(b *strings.Builder, parts []string, budget int) (written, left int) {
+	for _, s := range parts {
+		if len(s) > budget {
+			break
+		}
+		b.WriteString(s)
+		budget -= len(s)
+		written++
+	}
+	return written, budget
 }
 
 // markdownHead is the part of the comment that is never cut: heading,

@@ -36,31 +36,30 @@ func primaryAction(c Change) Action {
 	return ""
 }
 
+// actionPast is how actionPhrase words each action.
+var actionPast = map[Action]string{
+	ActionCreate:  "created",
+	ActionUpdate:  "updated in place",
+	ActionReplace: "replaced",
+	ActionDelete:  "deleted",
+	ActionStart:   "started",
+	ActionStop:    "stopped",
+	ActionRename:  "renamed",
+}
+
 // actionPhrase says what happens to the server: "will be updated in place
 // and stopped".
 func actionPhrase(c Change) string {
 	var verbs []string
 	for _, a := range c.Actions {
-		switch a {
-		case ActionCreate:
-			verbs = append(verbs, "created")
-		case ActionUpdate:
-			verbs = append(verbs, "updated in place")
-		case ActionReplace:
-			verbs = append(verbs, "replaced")
-		case ActionDelete:
-			verbs = append(verbs, "deleted")
-		case ActionStart:
-			verbs = append(verbs, "started")
-		case ActionStop:
-			verbs = append(verbs, "stopped")
-		case ActionRename:
-			from := ""
-			if c.Before != nil {
-				from = " from " + c.Before.Name
-			}
-			verbs = append(verbs, "renamed"+from)
+		verb, ok := actionPast[a]
+		if !ok {
+			continue
 		}
+		if a == ActionRename && c.Before != nil {
+			verb += " from " + c.Before.Name
+		}
+		verbs = append(verbs, verb)
 	}
 	if len(verbs) == 0 {
 		return "will be left as it is"

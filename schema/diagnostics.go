@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 
@@ -22,7 +24,30 @@ func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 	if files == nil {
 		files = readDiagnosedFiles(diags)
 	}
-	return hcl.NewDiagnosticTextWriter(w, files, width, color).WriteDiagnostics(diags)
+	var buf bytes.Buffer
+	tw := hcl.NewDiagnosticTextWriter(&buf, files, width, color)
+	for _, d := range diags {
+		buf.Reset()
+		if err := tw.WriteDiagnostic(d); err != nil {
+			return err
+		}
+		if _, err := w.Write(withColumn(buf.Bytes(), d)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withColumn rewrites the "on FILE line N" of hcl's text writer as
+// "on FILE:N:C", the form editors and terminals turn into a link.
+func withColumn(text []byte, d *hcl.Diagnostic) []byte {
+	if d.Subject == nil {
+		return text
+	}
+	r := d.Subject
+	old := fmt.Sprintf("on %s line %d", r.Filename, r.Start.Line)
+	now := fmt.Sprintf("on %s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+	return bytes.Replace(text, []byte(old), []byte(now), 1)
 }
 
 // readDiagnosedFiles parses, from disk, every file a diagnostic names.

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,22 +17,16 @@ const varFileSuffix = ".vars.hcl"
 func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read fleet files",
-			Detail:   fmt.Sprintf("%s. Give the directory holding the *.hcl fleet files, or one fleet file.", err),
-		}}
+		return nil, hcl.Diagnostics{errorDiag("Cannot read fleet files",
+			"%s. Give the directory holding the *.hcl fleet files, or one fleet file.", err)}
 	}
 	if !info.IsDir() {
 		return []string{path}, nil
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read fleet directory",
-			Detail:   fmt.Sprintf("%s. Check that the directory exists and is readable.", err),
-		}}
+		return nil, hcl.Diagnostics{errorDiag("Cannot read fleet directory",
+			"%s. Check that the directory exists and is readable.", err)}
 	}
 	var names []string
 	for _, e := range entries {
@@ -44,13 +37,16 @@ func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 		names = append(names, filepath.Join(path, n))
 	}
 	if len(names) == 0 {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "No fleet files",
-			Detail:   fmt.Sprintf("The directory %s holds no *.hcl fleet files (variable files, *.vars.hcl, do not count). Create one, for example fleet.hcl, or give another directory.", path),
-		}}
+		return nil, hcl.Diagnostics{errorDiag("No fleet files",
+			"The directory %s holds no *.hcl fleet files (variable files, *.vars.hcl, do not count). Create one, for example fleet.hcl, or give another directory.", path)}
 	}
 	return names, nil
+}
+
+// cannotReadFile is the error diagnostic for a fleet or variable file that
+// cannot be read.
+func cannotReadFile(err error) *hcl.Diagnostic {
+	return errorDiag("Cannot read file", "%s. Check that the file exists and is readable.", err)
 }
 
 // parseFile reads and parses one HCL file into files. It returns nil (and a
@@ -59,11 +55,7 @@ func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 func parseFile(name string, files map[string]*hcl.File) (*hcl.File, hcl.Diagnostics) {
 	src, err := os.ReadFile(name)
 	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read file",
-			Detail:   fmt.Sprintf("%s. Check that the file exists and is readable.", err),
-		}}
+		return nil, hcl.Diagnostics{cannotReadFile(err)}
 	}
 	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if f != nil {

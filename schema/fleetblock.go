@@ -12,21 +12,27 @@ var fleetBlockSchema = &hcl.BodySchema{
 
 // decodeFleetBlock reads the fleet block (at most one across the files).
 func (l *loader) decodeFleetBlock(blocks hcl.Blocks) {
-	for i, b := range blocks {
-		if i > 0 {
-			l.errorf(b.DefRange, "Duplicate fleet block",
-				"Only one fleet block is allowed across the fleet files; another was defined at %s. Merge their owns and protect lists into one.",
-				rangeString(blocks[0].DefRange))
-			continue
-		}
-		content, diags := bodyContent(b.Body, fleetBlockSchema)
-		l.add(diags)
-		if a := content.Attributes["owns"]; a != nil {
-			l.fleet.Owns = l.patterns(a)
-		}
-		if a := content.Attributes["protect"]; a != nil {
-			l.fleet.Protect = l.patterns(a)
-		}
+	if len(blocks) == 0 {
+		return
+	}
+	content, diags := bodyContent(blocks[0].Body, fleetBlockSchema)
+	l.add(diags)
+	if a := content.Attributes["owns"]; a != nil {
+		l.fleet.Owns = l.patterns(a)
+	}
+	if a := content.Attributes["protect"]; a != nil {
+		l.fleet.Protect = l.patterns(a)
+	}
+	l.refuseDuplicates(blocks,
+		"Only one fleet block is allowed across the fleet files; another was defined at %s. Merge their owns and protect lists into one.")
+}
+
+// refuseDuplicates reports every block after the first of blocks as a
+// duplicate of it. detail states the rule and the fix; its %s is where
+// the first block was defined.
+func (l *loader) refuseDuplicates(blocks hcl.Blocks, detail string) {
+	for _, b := range blocks[min(1, len(blocks)):] {
+		l.errorf(b.DefRange, "Duplicate "+b.Type+" block", detail, rangeString(blocks[0].DefRange))
 	}
 }
 
@@ -76,20 +82,17 @@ var defaultsSchema = &hcl.BodySchema{
 // decodeDefaults reads the defaults block (at most one across the files).
 func (l *loader) decodeDefaults(blocks hcl.Blocks) {
 	l.defaults = DesiredServer{Power: PowerOn}
-	for i, b := range blocks {
-		if i > 0 {
-			l.errorf(b.DefRange, "Duplicate defaults block",
-				"Only one defaults block is allowed across the fleet files; another was defined at %s. Merge them into one.",
-				rangeString(blocks[0].DefRange))
-			continue
-		}
-		content, diags := bodyContent(b.Body, defaultsSchema)
-		l.add(diags)
-		for _, a := range sortedAttrs(content.Attributes) {
-			l.defaultsSet[a.Name] = true
-			if val, ok := l.eval(a.Expr, l.ctx, scopeBase); ok {
-				l.setAttribute(&l.defaults, a.Name, val, a.Expr)
-			}
+	if len(blocks) == 0 {
+		return
+	}
+	content, diags := bodyContent(blocks[0].Body, defaultsSchema)
+	l.add(diags)
+	for _, a := range sortedAttrs(content.Attributes) {
+		l.defaultsSet[a.Name] = true
+		if val, ok := l.eval(a.Expr, l.ctx, scopeBase); ok {
+			l.setAttribute(&l.defaults, a.Name, val, a.Expr)
 		}
 	}
+	l.refuseDuplicates(blocks,
+		"Only one defaults block is allowed across the fleet files; another was defined at %s. Merge them into one.")
 }

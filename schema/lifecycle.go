@@ -18,24 +18,21 @@ var ignorableAttributes = []string{"hostname", "backups_enabled", "plan_id", "os
 // decodeLifecycle reads a server block's lifecycle block (at most one).
 func (l *loader) decodeLifecycle(blocks hcl.Blocks) Lifecycle {
 	var lc Lifecycle
-	for i, b := range blocks {
-		if i > 0 {
-			l.errorf(b.DefRange, "Duplicate lifecycle block",
-				"A server block may hold one lifecycle block; another was defined at %s. Merge them.", rangeString(blocks[0].DefRange))
-			continue
-		}
-		content, diags := bodyContent(b.Body, lifecycleSchema)
-		l.add(diags)
-		if a := content.Attributes["prevent_destroy"]; a != nil {
-			lc.PreventDestroy = l.boolValue(a)
-		}
-		if a := content.Attributes["create_before_destroy"]; a != nil {
-			lc.CreateBeforeDestroy = l.boolValue(a)
-		}
-		if a := content.Attributes["ignore_changes"]; a != nil {
-			lc.IgnoreChanges = l.ignoreChanges(a)
-		}
+	if len(blocks) == 0 {
+		return lc
 	}
+	content, diags := bodyContent(blocks[0].Body, lifecycleSchema)
+	l.add(diags)
+	if a := content.Attributes["prevent_destroy"]; a != nil {
+		lc.PreventDestroy = l.boolValue(a)
+	}
+	if a := content.Attributes["create_before_destroy"]; a != nil {
+		lc.CreateBeforeDestroy = l.boolValue(a)
+	}
+	if a := content.Attributes["ignore_changes"]; a != nil {
+		lc.IgnoreChanges = l.ignoreChanges(a)
+	}
+	l.refuseDuplicates(blocks, "A server block may hold one lifecycle block; another was defined at %s. Merge them.")
 	return lc
 }
 

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"fmt"
 	"os"
 	"sort"
 
@@ -47,11 +46,7 @@ func Load(path string, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	for _, name := range names {
 		src, err := os.ReadFile(name)
 		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read file",
-				Detail:   fmt.Sprintf("%s. Check that the file exists and is readable.", err),
-			})
+			diags = append(diags, cannotReadFile(err))
 			continue
 		}
 		sources = append(sources, source{name: name, src: src})

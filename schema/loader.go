@@ -42,6 +42,12 @@ func (l *loader) errorf(subject hcl.Range, summary, detailFormat string, args ..
 	})
 }
 
+// errorDiag is an error diagnostic with no place in a fleet file, for
+// problems with the file system or the command line.
+func errorDiag(summary, detailFormat string, args ...any) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(detailFormat, args...)}
+}
+
 // add records diags.
 func (l *loader) add(diags hcl.Diagnostics) { l.diags = append(l.diags, diags...) }
 

@@ -112,21 +112,15 @@ func (l *loader) assignFromFlags(flags []string, given map[string]assigned) {
 		name, raw, ok := strings.Cut(kv, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			l.diags = append(l.diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid -var option",
-				Detail:   fmt.Sprintf("The -var option %q is not NAME=VALUE. Write it as -var 'NAME=VALUE'.", kv),
-			})
+			l.diags = append(l.diags, errorDiag("Invalid -var option",
+				"The -var option %q is not NAME=VALUE. Write it as -var 'NAME=VALUE'.", kv))
 			continue
 		}
 		v := l.vars[name]
 		if v == nil {
-			l.diags = append(l.diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Value for undeclared variable",
-				Detail: fmt.Sprintf("The option -var '%s=...' sets a variable that no fleet file declares. Declare it with a variable %q block, or remove the option.%s",
-					name, name, suggestion(name, l.varOrder)),
-			})
+			l.diags = append(l.diags, errorDiag("Value for undeclared variable",
+				"The option -var '%s=...' sets a variable that no fleet file declares. Declare it with a variable %q block, or remove the option.%s",
+				name, name, suggestion(name, l.varOrder)))
 			continue
 		}
 		given[name] = assigned{value: parseRawValue(raw, v.typ), source: "-var " + name}

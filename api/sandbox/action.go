@@ -41,11 +41,8 @@ func refusal(action, status string) string {
 // serveAction answers POST /api/v1/servers/{id}/{start,stop,reboot}/:
 // the server enters starting, stopping or rebooting for TransitionDelay.
 func (a *Account) serveAction(w http.ResponseWriter, id int64, action string) {
-	a.mu.Lock()
-	rec, ok := a.byID[id]
-	if !ok {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Not found.")
+	rec := a.lockRecord(w, id)
+	if rec == nil {
 		return
 	}
 	now := a.opts.Now()

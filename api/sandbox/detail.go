@@ -9,17 +9,12 @@ const msgSuspended = "Server is suspended"
 
 // serveGet answers GET /api/v1/servers/{id}/.
 func (a *Account) serveGet(w http.ResponseWriter, id int64) {
-	a.mu.Lock()
-	rec, ok := a.byID[id]
-	var body wireDetail
-	if ok {
-		body = rec.detail(a.opts.Now())
-	}
-	a.mu.Unlock()
-	if !ok {
-		writeDetail(w, http.StatusNotFound, "Not found.")
+	rec := a.lockRecord(w, id)
+	if rec == nil {
 		return
 	}
+	body := rec.detail(a.opts.Now())
+	a.mu.Unlock()
 	writeJSON(w, http.StatusOK, body)
 }
 
@@ -42,23 +37,16 @@ func (a *Account) serveUpdate(w http.ResponseWriter, r *http.Request, id int64, 
 	}
 	in, ferr := validateInput(obj, rules)
 
-	a.mu.Lock()
-	rec, ok := a.byID[id]
-	now := a.opts.Now()
-	switch {
-	case !ok:
-		a.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Not found.")
+	rec := a.lockChangeable(w, id)
+	if rec == nil {
 		return
-	case rec.Suspended:
-		a.mu.Unlock()
-		writeDetail(w, http.StatusBadRequest, msgSuspended)
-		return
-	case ferr != nil:
+	}
+	if ferr != nil {
 		a.mu.Unlock()
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
+	now := a.opts.Now()
 	if in.hasName {
 		rec.Name = in.Name
 	}
@@ -78,28 +66,45 @@ func (a *Account) serveUpdate(w http.ResponseWriter, r *http.Request, id int64, 
 // exists answers 404 and returns false when there is no server id. It
 // lets a request for a missing server be refused before its body is read.
 func (a *Account) exists(w http.ResponseWriter, id int64) bool {
-	a.mu.Lock()
-	_, ok := a.byID[id]
-	a.mu.Unlock()
-	if !ok {
-		writeDetail(w, http.StatusNotFound, "Not found.")
+	if a.lockRecord(w, id) == nil {
+		return false
 	}
-	return ok
+	a.mu.Unlock()
+	return true
+}
+
+// lockRecord locks the account and returns server id, leaving a.mu held
+// for the caller to unlock. When there is no such server it unlocks,
+// answers 404 and returns nil.
+func (a *Account) lockRecord(w http.ResponseWriter, id int64) *record {
+	a.mu.Lock()
+	rec, ok := a.byID[id]
+	if !ok {
+		a.mu.Unlock()
+		writeDetail(w, http.StatusNotFound, "Not found.")
+		return nil
+	}
+	return rec
+}
+
+// lockChangeable is lockRecord for a request that changes the server: a
+// suspended server accepts no change, so it too is unlocked, answered 400
+// and nil.
+func (a *Account) lockChangeable(w http.ResponseWriter, id int64) *record {
+	rec := a.lockRecord(w, id)
+	if rec != nil && rec.Suspended {
+		a.mu.Unlock()
+		writeDetail(w, http.StatusBadRequest, msgSuspended)
+		return nil
+	}
+	return rec
 }
 
 // serveDelete answers DELETE /api/v1/servers/{id}/: 204 with no body.
 // Nothing is refunded; a suspended server cannot be deleted (400).
 func (a *Account) serveDelete(w http.ResponseWriter, id int64) {
-	a.mu.Lock()
-	rec, ok := a.byID[id]
-	switch {
-	case !ok:
-		a.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Not found.")
-		return
-	case rec.Suspended:
-		a.mu.Unlock()
-		writeDetail(w, http.StatusBadRequest, msgSuspended)
+	rec := a.lockChangeable(w, id)
+	if rec == nil {
 		return
 	}
 	a.removeLocked(rec)

@@ -27,11 +27,8 @@ func (a *Account) serveSandbox(w http.ResponseWriter, r *http.Request, rt route)
 // no action) or lifting the suspension (it returns to the status it
 // would have had: an interrupted transition has completed meanwhile).
 func (a *Account) serveSuspend(w http.ResponseWriter, id int64, suspend bool) {
-	a.mu.Lock()
-	rec, ok := a.byID[id]
-	if !ok {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Not found.")
+	rec := a.lockRecord(w, id)
+	if rec == nil {
 		return
 	}
 	if a.closed {

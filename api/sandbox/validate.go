@@ -110,19 +110,7 @@ func validateInput(obj map[string]any, rules inputRules) (serverInput, *fieldErr
 	}
 	if v, ok := get("name", rules.name); ok {
 		in.hasName = true
-		s, msg := stringValue(v)
-		switch {
-		case msg != "":
-			errs.add("name", msg)
-		default:
-			if !validName(s) {
-				errs.add("name", msgBadName)
-			}
-			if len(s) > maxNameLen {
-				errs.add("name", maxLenMessage(maxNameLen))
-			}
-			in.Name = s
-		}
+		in.Name = textValue(&errs, "name", v, validName, msgBadName, maxNameLen)
 	}
 	if v, ok := get("plan_id", rules.planID); ok {
 		in.PlanID = catalogueID(&errs, "plan_id", v, func(id int64) bool { _, ok := plans[id]; return ok })
@@ -135,19 +123,7 @@ func validateInput(obj map[string]any, rules inputRules) (serverInput, *fieldErr
 	}
 	if v, ok := get("hostname", rules.hostname); ok {
 		in.hasHostname = true
-		s, msg := stringValue(v)
-		switch {
-		case msg != "":
-			errs.add("hostname", msg)
-		default:
-			if !validHostname(s) {
-				errs.add("hostname", msgBadHostname)
-			}
-			if len(s) > maxHostnameLen {
-				errs.add("hostname", maxLenMessage(maxHostnameLen))
-			}
-			in.Hostname = s
-		}
+		in.Hostname = textValue(&errs, "hostname", v, validHostname, msgBadHostname, maxHostnameLen)
 	}
 	if v, ok := get("ssh_key_id", rules.sshKeyID); ok && v != nil {
 		n, msg := intValue(v)
@@ -172,6 +148,25 @@ func validateInput(obj map[string]any, rules inputRules) (serverInput, *fieldErr
 		return in, &errs
 	}
 	return in, nil
+}
+
+// textValue checks a string field: that it is a string, that valid
+// accepts it (else badMsg) and that it is at most maxLen bytes long. It
+// returns the string, even when valid or the length refuses it, and ""
+// when v is no string.
+func textValue(errs *fieldErrors, field string, v any, valid func(string) bool, badMsg string, maxLen int) string {
+	s, msg := stringValue(v)
+	if msg != "" {
+		errs.add(field, msg)
+		return ""
+	}
+	if !valid(s) {
+		errs.add(field, badMsg)
+	}
+	if len(s) > maxLen {
+		errs.add(field, maxLenMessage(maxLen))
+	}
+	return s
 }
 
 // catalogueID checks a reference to a catalogue entry (plan or OS).

@@ -3,9 +3,11 @@
 #
 #   vpsfleet plan -endpoint sandbox -var-file examples/web-and-db/prod.vars.hcl examples/web-and-db
 
+# Globs: web-?? matches web-01 but not web-server-01, a server someone made
+# by hand that this fleet must leave alone.
 fleet {
-  owns    = ["web-*", "db-*", "cache-*"]
-  protect = ["db-*"] # never deleted or replaced, even once a block is gone
+  owns    = ["web-??", "db-??", "cache-*"]
+  protect = ["db-??"] # never deleted or replaced, even once a block is gone
 }
 
 defaults {
