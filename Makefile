@@ -29,7 +29,8 @@ vet:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./schema/
 	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
-	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./api/ ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'ListServers10000|Create1000' -benchtime 3x -benchmem ./api/ ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'Account10000' -benchmem ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Sandbox|Apply' -benchtime 1x -timeout 30m ./engine/
 
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).

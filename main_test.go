@@ -503,3 +503,140 @@ func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 		t.Errorf("the saved plan holds the token")
 	}
 }
+
+// TestPlanShowsEveryKindOfChange seeds an account by hand with the server
+// commands, then plans a fleet that needs every kind of change, and checks
+// that the text, JSON and Markdown renderings agree.
+func TestPlanShowsEveryKindOfChange(t *testing.T) {
+	a := newAccount(t)
+	for _, args := range [][]string{
+		{"-name", "web-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-hostname", "old.example.com"}, // 12345 update
+		{"-name", "web-02", "-plan-id", "1", "-os-id", "5", "-location", "us-west"},                                 // 12346 replace
+		{"-name", "db-old", "-plan-id", "2", "-os-id", "3", "-location", "us-east"},                                 // 12347 rename
+		{"-name", "web-09", "-plan-id", "1", "-os-id", "5", "-location", "us-west"},                                 // 12348 delete
+		{"-name", "web-03", "-plan-id", "1", "-os-id", "5", "-location", "us-west"},                                 // 12349 stop
+		{"-name", "web-04", "-plan-id", "1", "-os-id", "5", "-location", "us-west"},                                 // 12350 start
+		{"-name", "other", "-plan-id", "1", "-os-id", "5", "-location", "us-west"},                                  // 12351 unmanaged
+	} {
+		a.must(0, append([]string{"server", "create", "-wait"}, args...)...)
+	}
+	a.must(0, "server", "stop", "12350", "-wait")
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
+fleet {
+  owns = ["web-*", "db-*"]
+}
+
+defaults {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+
+server "web-01" { hostname = "web01.example.com" }
+server "web-02" { plan_id = 2 }
+server "web-03" { power = "off" }
+server "web-04" {}
+server "web-05" {}
+
+server "db-01" {
+  plan_id  = 2
+  os_id    = 3
+  location = "us-east"
+}
+
+moved {
+  from = "db-old"
+  to   = "db-01"
+}
+`})
+	text := a.must(2, "plan", "-detailed-exitcode", fleet).stdout
+	for _, want := range []string{
+		"web-01 (id 12345) will be updated in place", `hostname "old.example.com" → "web01.example.com"`,
+		"web-02 (id 12346) will be replaced", "plan_id 1 → 2 forces replacement",
+		"db-01 (id 12347) will be renamed from db-old",
+		"web-09 (id 12348) will be deleted", "not in the fleet, matched by owns web-*",
+		"web-03 (id 12349) will be stopped", "web-04 (id 12350) will be started",
+		"web-05 will be created", "1 other server in the account is not managed",
+		"Plan: 1 to create, 1 to update, 1 to replace, 1 to delete, 2 power changes, 1 to rename.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("plan text lacks %q:\n%s", want, text)
+		}
+	}
+	var doc struct {
+		Changes []struct {
+			Name    string   `json:"name"`
+			Actions []string `json:"actions"`
+			Reason  string   `json:"reason"`
+		} `json:"changes"`
+		Summary   map[string]int `json:"summary"`
+		Unmanaged int            `json:"unmanaged"`
+	}
+	if err := json.Unmarshal([]byte(a.must(0, "plan", "-json", fleet).stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"db-01": "rename", "web-01": "update", "web-02": "replace", "web-03": "stop", "web-04": "start", "web-05": "create", "web-09": "delete"}
+	if len(doc.Changes) != len(want) || doc.Unmanaged != 1 {
+		t.Fatalf("plan -json: %+v", doc)
+	}
+	md := a.must(0, "plan", "-markdown", fleet).stdout
+	for _, c := range doc.Changes {
+		if c.Actions[0] != want[c.Name] || c.Reason == "" || !strings.Contains(text, c.Reason) {
+			t.Errorf("%s: actions %v reason %q (text and JSON must agree)", c.Name, c.Actions, c.Reason)
+		}
+		if !strings.Contains(md, c.Name) {
+			t.Errorf("markdown lacks %s", c.Name)
+		}
+	}
+	if !strings.Contains(md, "Plan: 1 to create, 1 to update, 1 to replace, 1 to delete, 2 power changes, 1 to rename.") {
+		t.Errorf("markdown summary:\n%s", md)
+	}
+	// -target limits the plan.
+	r := a.must(2, "plan", "-json", "-detailed-exitcode", "-target", "web-0[12]", fleet)
+	var targeted struct {
+		Changes []struct{ Name string } `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &targeted); err != nil {
+		t.Fatal(err)
+	}
+	if len(targeted.Changes) != 2 || targeted.Changes[0].Name != "web-01" || targeted.Changes[1].Name != "web-02" {
+		t.Errorf("plan -target web-0[12]: %+v", targeted.Changes)
+	}
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	a.must(0, "plan", "-detailed-exitcode", fleet)
+	if counts := a.namesCount(); counts["other"] != 1 || counts["web-09"] != 0 || counts["db-old"] != 0 || counts["db-01"] != 1 {
+		t.Errorf("after apply: %v", counts)
+	}
+}
+
+func TestDestroyKeepsProtectedServers(t *testing.T) {
+	a := newAccount(t)
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
+defaults {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+
+server "app-01" {}
+server "app-02" {}
+server "db-01" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+`})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	if r := a.run("destroy", fleet); r.code != 1 || !strings.Contains(r.stderr, "-auto-approve") {
+		t.Fatalf("destroy without a terminal: exit %d\n%s", r.code, r.stderr)
+	}
+	r := a.must(0, "destroy", "-auto-approve", "-poll-interval", "10ms", fleet)
+	if !strings.Contains(r.stdout, "db-01 kept: lifecycle.prevent_destroy") {
+		t.Errorf("destroy does not say what it kept:\n%s", r.stdout)
+	}
+	counts := a.namesCount()
+	if counts["app-01"]+counts["app-02"] != 0 || counts["db-01"] != 1 || counts["bystander"] != 1 {
+		t.Errorf("after destroy: %v", counts)
+	}
+}
