@@ -71,7 +71,10 @@ func isStderrTTY() bool { return isTerminal(os.Stderr) }
 // stringList is a repeatable string flag (-var, -target, ...).
 type stringList []string
 
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
+// String implements flag.Value: the values, comma-separated.
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+// Set implements flag.Value: each use of the flag adds one value.
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // newFlagSet returns a FlagSet for "vpsfleet NAME" whose -h prints usage
