@@ -61,10 +61,29 @@ func runApply(c *cli, args []string) int {
 	if !ok {
 		return exitError
 	}
+	if msg := af.invalid(); msg != "" {
+		return c.errorf("%s", msg)
+	}
 	if isSavedPlanFile(arg) {
+		if len(af.targets)+len(af.vars)+len(af.varFiles) > 0 {
+			return c.errorf("-target, -var and -var-file cannot change a saved plan: %s is applied exactly as it was made.\nMake a new plan with those flags (vpsfleet plan -out FILE ...), then apply it.", arg)
+		}
 		return c.applySaved(arg, af)
 	}
 	return c.applyFleet(arg, af, false)
+}
+
+// invalid describes the first flag value apply cannot work with, or "".
+func (a *applyFlags) invalid() string {
+	switch {
+	case a.parallelism < 1:
+		return fmt.Sprintf("-parallelism %d: at least one request must be allowed in flight", a.parallelism)
+	case a.timeout <= 0:
+		return fmt.Sprintf("-timeout %s: give a positive duration such as 10m", a.timeout)
+	case a.pollInterval <= 0:
+		return fmt.Sprintf("-poll-interval %s: give a positive duration such as 500ms", a.pollInterval)
+	}
+	return ""
 }
 
 func runDestroy(c *cli, args []string) int {
@@ -78,6 +97,9 @@ func runDestroy(c *cli, args []string) int {
 	arg, ok := c.atMostOne("destroy", pos)
 	if !ok {
 		return exitError
+	}
+	if msg := af.invalid(); msg != "" {
+		return c.errorf("%s", msg)
 	}
 	return c.applyFleet(arg, af, true)
 }

@@ -59,6 +59,9 @@ func runPlan(c *cli, args []string) int {
 	if !ok {
 		return exitError
 	}
+	if pf.parallelism < 1 {
+		return c.errorf("-parallelism %d: at least one request must be allowed in flight", pf.parallelism)
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	pl := c.makePlan(ctx, path, pf, false)

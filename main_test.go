@@ -323,6 +323,13 @@ server "app-01" {
 	if r := a.must(0, "show", "-json", "update.plan"); !strings.Contains(r.stdout, `"update"`) {
 		t.Errorf("show -json:\n%s", r.stdout)
 	}
+	// A saved plan is applied as made: flags that would change it are refused.
+	if r := a.run("apply", "-target", "x", "update.plan"); r.code != 1 || !strings.Contains(r.stderr, "cannot change a saved plan") {
+		t.Errorf("apply -target with a saved plan: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := a.run("apply", "-parallelism", "0", "update.plan"); r.code != 1 || !strings.Contains(r.stderr, "-parallelism 0") {
+		t.Errorf("apply -parallelism 0: exit %d\n%s", r.code, r.stderr)
+	}
 	// The account moves: the saved plan is refused and nothing changes.
 	a.must(0, "server", "update", "12345", "-hostname", "moved.example.com")
 	r := a.run("apply", "update.plan")
@@ -638,5 +645,34 @@ server "db-01" {
 	counts := a.namesCount()
 	if counts["app-01"]+counts["app-02"] != 0 || counts["db-01"] != 1 || counts["bystander"] != 1 {
 		t.Errorf("after destroy: %v", counts)
+	}
+}
+
+// TestReadmeNamesEveryFlag keeps the README's command reference complete:
+// every flag that a command's -h lists must be named in README.md.
+func TestReadmeNamesEveryFlag(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAccount(t)
+	var invocations [][]string
+	for name := range commands() {
+		if name != "server" && name != "sandbox" && name != "help" {
+			invocations = append(invocations, []string{name, "-h"})
+		}
+	}
+	for _, s := range serverSubcommands {
+		invocations = append(invocations, []string{"server", s.name, "-h"})
+	}
+	invocations = append(invocations, []string{"sandbox", "serve", "-h"})
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	for _, inv := range invocations {
+		r := a.must(0, inv...)
+		for _, m := range flagLine.FindAllStringSubmatch(r.stdout, -1) {
+			if !bytes.Contains(readme, []byte("-"+m[1])) {
+				t.Errorf("README.md does not mention -%s of vpsfleet %s", m[1], strings.Join(inv[:len(inv)-1], " "))
+			}
+		}
 	}
 }
