@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -140,8 +139,12 @@ func (c *cli) atMostOne(cmd string, args []string) (string, bool) {
 	return "", false
 }
 
-// validGlob reports whether p is a well-formed glob (for -target, -match).
-func validGlob(p string) bool {
-	_, err := path.Match(p, "")
-	return err == nil
+// checkGlobs returns an error naming the first malformed glob of flag.
+func checkGlobs(flag string, patterns []string) error {
+	for _, p := range patterns {
+		if err := schema.CheckGlob(p); err != nil {
+			return fmt.Errorf("%s %q is not a valid glob: %v.\nUse * for any run of characters, ? for one, [a-z] for a set.", flag, p, err)
+		}
+	}
+	return nil
 }

@@ -31,10 +31,8 @@ func runExport(c *cli, args []string) int {
 	if len(pos) > 0 {
 		return c.errorf("export takes no arguments (use -match GLOB to choose servers), got %q.", pos)
 	}
-	for _, m := range match {
-		if !validGlob(m) {
-			return c.errorf("-match %q is not a valid glob: use * for any run of characters, ? for one, [a-z] for a set.", m)
-		}
+	if err := checkGlobs("-match", match); err != nil {
+		return c.errorf("%v", err)
 	}
 	conn, err := c.connect(af)
 	if err != nil {

@@ -109,11 +109,9 @@ type planned struct {
 // destruction). Every problem is printed; nil means the command failed.
 // The caller closes the connection.
 func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy bool) *planned {
-	for _, t := range pf.targets {
-		if !validGlob(t) {
-			c.errorf("-target %q is not a valid glob: use * for any run of characters, ? for one, [a-z] for a set.", t)
-			return nil
-		}
+	if err := checkGlobs("-target", pf.targets); err != nil {
+		c.errorf("%v", err)
+		return nil
 	}
 	fleet := c.load(path, pf.fleetFlags)
 	if fleet == nil {

@@ -63,6 +63,7 @@ func runSandbox(c *cli, args []string) int {
 	if err := validateSandboxFlags(opts); err != nil {
 		return c.errorf("%v", err)
 	}
+	opts.Credits = sandboxCredits(opts.Credits)
 	if opts.StatePath != "" {
 		if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o755); err != nil {
 			return c.errorf("sandbox state %s: %v", opts.StatePath, err)
@@ -130,4 +131,14 @@ func validateSandboxFlags(o sandbox.Options) error {
 		return fmt.Errorf("delays cannot be negative")
 	}
 	return nil
+}
+
+// sandboxCredits maps a balance people give (0 meaning none) to
+// sandbox.Options.Credits, where 0 means the default and a negative value
+// an empty balance.
+func sandboxCredits(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

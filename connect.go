@@ -133,7 +133,7 @@ func (c *cli) sandboxOptionsFromEnv() (sandbox.Options, error) {
 		if err != nil || n < 0 {
 			return opts, fmt.Errorf("VPSFLEET_SANDBOX_CREDITS=%q is not a whole number of credits", v)
 		}
-		opts.Credits = n
+		opts.Credits = sandboxCredits(n)
 	}
 	if v := c.getenv("VPSFLEET_SANDBOX_PAGE_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)

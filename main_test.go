@@ -676,3 +676,16 @@ func TestReadmeNamesEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCreditsStopsCreates: an account with no credits answers 402, and
+// apply says so and fails without creating anything.
+func TestNoCreditsStopsCreates(t *testing.T) {
+	a := newAccount(t, "VPSFLEET_SANDBOX_CREDITS=0")
+	r := a.run("apply", "-auto-approve", "-poll-interval", "10ms", quickstart(t))
+	if r.code != 1 || !strings.Contains(strings.ToLower(r.stdout+r.stderr), "insufficient credits") {
+		t.Errorf("apply with no credits: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := len(a.servers()); n != 0 {
+		t.Errorf("%d servers created without credits", n)
+	}
+}

@@ -61,8 +61,11 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 				t.Fatal("no 429 was answered: the rate limit was not exercised")
 			}
 			for _, w := range waits {
-				if w < time.Second || w%time.Second != 0 {
-					t.Errorf("waited %v: not the sandbox's Retry-After (whole seconds)", w)
+				// stepBackoff's jitter (1ms for a first retry, 2ms for a
+				// second, ...) on top of the sandbox's whole-second
+				// Retry-After.
+				if w < time.Second || w%time.Second == 0 || w%time.Second > 10*time.Millisecond {
+					t.Errorf("waited %v: not the sandbox's Retry-After (whole seconds) plus the backoff", w)
 				}
 			}
 		})
@@ -112,6 +115,27 @@ func TestCreatesUnderDropsAndFaults(t *testing.T) {
 			}
 			if ok == 0 || unknown == 0 {
 				t.Errorf("%d created, %d unknown: the faults were not exercised", ok, unknown)
+			}
+		})
+	}
+}
+
+// TestRetryBudgetRefillsOnSuccess runs far more calls than the retry
+// budget against an API that fails 30% of the time: each success earns a
+// retry back, so a long run gets through on a small budget.
+func TestRetryBudgetRefillsOnSuccess(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			const budget, calls = 10, 300
+			f := newFixture(t, tr.inProc, sandbox.Options{FaultRate: 0.3, Seed: 3},
+				api.WithRetryBudget(budget), api.WithMaxRetries(20))
+			for i := range calls {
+				if _, err := f.client.GetServer(context.Background(), 12345); err != nil {
+					t.Fatalf("get %d of %d: %v", i+1, calls, err)
+				}
+			}
+			if retries := f.client.RequestCount() - calls; retries <= budget {
+				t.Errorf("%d retries in %d calls: no more than the budget of %d, so its refill was not exercised", retries, calls, budget)
 			}
 		})
 	}

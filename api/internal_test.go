@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -121,6 +122,36 @@ func TestRetryBudgetTake(t *testing.T) {
 	}
 	if newRetryBudget(0).take() {
 		t.Error("a budget of 0 allowed a retry")
+	}
+}
+
+func TestRetryBudgetRefund(t *testing.T) {
+	tests := []struct {
+		name string
+		size int
+		ops  string // t: take, r: refund
+		want []bool // result of each take, in order
+	}{
+		{"refund restores a spent retry", 1, "ttrt", []bool{true, false, true}},
+		{"refund never grows past the size", 2, "rrrtttrt", []bool{true, true, false, true}},
+		{"a zero budget stays zero", 0, "rt", []bool{false}},
+		{"interleaved successes keep it going", 1, "trtrtrtrt", []bool{true, true, true, true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newRetryBudget(tt.size)
+			var got []bool
+			for _, op := range tt.ops {
+				if op == 'r' {
+					b.refund()
+					continue
+				}
+				got = append(got, b.take())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("takes = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -57,8 +57,10 @@ func WithRequestTimeout(d time.Duration) Option {
 }
 
 // WithBackoff sets how long to wait before retry number retry (0 for the
-// first retry) when the API gave no Retry-After. The default is
-// DefaultBackoff. f must not be nil; a negative result means no wait.
+// first retry); when the API answered with a Retry-After, the client waits
+// that long plus this backoff, so throttled requests do not all return in
+// the same instant. The default is DefaultBackoff. f must not be nil; a
+// negative result means no wait beyond any Retry-After.
 func WithBackoff(f func(retry int) time.Duration) Option {
 	return func(c *Client) {
 		if f == nil {
@@ -96,7 +98,10 @@ func WithMaxRetries(n int) Option {
 }
 
 // WithRetryBudget sets how many retries all requests of the client may
-// spend together; the default is DefaultRetryBudget. Once spent, a request
+// spend together; the default is DefaultRetryBudget. Each retry spends one,
+// and each request answered with success earns one back (never more than
+// n), so a long run against an API that fails now and then keeps retrying,
+// while an API that keeps failing drains the budget. Once spent, a request
 // that would be retried fails with an error wrapping
 // ErrRetryBudgetExhausted. n must not be negative.
 func WithRetryBudget(n int) Option {

@@ -8,13 +8,34 @@ import (
 	"time"
 )
 
-// retryBudget is the number of retries left to all requests of a client.
-type retryBudget struct{ left atomic.Int64 }
+// retryBudget is the number of retries left to all requests of a client,
+// a token bucket: a retry spends one token, a request answered with
+// success earns one back, up to the initial size.
+// An API that mostly answers keeps the budget full, however long the run;
+// one that mostly fails drains it, and the client stops retrying.
+type retryBudget struct {
+	left atomic.Int64
+	size int64
+}
 
 func newRetryBudget(n int) *retryBudget {
-	b := &retryBudget{}
+	b := &retryBudget{size: int64(n)}
 	b.left.Store(int64(n))
 	return b
+}
+
+// refund earns back one token after a success, never past the initial
+// size. It is safe for concurrent use.
+func (b *retryBudget) refund() {
+	for {
+		n := b.left.Load()
+		if n >= b.size {
+			return
+		}
+		if b.left.CompareAndSwap(n, n+1) {
+			return
+		}
+	}
 }
 
 // take spends one retry; it reports false, spending nothing, when none is
@@ -77,8 +98,8 @@ func unknownOutcome(e *Error) bool {
 }
 
 // retrier is the retry layer: it repeats an attempt while judge allows,
-// waiting Retry-After or the backoff, within the per-request limit and the
-// client-wide budget.
+// waiting the backoff (after Retry-After, when given), within the per-request limit and the
+// client-wide budget (which each success refills by one).
 type retrier struct {
 	maxRetries int
 	budget     *retryBudget
@@ -98,6 +119,7 @@ func (r *retrier) do(ctx context.Context, c *call, attempt attemptFunc) (*reply,
 	for n := 1; ; n++ {
 		rep, e := attempt(ctx, c)
 		if e == nil {
+			r.budget.refund()
 			return rep, nil
 		}
 		e.Attempts = n
@@ -120,16 +142,27 @@ func (r *retrier) do(ctx context.Context, c *call, attempt attemptFunc) (*reply,
 		if !r.budget.take() {
 			return nil, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, e)
 		}
-		wait := r.backoff(n - 1)
-		if e.hasRetryAfter {
-			wait = e.retryAfter
-		}
+		wait := retryWait(e, r.backoff(n-1))
 		if wait > 0 {
 			if err := r.sleep(ctx, wait); err != nil {
 				return nil, fmt.Errorf("stopped while waiting %s to retry (%w) after: %w", wait, err, e)
 			}
 		}
 	}
+}
+
+// retryWait is how long to wait before retrying after e: the jittered
+// backoff, added to the Retry-After the answer asked for, if any. The
+// Retry-After is honoured (never retried earlier); the jitter on top keeps
+// requests that were throttled together (parallel workers told to come
+// back in one second) from all coming back in the same instant and being
+// throttled together again.
+func retryWait(e *Error, backoff time.Duration) time.Duration {
+	backoff = max(backoff, 0)
+	if e.hasRetryAfter {
+		return e.retryAfter + backoff
+	}
+	return backoff
 }
 
 // DefaultBackoff is the client's default wait before retry number retry

@@ -17,17 +17,18 @@ var serverAttributes = []string{"plan_id", "os_id", "location", "hostname", "ssh
 var requiredAttributes = []string{"plan_id", "os_id", "location"}
 
 // setAttribute decodes one server attribute's value into s, reporting any
-// problem at expr's range. A null value leaves the attribute unset.
-func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr hcl.Expression) {
+// problem at expr's range. A null value leaves the attribute unset. It
+// returns false when the value was refused (and the problem recorded).
+func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr hcl.Expression) bool {
 	if val.IsNull() {
-		return
+		return true
 	}
 	rng := expr.Range()
 	switch name {
 	case "plan_id", "os_id", "ssh_key_id":
 		n, ok := l.positiveInt(val, rng, name)
 		if !ok {
-			return
+			return false
 		}
 		switch name {
 		case "plan_id":
@@ -40,51 +41,71 @@ func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr
 	case "location":
 		str, ok := l.stringValue(val, rng, name)
 		if !ok {
-			return
+			return false
 		}
 		if str == "" {
 			l.errorf(rng, "Invalid location", "location must not be empty; name a VPS.org location such as \"us-west\" or \"us-east\".")
-			return
+			return false
 		}
 		s.Location = str
 	case "hostname":
 		str, ok := l.stringValue(val, rng, name)
 		if !ok {
-			return
+			return false
 		}
 		if str != "" && !ValidHostname(str) {
-			l.errorf(rng, "Invalid hostname", "%q is not a valid hostname. %s", str, hostnameRule)
-			return
+			l.errorf(rng, "Invalid hostname", "%s is not a valid hostname. %s", sentence(l.shown(expr, str)), hostnameRule)
+			return false
 		}
 		s.Hostname = str
 	case "backups_enabled":
 		b, err := convert.Convert(val, cty.Bool)
 		if err != nil {
 			l.errorf(rng, "Incorrect attribute value type", "backups_enabled must be true or false, not %s.", describe(val))
-			return
+			return false
 		}
 		s.BackupsEnabled = b.True()
 	case "power":
 		str, ok := l.stringValue(val, rng, name)
 		if !ok {
-			return
+			return false
 		}
 		if str != string(PowerOn) && str != string(PowerOff) {
-			l.errorf(rng, "Invalid power state", "power must be \"on\" or \"off\", not %q.", str)
-			return
+			l.errorf(rng, "Invalid power state", "power must be \"on\" or \"off\", not %s.", l.shown(expr, str))
+			return false
 		}
 		s.Power = Power(str)
 	default:
-		return
+		return true
 	}
 	if s.AttrRanges == nil {
 		s.AttrRanges = map[string]hcl.Range{}
 	}
 	s.AttrRanges[name] = rng
+	return true
 }
 
-// stringValue converts val to a string (numbers and bools convert too).
+// hasValue reports whether s holds a value for the required attribute
+// name (plan_id, os_id or location).
+func hasValue(s *DesiredServer, name string) bool {
+	switch name {
+	case "plan_id":
+		return s.PlanID != 0
+	case "os_id":
+		return s.OSID != 0
+	case "location":
+		return s.Location != ""
+	}
+	return true
+}
+
+// stringValue converts val to a string (numbers and bools convert too). A
+// null value is an error: callers that allow null check for it first.
 func (l *loader) stringValue(val cty.Value, rng hcl.Range, attr string) (string, bool) {
+	if val.IsNull() {
+		l.errorf(rng, "Missing value", "%s is null here; give it a string value.", attr)
+		return "", false
+	}
 	s, err := convert.Convert(val, cty.String)
 	if err != nil {
 		l.errorf(rng, "Incorrect attribute value type", "%s must be a string, not %s.", attr, describe(val))

@@ -71,7 +71,7 @@ func (l *loader) checkRef(t hcl.Traversal, sc scope) bool {
 	case "count":
 		if sc != scopeCount {
 			l.errorf(rng, "Reference to \"count\" in non-counted context",
-				"count.index is only available in a server block that sets count.")
+				"count.index is only available in the name and attributes of a server block that sets count, not in count itself, a lifecycle block, locals, defaults or moved blocks. Use a literal or a variable there.")
 			return false
 		}
 		if attr != "index" {
@@ -81,7 +81,7 @@ func (l *loader) checkRef(t hcl.Traversal, sc scope) bool {
 	case "each":
 		if sc != scopeEach {
 			l.errorf(rng, "Reference to \"each\" in context without for_each",
-				"each.key and each.value are only available in a server block that sets for_each.")
+				"each.key and each.value are only available in the name and attributes of a server block that sets for_each, not in for_each itself, a lifecycle block, locals, defaults or moved blocks. Use a literal or a variable there.")
 			return false
 		}
 		if attr != "key" && attr != "value" {

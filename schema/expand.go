@@ -58,7 +58,9 @@ func (l *loader) expandForEach(sb *serverBlock, a *hcl.Attribute, names map[stri
 		l.errorf(rng, "Invalid for_each argument", "for_each must be a map, or a set of strings, not null.")
 		return
 	case ty.IsSetType():
-		if !ty.ElementType().Equals(cty.String) {
+		// An empty set of any type (toset([]) is a set of dynamic) means
+		// no servers, as it does in Terraform.
+		if !ty.ElementType().Equals(cty.String) && val.LengthInt() > 0 {
 			l.errorf(rng, "Invalid for_each argument",
 				"for_each must be a map, or a set of strings; this is a %s. Convert the elements to strings, for example with toset([for x in ... : tostring(x)]).",
 				ty.FriendlyName())

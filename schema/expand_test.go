@@ -61,6 +61,14 @@ db-west plan=1 os=5 us-west host="" backups=true power=on
 }`, `cache-a plan=1 os=5 us-west host="" backups=false power=on
 cache-b plan=1 os=5 us-west host="" backups=false power=on
 `},
+		{"for_each empty set of any type", `server "cache" {
+  for_each = toset([])
+  name     = each.key
+}`, ""},
+		{"for_each empty map", `server "cache" {
+  for_each = {}
+  name     = each.key
+}`, ""},
 		{"for_each object values", `server "app" {
   for_each = { one = { plan = 2 }, two = { plan = 1 } }
   name     = "app-${each.key}"
@@ -124,5 +132,76 @@ server "web-01" {
 	}
 	if fa.Hash == fc.Hash {
 		t.Errorf("different plan_id, same hash")
+	}
+}
+
+// TestHashCoversPlanInputs checks that every part of a fleet that changes
+// a plan changes Fleet.Hash.
+func TestHashCoversPlanInputs(t *testing.T) {
+	const base = `fleet {
+  owns    = ["web-*"]
+  protect = ["db-*"]
+}
+server "web-01" {
+  plan_id         = 1
+  os_id           = 5
+  location        = "us-west"
+  hostname        = "web-1.example.com"
+  ssh_key_id      = 7
+  backups_enabled = false
+  power           = "on"
+  lifecycle {
+    prevent_destroy       = false
+    create_before_destroy = false
+    ignore_changes        = ["hostname"]
+  }
+}
+moved {
+  from = "web-old"
+  to   = "web-01"
+}
+`
+	load := func(t *testing.T, src string) string {
+		t.Helper()
+		f, diags := Load(writeFleet(t, map[string]string{"fleet.hcl": src}), LoadOptions{})
+		if diags.HasErrors() {
+			t.Fatalf("%s", diags.Error())
+		}
+		return f.Hash
+	}
+	want := load(t, base)
+	cases := []struct{ name, from, to string }{
+		{"owns", `owns    = ["web-*"]`, `owns    = ["web-*", "app-*"]`},
+		{"protect", `protect = ["db-*"]`, `protect = []`},
+		{"name", `server "web-01"`, `server "web-02"`},
+		{"plan_id", `plan_id         = 1`, `plan_id         = 2`},
+		{"os_id", `os_id           = 5`, `os_id           = 3`},
+		{"location", `"us-west"`, `"us-east"`},
+		{"hostname", `"web-1.example.com"`, `"web-01.example.com"`},
+		{"hostname unset", `hostname        = "web-1.example.com"`, ``},
+		{"ssh_key_id", `ssh_key_id      = 7`, `ssh_key_id      = 8`},
+		{"ssh_key_id unset", `ssh_key_id      = 7`, ``},
+		{"backups_enabled", `backups_enabled = false`, `backups_enabled = true`},
+		{"power", `power           = "on"`, `power           = "off"`},
+		{"prevent_destroy", `prevent_destroy       = false`, `prevent_destroy       = true`},
+		{"create_before_destroy", `create_before_destroy = false`, `create_before_destroy = true`},
+		{"ignore_changes", `["hostname"]`, `["hostname", "power"]`},
+		{"moved from", `"web-old"`, `"web-older"`},
+		{"moved block", "moved {\n  from = \"web-old\"\n  to   = \"web-01\"\n}\n", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Replace(base, c.from, c.to, 1)
+			if src == base {
+				t.Fatalf("the case changes nothing in the fleet")
+			}
+			if c.name == "name" {
+				// keep the moved block pointing at a declared server
+				src = strings.Replace(src, `to   = "web-01"`, `to   = "web-02"`, 1)
+			}
+			if load(t, src) == want {
+				t.Errorf("changing %s leaves the hash unchanged", c.name)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,11 +14,13 @@ import (
 
 // ExportServer is one live server as Export writes it into a fleet file.
 type ExportServer struct {
-	Name           string
-	PlanID         int64
-	OSID           int64
-	Location       string
-	Hostname       string // "" leaves hostname out (unmanaged)
+	Name     string
+	PlanID   int64
+	OSID     int64
+	Location string
+	// Hostname "" leaves hostname out (unmanaged); so does one that is not
+	// a valid fleet hostname, which the block's comment then records.
+	Hostname       string
 	BackupsEnabled bool
 	Power          Power // PowerOff writes power = "off"; anything else is the default, on
 	// Comment, e.g. "id 12345, active, 203.0.113.10", is written as a
@@ -27,13 +30,14 @@ type ExportServer struct {
 
 // Export writes servers as a formatted fleet file: one `server "NAME"`
 // block per server, sorted by name, with plan_id, os_id, location,
-// hostname (left out when ""), backups_enabled (always written) and
-// power = "off" only for servers that are off. It writes no fleet block,
-// so loading the result makes nothing else managed. The output Loads
-// without diagnostics and describes exactly these servers.
+// hostname (left out when "" or not a valid hostname, so it stays
+// unmanaged), backups_enabled (always written) and power = "off" only for
+// servers that are off. It writes no fleet block, so loading the result
+// makes nothing else managed. The output Loads without diagnostics and
+// describes exactly these servers.
 //
-// Export returns an error naming every offending server when two share a
-// name, a name is not a valid server name, a hostname is not valid,
+// Export returns an error naming every offending server, and writes
+// nothing, when two share a name, a name is not a valid server name,
 // plan_id/os_id is not positive or location is empty.
 func Export(servers []ExportServer) ([]byte, error) {
 	sorted := append([]ExportServer(nil), servers...)
@@ -47,18 +51,25 @@ func Export(servers []ExportServer) ([]byte, error) {
 		if i > 0 {
 			body.AppendNewline()
 		}
-		if s.Comment != "" {
+		comment := s.Comment
+		hostname := s.Hostname
+		if hostname != "" && !ValidHostname(hostname) {
+			note := fmt.Sprintf("hostname %q left out (not a valid fleet hostname), so it is not managed", hostname)
+			comment = strings.Join(slices.DeleteFunc([]string{comment, note}, func(c string) bool { return c == "" }), "; ")
+			hostname = ""
+		}
+		if comment != "" {
 			body.AppendUnstructuredTokens(hclwrite.Tokens{{
 				Type:  hclsyntax.TokenComment,
-				Bytes: []byte("# " + oneLine(s.Comment) + "\n"),
+				Bytes: []byte("# " + oneLine(comment) + "\n"),
 			}})
 		}
 		b := body.AppendNewBlock("server", []string{s.Name}).Body()
 		b.SetAttributeValue("plan_id", cty.NumberIntVal(s.PlanID))
 		b.SetAttributeValue("os_id", cty.NumberIntVal(s.OSID))
 		b.SetAttributeValue("location", cty.StringVal(s.Location))
-		if s.Hostname != "" {
-			b.SetAttributeValue("hostname", cty.StringVal(s.Hostname))
+		if hostname != "" {
+			b.SetAttributeValue("hostname", cty.StringVal(hostname))
 		}
 		b.SetAttributeValue("backups_enabled", cty.BoolVal(s.BackupsEnabled))
 		if s.Power == PowerOff {
@@ -75,18 +86,15 @@ func checkExport(sorted []ExportServer) error {
 	for i, s := range sorted {
 		switch {
 		case !ValidServerName(s.Name):
-			errs = append(errs, fmt.Errorf("server %q: invalid name. %s", s.Name, nameRule))
+			errs = append(errs, fmt.Errorf("server %q: invalid name, so no server block can declare it. %s Rename the server on the account, or leave it out of the export", s.Name, nameRule))
 		case i > 0 && sorted[i-1].Name == s.Name:
 			errs = append(errs, fmt.Errorf("server %q: more than one server has this name; rename one so each is unique before exporting", s.Name))
 		}
-		if s.Hostname != "" && !ValidHostname(s.Hostname) {
-			errs = append(errs, fmt.Errorf("server %q: invalid hostname %q. %s", s.Name, s.Hostname, hostnameRule))
-		}
 		if s.PlanID <= 0 || s.OSID <= 0 {
-			errs = append(errs, fmt.Errorf("server %q: plan_id %d and os_id %d must both be positive", s.Name, s.PlanID, s.OSID))
+			errs = append(errs, fmt.Errorf("server %q: plan_id %d and os_id %d must both be positive ids; the account reported no usable plan or OS, so leave this server out of the export", s.Name, s.PlanID, s.OSID))
 		}
 		if s.Location == "" {
-			errs = append(errs, fmt.Errorf("server %q: location is empty", s.Name))
+			errs = append(errs, fmt.Errorf("server %q: location is empty; the account reported no location, so leave this server out of the export", s.Name))
 		}
 	}
 	return errors.Join(errs...)

@@ -69,7 +69,6 @@ func TestExportErrors(t *testing.T) {
 	}{
 		{"duplicate name", []ExportServer{ok, ok}, []string{`"web-01"`, "more than one"}},
 		{"invalid name", []ExportServer{{Name: "web_01", PlanID: 1, OSID: 5, Location: "us-west"}}, []string{`"web_01"`, "invalid name"}},
-		{"invalid hostname", []ExportServer{{Name: "web-01", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "web"}}, []string{"invalid hostname"}},
 		{"zero plan", []ExportServer{{Name: "web-01", OSID: 5, Location: "us-west"}}, []string{"positive"}},
 		{"no location", []ExportServer{{Name: "web-01", PlanID: 1, OSID: 5}}, []string{"location is empty"}},
 		{"every problem named", []ExportServer{{Name: "1a", PlanID: 1, OSID: 5, Location: "x"}, {Name: "2b", PlanID: 1, OSID: 5, Location: "x"}}, []string{`"1a"`, `"2b"`}},
@@ -93,5 +92,58 @@ func TestExportEmpty(t *testing.T) {
 	out, err := Export(nil)
 	if err != nil || len(strings.TrimSpace(string(out))) != 0 {
 		t.Errorf("Export(nil) = %q, %v; want empty output", out, err)
+	}
+}
+
+// TestExportOddLiveData exports servers as odd as a live account holds
+// (no hostname, names and hostnames at their length limits, stopped,
+// characters HCL would read as template syntax, a hostname the fleet
+// language refuses) and checks that the result Loads cleanly and describes
+// them exactly.
+func TestExportOddLiveData(t *testing.T) {
+	long := "a" + strings.Repeat("b", maxNameLen-1)
+	longHost := strings.Repeat(strings.Repeat("h", 62)+".", 4)[:maxHostnameLen-4] + ".com"
+	cases := []struct {
+		name     string
+		server   ExportServer
+		wantHost string
+		comment  string
+	}{
+		{"no hostname, stopped", ExportServer{Name: "web-01", PlanID: 1, OSID: 5, Location: "us-west", Power: PowerOff}, "", ""},
+		{"name at 63 characters", ExportServer{Name: long, PlanID: 2, OSID: 3, Location: "us-east", Hostname: "x.example.com"}, "x.example.com", ""},
+		{"hostname at 253 characters", ExportServer{Name: "h", PlanID: 1, OSID: 5, Location: "us-west", Hostname: longHost}, longHost, ""},
+		{"template syntax in location and comment", ExportServer{Name: "t", PlanID: 1, OSID: 5, Location: "${var.x}%{if}\"\\", Comment: "id 1, */ ${x}\r\nmore"}, "", "# id 1, */ ${x} more\n"},
+		{"invalid live hostname left out", ExportServer{Name: "odd", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "localhost", Comment: "id 7, active"}, "",
+			`# id 7, active; hostname "localhost" left out (not a valid fleet hostname), so it is not managed` + "\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.wantHost != "" && !ValidHostname(c.wantHost) {
+				t.Fatalf("test hostname %q is not valid", c.wantHost)
+			}
+			out, err := Export([]ExportServer{c.server})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.comment != "" && !strings.Contains(string(out), c.comment) {
+				t.Errorf("comment %q missing from:\n%s", c.comment, out)
+			}
+			f, diags := loadSources([]source{{name: "export.hcl", src: out}}, LoadOptions{})
+			if len(diags) > 0 {
+				t.Fatalf("export does not load cleanly:\n%s\n%s", diags.Error(), out)
+			}
+			if len(f.Servers) != 1 {
+				t.Fatalf("loaded %d servers", len(f.Servers))
+			}
+			got, want := f.Servers[0], c.server
+			wantPower := PowerOn
+			if want.Power == PowerOff {
+				wantPower = PowerOff
+			}
+			if got.Name != want.Name || got.PlanID != want.PlanID || got.OSID != want.OSID || got.Location != want.Location ||
+				got.Hostname != c.wantHost || got.BackupsEnabled != want.BackupsEnabled || got.Power != wantPower {
+				t.Errorf("loaded %+v, exported %+v", got, want)
+			}
+		})
 	}
 }

@@ -13,7 +13,8 @@ import (
 const varFileSuffix = ".vars.hcl"
 
 // fleetFileNames returns the fleet files path names: path itself when it is
-// a file, else every *.hcl in the directory except *.vars.hcl, sorted.
+// a file, else every *.hcl in the directory except *.vars.hcl and hidden
+// files (a leading dot, like an editor's lock file .#fleet.hcl), sorted.
 func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -31,7 +32,7 @@ func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 	var names []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".hcl") || strings.HasSuffix(n, varFileSuffix) {
+		if e.IsDir() || !strings.HasSuffix(n, ".hcl") || strings.HasSuffix(n, varFileSuffix) || strings.HasPrefix(n, ".") {
 			continue
 		}
 		names = append(names, filepath.Join(path, n))

@@ -60,7 +60,7 @@ func (l *loader) patterns(a *hcl.Attribute) []string {
 			continue
 		}
 		p := v.AsString()
-		if err := checkGlob(p); err != nil {
+		if err := CheckGlob(p); err != nil {
 			l.errorf(rng, "Invalid name pattern",
 				"The pattern %q in %s is malformed: %s. Patterns use * (any run of characters), ? (one character) and [a-z] (one of a set).",
 				p, a.Name, err)
@@ -89,8 +89,9 @@ func (l *loader) decodeDefaults(blocks hcl.Blocks) {
 	l.add(diags)
 	for _, a := range sortedAttrs(content.Attributes) {
 		l.defaultsSet[a.Name] = true
-		if val, ok := l.eval(a.Expr, l.ctx, scopeBase); ok {
-			l.setAttribute(&l.defaults, a.Name, val, a.Expr)
+		val, ok := l.eval(a.Expr, l.ctx, scopeBase)
+		if !ok || !l.setAttribute(&l.defaults, a.Name, val, a.Expr) {
+			l.defaultsFailed[a.Name] = true
 		}
 	}
 	l.refuseDuplicates(blocks,

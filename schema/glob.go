@@ -12,7 +12,7 @@ import (
 // character matches itself, case-sensitively. A malformed pattern (an
 // unterminated class, say) matches nothing.
 func MatchGlob(pattern, name string) bool {
-	if checkGlob(pattern) != nil {
+	if CheckGlob(pattern) != nil {
 		return false
 	}
 	return matchGlob(pattern, name)
@@ -100,8 +100,9 @@ func classMatches(body string, c byte) bool {
 	return in != negate
 }
 
-// checkGlob returns why pattern is malformed, or nil.
-func checkGlob(pattern string) error {
+// CheckGlob returns why pattern is not a well-formed glob (as owns,
+// protect, -target and -match take them), or nil.
+func CheckGlob(pattern string) error {
 	if pattern == "" {
 		return errors.New("the pattern is empty, so it matches nothing")
 	}

@@ -32,7 +32,7 @@ var fileSchema = &hcl.BodySchema{
 }
 
 // Load reads the fleet at path — a directory (every *.hcl in it except
-// *.vars.hcl, in name order) or one .hcl file — with the variable values of
+// *.vars.hcl and hidden files, in name order) or one .hcl file — with the variable values of
 // opts, and returns the decoded, validated Fleet together with ALL the
 // diagnostics of the run (warnings included). The Fleet is nil when any
 // diagnostic is an error; otherwise Files and Hash are filled. Load never
@@ -67,9 +67,13 @@ type source struct {
 func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	l := newLoader()
 	var blocks hcl.Blocks
+	syntaxErrors := false
 	for _, s := range sources {
 		f, fd := parseConfig(s.src, s.name)
 		l.add(fd)
+		if fd.HasErrors() {
+			syntaxErrors = true
+		}
 		if f == nil {
 			continue
 		}
@@ -77,11 +81,13 @@ func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 		if fd.HasErrors() {
 			continue
 		}
+		// An unknown block or a wrong label count leaves that block out;
+		// the rest is still decoded, so every problem shows in one run.
 		content, cd := bodyContent(f.Body, fileSchema)
 		l.add(cd)
 		blocks = append(blocks, content.Blocks...)
 	}
-	if l.diags.HasErrors() {
+	if syntaxErrors {
 		// Decoding a file that does not parse only adds confusing
 		// follow-on problems: report the syntax first.
 		return nil, l.diags

@@ -19,16 +19,20 @@ type loader struct {
 	ctx         *hcl.EvalContext     // var.*, local.* and the functions
 	defaults    DesiredServer        // what the defaults block sets
 	defaultsSet map[string]bool      // attributes the defaults block names
+	// defaultsFailed are the defaults attributes whose value was refused
+	// (and reported), so servers relying on them are not reported again.
+	defaultsFailed map[string]bool
 }
 
 func newLoader() *loader {
 	return &loader{
-		files:       map[string]*hcl.File{},
-		fleet:       &Fleet{},
-		vars:        map[string]*variable{},
-		locals:      map[string]cty.Value{},
-		defaultsSet: map[string]bool{},
-		ctx:         &hcl.EvalContext{Functions: functions()},
+		files:          map[string]*hcl.File{},
+		fleet:          &Fleet{},
+		vars:           map[string]*variable{},
+		locals:         map[string]cty.Value{},
+		defaultsSet:    map[string]bool{},
+		defaultsFailed: map[string]bool{},
+		ctx:            &hcl.EvalContext{Functions: functions()},
 	}
 }
 
@@ -88,6 +92,24 @@ func (l *loader) finish() hcl.Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// shown quotes str, a value expr evaluated to, for a diagnostic's detail;
+// when expr may carry a sensitive variable it names the value instead of
+// showing it.
+func (l *loader) shown(expr hcl.Expression, str string) string {
+	if l.mentionsSensitive(expr) {
+		return "the value (derived from a sensitive variable, so not shown)"
+	}
+	return fmt.Sprintf("%q", str)
+}
+
+// sentence capitalises the first letter of s, to start a sentence with it.
+func sentence(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }
 
 // mentionsSensitive reports whether expr refers to a sensitive variable or

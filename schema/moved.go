@@ -73,8 +73,11 @@ func (l *loader) decodeMoves(blocks hcl.Blocks) {
 func (l *loader) checkMoveTarget(m *movedSite, byFrom map[string]*movedSite, declared map[string]bool) {
 	if next := byFrom[m.move.To]; next != nil {
 		if next.move.To == m.move.From || loops(m, byFrom) {
-			if !m.reported && !next.reported {
-				m.reported = true
+			if !m.reported {
+				// Mark the whole loop, so it is reported once.
+				for cur := m; cur != nil && !cur.reported; cur = byFrom[cur.move.To] {
+					cur.reported = true
+				}
 				l.errorf(m.move.Range, "Cyclic moved blocks",
 					"The moved blocks here and at %s move servers in a loop (%q → %q → ...), so no server can keep its name. Remove the moved blocks that undo each other.",
 					rangeString(next.move.Range), m.move.From, m.move.To)

@@ -102,12 +102,12 @@ func TestCheckGlob(t *testing.T) {
 		{"web.*", "can never appear"},
 	}
 	for _, c := range cases {
-		err := checkGlob(c.pattern)
+		err := CheckGlob(c.pattern)
 		switch {
 		case c.wantErr == "" && err != nil:
-			t.Errorf("checkGlob(%q) = %v, want nil", c.pattern, err)
+			t.Errorf("CheckGlob(%q) = %v, want nil", c.pattern, err)
 		case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
-			t.Errorf("checkGlob(%q) = %v, want an error containing %q", c.pattern, err, c.wantErr)
+			t.Errorf("CheckGlob(%q) = %v, want an error containing %q", c.pattern, err, c.wantErr)
 		}
 	}
 }

@@ -2,6 +2,8 @@ package schema
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -69,5 +71,31 @@ func TestLoadLargeFileDiagnostics(t *testing.T) {
 	_, diags := loadSources([]source{{name: "big.hcl", src: src}}, LoadOptions{})
 	if len(diags) != 1 || diags[0].Summary != "Invalid power state" || diags[0].Subject.Start.Line != line {
 		t.Fatalf("want one Invalid power state at line %d, got %s", line, diags.Error())
+	}
+}
+
+// TestLoadSkipsHiddenAndVarFiles checks which files of a directory are
+// fleet files: an editor's lock file (.#fleet.hcl, often a dangling
+// link) and other hidden files are not, and neither are variable files.
+func TestLoadSkipsHiddenAndVarFiles(t *testing.T) {
+	dir := writeFleet(t, map[string]string{
+		"fleet.hcl": `server "web-01" {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}`,
+		".hidden.hcl":   `this is not HCL {`,
+		"prod.vars.hcl": `x = 1`,
+		"notes.txt":     `server "web-02" {}`,
+	})
+	if err := os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, ".#fleet.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	f, diags := Load(dir, LoadOptions{})
+	if len(diags) > 0 {
+		t.Fatalf("unexpected diagnostics:\n%s", diags.Error())
+	}
+	if len(f.Servers) != 1 || len(f.Files) != 1 {
+		t.Errorf("loaded %d servers from %d files, want 1 from fleet.hcl", len(f.Servers), len(f.Files))
 	}
 }

@@ -30,6 +30,11 @@ type serverBlock struct {
 	base DesiredServer
 	// perInstance are the attributes evaluated once per instance.
 	perInstance []*hcl.Attribute
+	// failed are the attributes whose base value was refused (reported).
+	failed map[string]bool
+	// structMissing is set when checkRequired found a required attribute
+	// named neither in the block nor in defaults.
+	structMissing bool
 	// dupReported is set once a duplicate name inside the block is reported.
 	dupReported bool
 }
@@ -58,14 +63,19 @@ func (l *loader) decodeServers(blocks hcl.Blocks) {
 	}
 }
 
+// decodeServer decodes one server block and adds its servers. A block
+// whose count/for_each/name combination is wrong is still checked
+// attribute by attribute, so every problem in it is reported, but it adds
+// no server.
 func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 	b, attrs := sb.block, sb.content.Attributes
 	label := b.Labels[0]
 	countAttr, eachAttr, nameAttr := attrs["count"], attrs["for_each"], attrs["name"]
+	expand := true
 	if countAttr != nil && eachAttr != nil {
 		l.errorf(eachAttr.NameRange, "Invalid combination of \"count\" and \"for_each\"",
 			"A server block may set count or for_each, not both. Keep the one that describes the group.")
-		return
+		expand = false
 	}
 	if !sb.grouped && nameAttr != nil {
 		l.errorf(nameAttr.NameRange, "Unexpected \"name\" argument",
@@ -75,13 +85,16 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 		l.errorf(b.DefRange, "Missing required argument \"name\"",
 			"Server block %q uses count or for_each, so it describes several servers and each needs its own name. Add, for example, name = format(\"%s-%%02d\", count.index + 1) or name = each.key.",
 			label, label)
-		return
+		expand = false
 	}
 	l.checkRequired(sb)
 	lifecycle := l.decodeLifecycle(sb.content.Blocks)
 	l.prepareBase(sb)
 	sb.base.Lifecycle = lifecycle
 	sb.base.Range = b.DefRange
+	if !expand {
+		return
+	}
 
 	switch {
 	case countAttr != nil:
@@ -91,11 +104,14 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 	default:
 		s := sb.base
 		s.Name = label
+		complete := l.checkNullRequired(sb, &s, sb.failed)
 		if !ValidServerName(label) {
 			l.errorf(b.LabelRanges[0], "Invalid server name", "%q is not a valid server name. %s", label, nameRule)
 			return
 		}
-		l.addServer(sb, s, b.LabelRanges[0], names)
+		if complete {
+			l.addServer(sb, s, b.LabelRanges[0], names)
+		}
 	}
 }
 
@@ -111,18 +127,49 @@ func (l *loader) checkRequired(sb *serverBlock) {
 	if len(missing) == 0 {
 		return
 	}
-	label := sb.block.Labels[0]
+	sb.structMissing = true
+	label, it := sb.block.Labels[0], "it"
+	if len(missing) > 1 {
+		it = "them"
+	}
 	l.errorf(sb.block.DefRange, "Missing required argument",
-		"Server %q does not set %s, and no defaults block sets it either. Add %s = ... to the server block, or to a defaults block to share it.",
-		label, strings.Join(missing, ", "), missing[0])
+		"Server %q does not set %s, and no defaults block sets %s either. Add %s = ... to the server block, or to a defaults block to share it.",
+		label, strings.Join(missing, ", "), it, missing[0])
+}
+
+// checkNullRequired reports, once the values are known, a required
+// attribute that the block or the defaults block names but whose value is
+// null, so that s has none. Attributes whose value was refused (failed)
+// were reported already. It returns whether s has every required value.
+func (l *loader) checkNullRequired(sb *serverBlock, s *DesiredServer, failed map[string]bool) bool {
+	if sb.structMissing {
+		return false // reported by checkRequired
+	}
+	complete := true
+	for _, name := range requiredAttributes {
+		if hasValue(s, name) || failed[name] || l.defaultsFailed[name] {
+			continue
+		}
+		complete = false
+		subject := sb.block.DefRange
+		if a := sb.content.Attributes[name]; a != nil {
+			subject = a.Expr.Range()
+		}
+		l.errorf(subject, "Missing required argument",
+			"%s is null for server block %q, and no defaults block gives it a value (null counts as not set). Set %s to a value here, or in a defaults block to share it.",
+			name, sb.block.Labels[0], name)
+	}
+	return complete
 }
 
 // prepareBase applies defaults and the attributes that are the same for
-// every instance, once per block.
+// every instance, once per block; sb.failed records the attributes whose
+// value was refused.
 func (l *loader) prepareBase(sb *serverBlock) {
 	sb.base = l.defaults
 	sb.base.AttrRanges = make(map[string]hcl.Range, len(l.defaults.AttrRanges)+len(sb.content.Attributes))
 	maps.Copy(sb.base.AttrRanges, l.defaults.AttrRanges)
+	sb.failed = map[string]bool{}
 	sc := scopeBase
 	for _, a := range sortedAttrs(sb.content.Attributes) {
 		switch a.Name {
@@ -133,8 +180,9 @@ func (l *loader) prepareBase(sb *serverBlock) {
 			sb.perInstance = append(sb.perInstance, a)
 			continue
 		}
-		if val, ok := l.eval(a.Expr, l.ctx, sc); ok {
-			l.setAttribute(&sb.base, a.Name, val, a.Expr)
+		val, ok := l.eval(a.Expr, l.ctx, sc)
+		if !ok || !l.setAttribute(&sb.base, a.Name, val, a.Expr) {
+			sb.failed[a.Name] = true
 		}
 	}
 }
@@ -157,21 +205,25 @@ func dependsOnInstance(expr hcl.Expression) bool {
 func (l *loader) instantiate(sb *serverBlock, ctx *hcl.EvalContext, sc scope, names map[string]hcl.Range) bool {
 	before := len(l.diags)
 	s := sb.base
+	failed := sb.failed
 	if len(sb.perInstance) > 0 {
 		s.AttrRanges = maps.Clone(sb.base.AttrRanges)
+		failed = maps.Clone(sb.failed)
 		for _, a := range sb.perInstance {
-			if val, ok := l.eval(a.Expr, ctx, sc); ok {
-				l.setAttribute(&s, a.Name, val, a.Expr)
+			val, ok := l.eval(a.Expr, ctx, sc)
+			if !ok || !l.setAttribute(&s, a.Name, val, a.Expr) {
+				failed[a.Name] = true
 			}
 		}
 	}
+	complete := l.checkNullRequired(sb, &s, failed)
 	nameExpr := sb.content.Attributes["name"].Expr
 	val, ok := l.eval(nameExpr, ctx, sc)
 	if ok {
 		if name, ok := l.stringValue(val, nameExpr.Range(), "name"); ok {
 			if !ValidServerName(name) {
-				l.errorf(nameExpr.Range(), "Invalid server name", "%q is not a valid server name. %s", name, nameRule)
-			} else {
+				l.errorf(nameExpr.Range(), "Invalid server name", "%s is not a valid server name. %s", sentence(l.shown(nameExpr, name)), nameRule)
+			} else if complete {
 				s.Name = name
 				l.addServer(sb, s, nameExpr.Range(), names)
 			}

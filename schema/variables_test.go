@@ -178,20 +178,73 @@ func TestUndeclaredInVarFileIsAWarning(t *testing.T) {
 }
 
 func TestSensitiveValueNotShown(t *testing.T) {
-	decl := `variable "v" {
+	const secret = `variable "v" {
+  type      = string
+  sensitive = true
+  default   = "hunter2 x"
+}
+`
+	cases := []struct {
+		name, src, summary string
+		opts               LoadOptions
+	}{
+		{"function error in a validation", `variable "v" {
   type      = string
   sensitive = true
   validation {
     condition     = tonumber(var.v) > 20
     error_message = "Too small."
   }
-}`
-	_, diags := loadVar(t, decl, nil, LoadOptions{Vars: []string{"v=hunter2"}})
-	var buf strings.Builder
-	if err := WriteDiagnostics(&buf, nil, diags, 0, false); err != nil {
-		t.Fatal(err)
+}
+` + varFleet(""), "Invalid function argument", LoadOptions{Vars: []string{"v=hunter2"}}},
+		{"failed validation", `variable "v" {
+  type      = string
+  sensitive = true
+  validation {
+    condition     = length(var.v) > 20
+    error_message = "Too short."
+  }
+}
+` + varFleet(""), "Invalid value for variable", LoadOptions{Vars: []string{"v=hunter2"}}},
+		{"as hostname", secret + `server "web-01" {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+  hostname = var.v
+}`, "Invalid hostname", LoadOptions{}},
+		{"as power through a local", secret + `locals { p = var.v }
+server "web-01" {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+  power    = local.p
+}`, "Invalid power state", LoadOptions{}},
+		{"in a name", secret + `server "web" {
+  count    = 1
+  name     = "${var.v}-${count.index}"
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}`, "Invalid server name", LoadOptions{}},
 	}
-	if !diags.HasErrors() || strings.Contains(buf.String(), "hunter2") {
-		t.Errorf("want a validation error that does not show the value, got:\n%s", buf.String())
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeFleet(t, map[string]string{"fleet.hcl": c.src})
+			_, diags := Load(dir, c.opts)
+			var buf strings.Builder
+			if err := WriteDiagnostics(&buf, nil, diags, 0, false); err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, d := range diags {
+				found = found || d.Summary == c.summary
+			}
+			if !found {
+				t.Fatalf("no %q diagnostic in:\n%s", c.summary, buf.String())
+			}
+			if strings.Contains(buf.String(), "hunter2") || strings.Contains(string(DiagnosticsJSON(diags)), "hunter2") {
+				t.Errorf("the sensitive value is shown:\n%s", buf.String())
+			}
+		})
 	}
 }

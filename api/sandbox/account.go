@@ -185,7 +185,7 @@ func (a *Account) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if closed {
-		writeDetail(w, http.StatusServiceUnavailable, "The sandbox account is closed.")
+		writeClosed(w)
 		return
 	}
 	if f.kind != faultNone {

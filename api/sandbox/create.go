@@ -22,6 +22,11 @@ func (a *Account) serveCreate(w http.ResponseWriter, r *http.Request, drop bool)
 		return
 	}
 	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		writeClosed(w)
+		return
+	}
 	now := a.opts.Now().UTC().Truncate(time.Microsecond)
 	price := plans[in.PlanID].Price
 	if a.credits < price {

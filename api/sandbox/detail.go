@@ -74,10 +74,17 @@ func (a *Account) exists(w http.ResponseWriter, id int64) bool {
 }
 
 // lockRecord locks the account and returns server id, leaving a.mu held
-// for the caller to unlock. When there is no such server it unlocks,
-// answers 404 and returns nil.
+// for the caller to unlock. When the account has been closed meanwhile (a
+// request already past ServeHTTP's check) it unlocks, answers 503 and
+// returns nil, so no change is acknowledged that Close did not save; when
+// there is no such server it unlocks, answers 404 and returns nil.
 func (a *Account) lockRecord(w http.ResponseWriter, id int64) *record {
 	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		writeClosed(w)
+		return nil
+	}
 	rec, ok := a.byID[id]
 	if !ok {
 		a.mu.Unlock()

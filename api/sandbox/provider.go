@@ -31,11 +31,6 @@ func (a *Account) serveSuspend(w http.ResponseWriter, id int64, suspend bool) {
 	if rec == nil {
 		return
 	}
-	if a.closed {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusServiceUnavailable, "The sandbox account is closed.")
-		return
-	}
 	if rec.Suspended == suspend {
 		a.mu.Unlock()
 		msg := "Server is not suspended"

@@ -22,6 +22,11 @@ func writeDetail(w http.ResponseWriter, status int, detail string) {
 	writeJSON(w, status, wireDetailError{Detail: detail})
 }
 
+// writeClosed answers a request that reached a closed Account.
+func writeClosed(w http.ResponseWriter) {
+	writeDetail(w, http.StatusServiceUnavailable, "The sandbox account is closed; start it again to continue.")
+}
+
 // writeHTML answers with an HTML page, as a crashed app or proxy does.
 func writeHTML(w http.ResponseWriter, status int, page string) {
 	writeBody(w, status, "text/html; charset=utf-8", []byte(page))

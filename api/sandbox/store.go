@@ -48,7 +48,27 @@ func openStateStore(path string) (*stateStore, error) {
 		}
 		return nil, fmt.Errorf("sandbox state %s: cannot lock %s: %w", path, lockPath, err)
 	}
-	return &stateStore{path: path, lock: f}, nil
+	st := &stateStore{path: path, lock: f}
+	st.removeStaleTemps()
+	return st, nil
+}
+
+// tempPattern is the name of a temporary file writeLocked creates next to
+// the state file, as a glob.
+func (s *stateStore) tempPattern() string {
+	dir, base := filepath.Split(s.path)
+	return filepath.Join(dir, "."+base+".tmp*")
+}
+
+// removeStaleTemps deletes temporary files a writer left behind when it
+// was killed between creating one and renaming it over the state file.
+// They never hold the account's state (the rename is what commits it), and
+// with the lock held no other writer can be using them.
+func (s *stateStore) removeStaleTemps() {
+	stale, _ := filepath.Glob(s.tempPattern())
+	for _, name := range stale {
+		os.Remove(name)
+	}
 }
 
 // load reads and checks the state file. found is false when it does not
@@ -103,7 +123,9 @@ func (s *stateStore) write(data []byte) error {
 }
 
 // writeLocked replaces the state file with data atomically: a temporary
-// file in the same directory, synced, then renamed over it. It writes
+// file in the same directory, synced, renamed over it, then the directory
+// synced so the rename itself survives a crash. A crash at any point
+// leaves either the old file or the new one, never a mix. It writes
 // nothing once the store is released.
 func (s *stateStore) writeLocked(data []byte) error {
 	if s.released {
@@ -134,7 +156,20 @@ func (s *stateStore) writeLocked(data []byte) error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("sandbox state %s: cannot write it: %w", s.path, werr)
 	}
+	syncDir(dir)
 	return nil
+}
+
+// syncDir flushes a directory's entries (a rename in it) to disk. Failure
+// is ignored: some file systems cannot sync a directory, and the rename
+// has happened either way.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
 }
 
 // keepErr remembers the first background write error for Close.

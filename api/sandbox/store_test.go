@@ -1,11 +1,16 @@
 package sandbox
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -266,5 +271,156 @@ func TestLatency(t *testing.T) {
 	s.mustDo("GET", "/api/v1/servers/", "", http.StatusOK)
 	if took := time.Since(start); took < latency {
 		t.Errorf("answered in %s, want at least %s", took, latency)
+	}
+}
+
+// TestCrashMidWrite kills a process (SIGKILL, no Close) while it rewrites
+// the state file as fast as it can, then opens the file in this process:
+// the lock died with the process, the file is a whole state (the old or
+// the new, never a mix), and the temporary file the killed writer may have
+// left is cleaned away.
+func TestCrashMidWrite(t *testing.T) {
+	if path := os.Getenv("SANDBOX_CRASH_WRITER"); path != "" {
+		crashWriter(path)
+		return
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashMidWrite$")
+	cmd.Env = append(os.Environ(), "SANDBOX_CRASH_WRITER="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The writer says "writing" once its first flush is on disk and it is
+	// rewriting the file in a loop.
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "writing\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("writer process did not start writing: %q, %v", line, err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	a, err := New(Options{StatePath: path, Token: testToken})
+	if err != nil {
+		t.Fatalf("opening the state file of a killed process: %v", err)
+	}
+	defer a.Close()
+	if n := len(a.servers); n < 1 {
+		t.Errorf("%d servers after the crash, want at least the first flushed one", n)
+	}
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".state.json.tmp*")); len(stale) != 0 {
+		t.Errorf("temporary files left after opening: %v", stale)
+	}
+}
+
+// crashWriter is the process TestCrashMidWrite kills: it adds servers and
+// flushes the state file after each, until it is killed.
+func crashWriter(path string) {
+	a, err := New(Options{StatePath: path, Token: testToken, Empty: true, Credits: 1 << 40})
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	specs := make([]ServerSpec, 50)
+	for i := range specs {
+		specs[i] = ServerSpec{Name: "web-" + strconv.Itoa(i), PlanID: 1, OSID: 5, Location: "us-west"}
+	}
+	for i := 0; ; i++ {
+		if _, err := a.Import(specs); err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		if err := a.flush(); err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		if i == 0 {
+			fmt.Println("writing")
+		}
+	}
+}
+
+// TestStaleTempRemoved checks a temporary file left by a writer killed
+// before its rename is removed when the state file is next opened, and
+// that the state itself is the last one committed.
+func TestStaleTempRemoved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	a, err := New(Options{StatePath: path, Token: testToken, Empty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Import([]ServerSpec{{Name: "a", PlanID: 1, OSID: 5, Location: "us-east"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, ".state.json.tmp123")
+	if err := os.WriteFile(stale, []byte(`{"format":"vpsfleet-sand`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Options{StatePath: path, Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temporary file still there: %v", err)
+	}
+	if len(b.servers) != 1 || b.servers[0].Name != "a" {
+		t.Errorf("state after reopening: %d servers, want the one committed", len(b.servers))
+	}
+}
+
+// TestChangeAfterCloseRefused serves requests that got past ServeHTTP's
+// closed check before Close ran (by calling the route handlers directly
+// after Close): each is answered 503 and changes nothing, so no change is
+// acknowledged that Close did not write to the state file.
+func TestChangeAfterCloseRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		serve func(a *Account, w http.ResponseWriter)
+	}{
+		{"create", func(a *Account, w http.ResponseWriter) {
+			r := httptest.NewRequest("POST", "/api/v1/servers/", strings.NewReader(`{"name":"late","plan_id":1,"os_id":5,"location":"us-west"}`))
+			a.serveCreate(w, r, false)
+		}},
+		{"patch", func(a *Account, w http.ResponseWriter) {
+			r := httptest.NewRequest("PATCH", "/api/v1/servers/12345/", strings.NewReader(`{"name":"late"}`))
+			a.serveUpdate(w, r, 12345, true)
+		}},
+		{"delete", func(a *Account, w http.ResponseWriter) { a.serveDelete(w, 12345) }},
+		{"stop", func(a *Account, w http.ResponseWriter) { a.serveAction(w, 12345, "stop") }},
+		{"suspend", func(a *Account, w http.ResponseWriter) { a.serveSuspend(w, 12345, true) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			a, err := New(Options{StatePath: path, Token: testToken, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Close(); err != nil {
+				t.Fatal(err)
+			}
+			saved, _ := os.ReadFile(path)
+			w := httptest.NewRecorder()
+			tt.serve(a, w)
+			if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "closed") {
+				t.Errorf("answer %d %s, want 503 saying the account is closed", w.Code, w.Body)
+			}
+			if rec := a.byID[12345]; len(a.servers) != 2 || rec == nil || rec.Name != "web-server-01" || rec.Suspended || rec.Phase != phaseProvision {
+				t.Errorf("the closed account changed: %d servers, 12345 = %+v", len(a.servers), rec)
+			}
+			if now, _ := os.ReadFile(path); string(now) != string(saved) {
+				t.Error("the state file changed after Close")
+			}
+		})
 	}
 }
