@@ -22,9 +22,11 @@ type ApplyOptions struct {
 	// Default 5s.
 	MaxPollInterval time.Duration
 	// Interrupt is closed on the first Ctrl-C: nothing new starts, waits
-	// end, requests in flight finish, and Apply returns. Cancelling the
-	// context given to Apply is the second Ctrl-C: everything is abandoned
-	// at once.
+	// end, requests in flight finish, and Apply returns. The one exception
+	// is a create_before_destroy replacement whose old server's deletion
+	// was accepted: its wait and rename still run, so the new server is
+	// not left under its temporary name. Cancelling the context given to
+	// Apply is the second Ctrl-C: everything is abandoned at once.
 	Interrupt <-chan struct{}
 	// Progress receives an event for every step; nil is silent. Apply
 	// calls Event from one goroutine at a time.

@@ -17,10 +17,12 @@ import (
 type lostAnswer int
 
 const (
-	answer     lostAnswer = iota // pass the create through
-	commitLose                   // create the server, lose the answer
-	dropLose                     // create nothing, lose the answer
-	twiceLose                    // create two servers of the name, lose the answer
+	answer       lostAnswer = iota // pass the create through
+	commitLose                     // create the server, lose the answer
+	dropLose                       // create nothing, lose the answer
+	twiceLose                      // create two servers of the name, lose the answer
+	strangerLose                   // someone else creates a plan 2 server of the name; lose the answer
+	lateLose                       // lose the answer; the server is committed only after the first list
 )
 
 // lossyAccount loses the answers of creates as script says, in order.
@@ -29,6 +31,27 @@ type lossyAccount struct {
 	mu      sync.Mutex
 	script  []lostAnswer
 	creates int
+	// late is a create to commit once one list has missed it (lateLose).
+	late      *api.CreateRequest
+	lateLists int
+}
+
+// ListServers commits a late create before the second list after it.
+func (a *lossyAccount) ListServers(ctx context.Context, opts api.ListOptions) ([]api.Server, error) {
+	a.mu.Lock()
+	var commit *api.CreateRequest
+	if a.late != nil {
+		if a.lateLists++; a.lateLists > 1 {
+			commit, a.late = a.late, nil
+		}
+	}
+	a.mu.Unlock()
+	if commit != nil {
+		if _, err := a.Account.CreateServer(ctx, *commit); err != nil {
+			return nil, err
+		}
+	}
+	return a.Account.ListServers(ctx, opts)
 }
 
 func (a *lossyAccount) CreateServer(ctx context.Context, req api.CreateRequest) (*api.Server, error) {
@@ -47,6 +70,18 @@ func (a *lossyAccount) CreateServer(ctx context.Context, req api.CreateRequest) 
 		}
 		return nil, lost
 	case dropLose:
+		return nil, lost
+	case lateLose:
+		a.mu.Lock()
+		a.late = &req
+		a.mu.Unlock()
+		return nil, lost
+	case strangerLose:
+		other := req
+		other.PlanID = 2
+		if _, err := a.Account.CreateServer(ctx, other); err != nil {
+			return nil, err
+		}
 		return nil, lost
 	case twiceLose:
 		for range 2 {
@@ -73,7 +108,9 @@ func TestApplyResolvesLostCreates(t *testing.T) {
 		{"answered", nil, OutcomeDone, 1, 1, "", ""},
 		{"committed then lost: adopted", []lostAnswer{commitLose}, OutcomeDone, 1, 1, "", "adopted server"},
 		{"lost before commit: sent again", []lostAnswer{dropLose}, OutcomeDone, 1, 2, "", ""},
+		{"committed late: found on the second look, not sent again", []lostAnswer{lateLose}, OutcomeDone, 1, 1, "", "adopted server"},
 		{"lost twice, then committed", []lostAnswer{dropLose, dropLose, commitLose}, OutcomeDone, 1, 3, "", "adopted server"},
+		{"someone else's server appeared: not adopted", []lostAnswer{strangerLose}, OutcomeFailed, 1, 1, "(id 12345) is not the one asked for (plan_id 2, not 1)", ""},
 		{"two appeared: never guessed", []lostAnswer{twiceLose}, OutcomeFailed, 2, 1, "2 new servers of that name appeared (ids 12345, 12346)", ""},
 		{"always lost: gives up", slices.Repeat([]lostAnswer{dropLose}, maxCreateAttempts), OutcomeFailed, 0, maxCreateAttempts, fmt.Sprintf("the answer was lost %d times", maxCreateAttempts), ""},
 	}

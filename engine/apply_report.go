@@ -56,7 +56,7 @@ func WriteApplyReport(w io.Writer, r *ApplyResult, color bool) error {
 			fmt.Fprintf(&b, " after %s", elapsedText(s.Elapsed))
 		}
 		if s.Err != nil {
-			fmt.Fprintf(&b, ": %v", s.Err)
+			fmt.Fprintf(&b, ": %s", errLine(s.Err))
 		} else if s.Note != "" {
 			fmt.Fprintf(&b, ": %s", s.Note)
 		}
@@ -94,4 +94,13 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// errLine is err's text on one line, so that a report or progress line
+// stays one line whatever the error wraps.
+func errLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	return strings.NewReplacer("\r\n", "; ", "\n", "; ", "\r", "; ").Replace(err.Error())
 }

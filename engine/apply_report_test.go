@@ -126,3 +126,33 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyLinesStayOneLine(t *testing.T) {
+	t.Parallel()
+	multi := errors.Join(errAbandoned, errors.New("POST /api/v1/servers/: no answer"))
+	tests := []struct {
+		name  string
+		write func(*bytes.Buffer)
+		want  int // lines written
+	}{
+		{"report", func(b *bytes.Buffer) {
+			_ = WriteApplyReport(b, &ApplyResult{Results: []ServerResult{{Name: "web-01", Outcome: OutcomeInterrupted, Err: multi}}}, false)
+		}, 2}, // the server's line and the summary
+		{"line progress fail", func(b *bytes.Buffer) {
+			NewLineProgress(b, nil).Event(Event{Server: "web-01", Kind: EventFail, Action: ActionCreate, Err: multi})
+		}, 1},
+		{"line progress skip", func(b *bytes.Buffer) {
+			NewLineProgress(b, nil).Event(Event{Server: "web-01", Kind: EventSkip, Err: multi})
+		}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			tt.write(&b)
+			if n := strings.Count(b.String(), "\n"); n != tt.want || !strings.Contains(b.String(), "abandoned: apply was cancelled") {
+				t.Errorf("%d lines, want %d:\n%s", n, tt.want, b.String())
+			}
+		})
+	}
+}

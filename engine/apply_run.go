@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vpsfleet/vpsfleet/api"
 )
@@ -34,7 +36,17 @@ type run struct {
 	// starts and waits end.
 	stop     chan struct{}
 	stopOnce sync.Once
-	finished chan struct{}
+	// abort is closed when ctx ends, on a 401, and when Apply returns:
+	// even a chain finishing a half-done replacement stops then.
+	abort     chan struct{}
+	abortOnce sync.Once
+	// finishers counts chains completing a create_before_destroy
+	// replacement whose old server is already deleted: the Interrupt
+	// does not stop them (see chain.finish).
+	finishers atomic.Int32
+	finished  chan struct{}
+	// watched is closed when the watch goroutine has returned.
+	watched chan struct{}
 
 	sem    chan struct{}
 	poller *poller
@@ -54,18 +66,23 @@ func newRun(ctx context.Context, acct Account, opts ApplyOptions) *run {
 		progress: newProgressSink(opts.Progress),
 		ctx:      ctx,
 		stop:     make(chan struct{}),
+		abort:    make(chan struct{}),
 		finished: make(chan struct{}),
+		watched:  make(chan struct{}),
 		sem:      make(chan struct{}, opts.Parallelism),
 		inFlight: make(map[string]int),
 	}
 	r.reqCtx, r.cancelReq = context.WithCancel(ctx)
-	r.poller = newPoller(r.reqCtx, r.listAll, opts.PollInterval, opts.MaxPollInterval, r.stop)
+	// The poller lists only while somebody waits; after the Interrupt only
+	// finishing chains still wait, so it stops for good only on abort.
+	r.poller = newPoller(r.reqCtx, r.listAll, opts.PollInterval, opts.MaxPollInterval, r.abort)
 	go r.watch()
 	return r
 }
 
 // watch turns the Interrupt and ctx's end into a stop.
 func (r *run) watch() {
+	defer close(r.watched)
 	select {
 	case <-r.opts.Interrupt:
 		r.mu.Lock()
@@ -77,18 +94,44 @@ func (r *run) watch() {
 		r.interrupted = true
 		r.mu.Unlock()
 		r.halt()
+		r.abortAll()
 	case <-r.finished:
 	}
 }
 
-// close releases the run's goroutines.
+// close releases the run's goroutines and, unless ctx has ended (the
+// second Ctrl-C must not wait for anything), waits for the watcher and the
+// poller to return, so none of them outlives Apply.
 func (r *run) close() {
 	close(r.finished)
 	r.halt()
+	r.abortAll()
 	r.cancelReq()
+	if r.ctx.Err() != nil {
+		return
+	}
+	<-r.watched
+	r.poller.wait()
 }
 
 func (r *run) halt() { r.stopOnce.Do(func() { close(r.stop) }) }
+
+// abortAll stops every chain, finishing ones included.
+func (r *run) abortAll() { r.abortOnce.Do(func() { close(r.abort) }) }
+
+// aborted reports whether even finishing chains must stop: ctx ended, a
+// 401, or Apply returned.
+func (r *run) aborted() bool {
+	select {
+	case <-r.abort:
+		return true
+	case <-r.ctx.Done():
+		r.abortAll()
+		return true
+	default:
+		return false
+	}
+}
 
 // stopped reports whether no new step may start. It looks at the
 // Interrupt and ctx itself, so a stop is seen at once, not only once the
@@ -126,19 +169,24 @@ func (r *run) stopErr() error {
 	}
 }
 
-// call runs one API request for server under the request bound, on the
-// request context. It refuses to start once the run is stopped, and stops
-// everything at once on a 401.
-func (r *run) call(server string, fn func(ctx context.Context) error) error {
-	if r.stopped() {
+// callMode runs one API request for server under the request bound, on
+// the request context. It refuses to start once the run is stopped (for a
+// finishing request: only once it is aborted, not on the Interrupt), and
+// stops everything at once on a 401.
+func (r *run) callMode(server string, finishing bool, fn func(ctx context.Context) error) error {
+	halted, halt := r.stopped, (<-chan struct{})(r.stop)
+	if finishing {
+		halted, halt = r.aborted, r.abort
+	}
+	if halted() {
 		return r.stopErr()
 	}
 	select {
 	case r.sem <- struct{}{}:
-	case <-r.stop:
+	case <-halt:
 		return r.stopErr()
 	}
-	if r.stopped() {
+	if halted() {
 		<-r.sem
 		return r.stopErr()
 	}
@@ -160,18 +208,32 @@ func (r *run) call(server string, fn func(ctx context.Context) error) error {
 		r.unauthorized = true
 		r.mu.Unlock()
 		r.halt()
+		r.abortAll()
 		r.cancelReq()
+		return err
 	}
 	if err != nil && r.ctx.Err() != nil {
-		return errors.Join(errAbandoned, err)
+		return fmt.Errorf("%w (the request ended with: %w)", errAbandoned, err)
+	}
+	if err != nil && r.reqCtx.Err() != nil && r.isUnauthorized() {
+		// Cancelled because another request was refused the token.
+		return fmt.Errorf("%w (the request ended with: %w)", errUnauthorized, err)
 	}
 	return err
 }
 
-// listAll is the poller's list: every page, one request slot.
+// isUnauthorized reports whether a 401 stopped the run.
+func (r *run) isUnauthorized() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.unauthorized
+}
+
+// listAll is the poller's list: every page, one request slot. While a
+// chain is finishing a replacement the Interrupt does not refuse it.
 func (r *run) listAll(ctx context.Context) ([]api.Server, error) {
 	var servers []api.Server
-	err := r.call("", func(ctx context.Context) error {
+	err := r.callMode("", r.finishers.Load() > 0, func(ctx context.Context) error {
 		var err error
 		servers, err = r.acct.ListServers(ctx, api.ListOptions{})
 		return err

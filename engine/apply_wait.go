@@ -57,13 +57,14 @@ type snapshotSource interface {
 
 // sharedSource reads the shared poller.
 type sharedSource struct {
+	ch  *chain
 	r   *run
 	sub *pollSubscription
 }
 
 func (s *sharedSource) next() (pollSnapshot, error) {
 	select {
-	case <-s.r.stop:
+	case <-s.ch.haltCh():
 		return pollSnapshot{}, s.r.stopErr()
 	case snap := <-s.sub.updates:
 		return snap, nil
@@ -84,7 +85,7 @@ func (o *ownSource) next() (pollSnapshot, error) {
 	r := o.ch.r
 	o.timer.Reset(o.interval)
 	select {
-	case <-r.stop:
+	case <-o.ch.haltCh():
 		return pollSnapshot{}, r.stopErr()
 	case <-o.timer.C:
 	}
@@ -95,7 +96,7 @@ func (o *ownSource) next() (pollSnapshot, error) {
 		return pollSnapshot{servers: map[int64]api.Server{o.id: *srv}}, nil
 	case api.IsNotFound(err):
 		return pollSnapshot{servers: map[int64]api.Server{}}, nil
-	case r.stopped():
+	case o.ch.halted():
 		return pollSnapshot{}, r.stopErr()
 	default:
 		return pollSnapshot{err: err}, nil
@@ -111,13 +112,13 @@ func (ch *chain) source(id int64) snapshotSource {
 		t.Stop()
 		return &ownSource{ch: ch, id: id, interval: r.opts.PollInterval, timer: t}
 	}
-	return &sharedSource{r: r, sub: r.poller.subscribe()}
+	return &sharedSource{ch: ch, r: r, sub: r.poller.subscribe()}
 }
 
 // get reads one server under the request bound.
 func (ch *chain) get(id int64) (*api.Server, error) {
 	var srv *api.Server
-	err := ch.r.call(ch.c.Name, func(ctx context.Context) error {
+	err := ch.call(func(ctx context.Context) error {
 		var err error
 		srv, err = ch.r.acct.GetServer(ctx, id)
 		return err
@@ -152,7 +153,7 @@ func (ch *chain) waitFor(s *stepRun, id int64, name string, goal waitGoal) (api.
 				case gerr == nil:
 					srv, found = *got, true
 				case api.IsNotFound(gerr):
-				case r.stopped():
+				case ch.halted():
 					return last, r.stopErr()
 				default:
 					snap.err = gerr

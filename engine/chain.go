@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -23,6 +24,49 @@ type chain struct {
 	note string
 	// failReported is set once a failed step emitted its EventFail.
 	failReported atomic.Bool
+	// finishing is set while the chain completes a create_before_destroy
+	// replacement whose old server is deleted (see finish). Only the
+	// chain's goroutine reads or writes it.
+	finishing bool
+}
+
+// call runs one request of the chain (see run.callMode): once finishing,
+// the Interrupt no longer refuses it.
+func (ch *chain) call(fn func(ctx context.Context) error) error {
+	return ch.r.callMode(ch.c.Name, ch.finishing, fn)
+}
+
+// halted reports whether the chain must stop: the run is stopped, or, while
+// finishing, aborted.
+func (ch *chain) halted() bool {
+	if ch.finishing {
+		return ch.r.aborted()
+	}
+	return ch.r.stopped()
+}
+
+// haltCh is closed when the chain must stop (see halted).
+func (ch *chain) haltCh() <-chan struct{} {
+	if ch.finishing {
+		return ch.r.abort
+	}
+	return ch.r.stop
+}
+
+// finish puts the chain in finishing mode until the returned func is
+// called. A create_before_destroy replacement whose old server has been
+// deleted is completed (wait for the deletion, rename) even after the
+// first Ctrl-C: stopping there would leave the new server under its
+// temporary name, which the next plan would not recognise.
+func (ch *chain) finish() (done func()) {
+	ch.finishing = true
+	ch.r.finishers.Add(1)
+	return func() {
+		if ch.finishing {
+			ch.finishing = false
+			ch.r.finishers.Add(-1)
+		}
+	}
 }
 
 func newChain(r *run, c Change) *chain {
@@ -122,16 +166,27 @@ func (ch *chain) steps() error {
 
 	switch {
 	case c.Has(ActionDelete):
-		return ch.deleteServer(before.ID, before.Name)
+		return ch.deleteServer(before.ID, before.Name, nil)
 	case c.Has(ActionCreate):
 		return ch.createAndPower(after.Name)
 	case c.Has(ActionReplace) && c.CreateBeforeDestroy:
 		return ch.replaceCreateFirst()
 	case c.Has(ActionReplace):
-		if err := ch.deleteServer(before.ID, before.Name); err != nil {
+		if err := ch.deleteServer(before.ID, before.Name, nil); err != nil {
 			return err
 		}
-		return ch.createAndPower(after.Name)
+		id, err := ch.createServer(after.Name)
+		if err != nil && id == 0 {
+			return fmt.Errorf("%w; the old %s (id %d) is deleted and its replacement was not created: the next apply creates it",
+				err, before.Name, before.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if after.Power == "off" {
+			return ch.power(id, ActionStop)
+		}
+		return nil
 	default:
 		return ch.inPlace()
 	}
@@ -151,32 +206,49 @@ func (ch *chain) createAndPower(name string) error {
 }
 
 // replaceCreateFirst is a create_before_destroy replace: create under a
-// temporary name, wait, delete the old server, rename the new one.
+// temporary name, wait, delete the old server, rename the new one. Once
+// the old server's deletion is accepted, the wait for it and the rename
+// run even after the first Ctrl-C (see finish). Every failure after the
+// temporary server exists names it and says how to recover.
 func (ch *chain) replaceCreateFirst() error {
 	before, after := ch.c.Before, ch.c.After
 	tmp := ch.r.opts.TempName(after.Name)
 	id, err := ch.createServer(tmp)
 	if err != nil {
+		if id != 0 {
+			return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: delete the replacement (vpsfleet server delete %d), then run apply again",
+				err, tmp, id, before.Name, before.ID, id)
+		}
 		return err
 	}
 	if err := ch.gate(); err != nil {
-		return err
+		return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: delete the replacement (vpsfleet server delete %d) before applying again",
+			err, tmp, id, before.Name, before.ID, id)
 	}
-	if err := ch.deleteServer(before.ID, before.Name); err != nil {
-		return fmt.Errorf("%w (the replacement %s, id %d, is running; delete it or run apply again)", err, tmp, id)
+	done := func() {}
+	defer func() { done() }()
+	if err := ch.deleteServer(before.ID, before.Name, func() { done = ch.finish() }); err != nil {
+		return fmt.Errorf("%w; the replacement %s (id %d) is running: run plan to see whether %s (id %d) is gone; if it is, %s, else delete the replacement (vpsfleet server delete %d)",
+			err, tmp, id, before.Name, before.ID, renameAdvice(tmp, id, after.Name), id)
 	}
 	ch.id.Store(id)
-	if err := ch.gate(); err != nil {
-		return err
-	}
 	name := after.Name
 	if err := ch.patch(id, ActionRename, api.UpdateRequest{Name: &name}, "from "+tmp); err != nil {
-		return err
+		return fmt.Errorf("%w; %s (id %d) is deleted and its replacement runs as %s (id %d): %s",
+			err, before.Name, before.ID, tmp, id, renameAdvice(tmp, id, after.Name))
 	}
+	done()
 	if after.Power == "off" {
 		return ch.power(id, ActionStop)
 	}
 	return nil
+}
+
+// renameAdvice says how to give a replacement left under its temporary
+// name the name it should have.
+func renameAdvice(tmp string, id int64, name string) string {
+	return fmt.Sprintf("rename it (vpsfleet server update %d -name %s), or add moved { from = %q to = %q } to the fleet and run apply again",
+		id, name, tmp, name)
 }
 
 // inPlace is an update and/or rename (one PATCH) followed by a start or
@@ -232,9 +304,9 @@ func (ch *chain) updateRequest() (req api.UpdateRequest, ok bool) {
 	return req, ok
 }
 
-// gate refuses to begin a next step once the run is stopped.
+// gate refuses to begin a next step once the chain must stop.
 func (ch *chain) gate() error {
-	if ch.r.stopped() {
+	if ch.halted() {
 		return ch.r.stopErr()
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
 )
@@ -16,9 +17,10 @@ const maxCreateAttempts = 10
 
 // createServer creates the desired server under name, waits for it to be
 // active and returns its id. A create whose answer was lost is resolved by
-// listing the account: a new server of that name is adopted, none means
-// nothing was made and the create is sent again, several are an error
-// (never deleted). A 402 marks the run's credits exhausted.
+// listing the account: a new server of that name with the requested
+// plan_id, os_id and location is adopted; one that differs, or several,
+// are an error (never deleted, never adopted); none, in two lists a poll
+// interval apart, means nothing was made, and the create is sent again. A 402 marks the run's credits exhausted.
 func (ch *chain) createServer(name string) (int64, error) {
 	r := ch.r
 	after := ch.c.After
@@ -51,7 +53,7 @@ func (ch *chain) createServer(name string) (int64, error) {
 	var id int64
 	for attempt := 1; ; attempt++ {
 		var srv *api.Server
-		err := r.call(ch.c.Name, func(ctx context.Context) error {
+		err := ch.call(func(ctx context.Context) error {
 			if r.creditsGone() {
 				return errCredits
 			}
@@ -76,17 +78,33 @@ func (ch *chain) createServer(name string) (int64, error) {
 			ch.changed.Store(prior)
 			return 0, s.end(fmt.Errorf("creating %s: %w", name, err))
 		}
-		found, lerr := ch.lookupNew(name, known)
+		servers, lerr := ch.lookupNew(name, known)
+		if lerr == nil && len(servers) == 0 && ch.pause(r.opts.PollInterval) {
+			// A provider may commit a create some time after its answer
+			// was lost: look once more, a poll interval later, before
+			// sending it again.
+			servers, lerr = ch.lookupNew(name, known)
+		}
 		if lerr != nil {
 			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and the account could not be checked for it (%v); run plan to see whether it exists before applying again", name, lerr))
 		}
-		if len(found) == 1 {
-			id = found[0]
-			ch.note = fmt.Sprintf("adopted server %d after a lost answer", id)
-			break
+		found := make([]int64, len(servers))
+		for i, srv := range servers {
+			found[i] = srv.ID
 		}
 		if len(found) > 1 {
 			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and %d new servers of that name appeared (ids %s); delete the extra ones by hand", name, len(found), joinIDs(found)))
+		}
+		if len(found) == 1 {
+			// Adopt only what was asked for: a server of that name made
+			// by someone else is not this create's.
+			if diff := specDifference(servers[0], req); diff != "" {
+				return 0, s.end(fmt.Errorf("creating %s: the answer was lost, and the only new server of that name (id %d) is not the one asked for (%s), so it was not adopted and nothing was sent again; find out who made it, delete or rename it, then run plan again",
+					name, servers[0].ID, diff))
+			}
+			id = found[0]
+			ch.note = fmt.Sprintf("adopted server %d after a lost answer", id)
+			break
 		}
 		// Nothing was made: sending it again is safe.
 		ch.changed.Store(prior)
@@ -106,28 +124,44 @@ func (ch *chain) createServer(name string) (int64, error) {
 	return id, s.end(nil)
 }
 
-// lookupNew lists the account and returns the ids, sorted, of servers named
-// name that are not in known. A failed list is tried again twice.
-func (ch *chain) lookupNew(name string, known map[int64]bool) ([]int64, error) {
+// lookupNew lists the account and returns the servers, sorted by id,
+// named name that are not in known. A failed list is tried again twice.
+func (ch *chain) lookupNew(name string, known map[int64]bool) ([]api.Server, error) {
 	var servers []api.Server
 	var err error
 	for range 3 {
 		servers, err = ch.r.listAll(ch.r.reqCtx)
-		if err == nil || ch.r.stopped() {
+		if err == nil || ch.halted() {
 			break
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	var out []api.Server
 	for _, s := range servers {
 		if s.Name == name && !known[s.ID] {
-			ids = append(ids, s.ID)
+			out = append(out, s)
 		}
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return ids, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// specDifference says how a listed server differs from a create request in
+// what the list shows (plan_id, os_id, location), or "" when it does not.
+func specDifference(s api.Server, req api.CreateRequest) string {
+	var diffs []string
+	if s.Plan.ID != req.PlanID {
+		diffs = append(diffs, fmt.Sprintf("plan_id %d, not %d", s.Plan.ID, req.PlanID))
+	}
+	if s.OS.ID != req.OSID {
+		diffs = append(diffs, fmt.Sprintf("os_id %d, not %d", s.OS.ID, req.OSID))
+	}
+	if s.Location != req.Location {
+		diffs = append(diffs, fmt.Sprintf("location %q, not %q", s.Location, req.Location))
+	}
+	return strings.Join(diffs, ", ")
 }
 
 func joinIDs(ids []int64) string {
@@ -136,4 +170,16 @@ func joinIDs(ids []int64) string {
 		parts[i] = fmt.Sprint(id)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pause waits d, and reports false when the chain must stop before that.
+func (ch *chain) pause(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ch.haltCh():
+		return false
+	}
 }

@@ -12,10 +12,11 @@ import (
 const maxPowerAttempts = 10
 
 // deleteServer deletes server id and waits until the account no longer
-// lists it. A 404 means it is already gone.
-func (ch *chain) deleteServer(id int64, name string) error {
+// lists it. A 404 means it is already gone. accepted, when not nil, is
+// called once the API has accepted the deletion, before the wait.
+func (ch *chain) deleteServer(id int64, name string, accepted func()) error {
 	s := ch.begin(ActionDelete, id, "")
-	err := ch.r.call(ch.c.Name, func(ctx context.Context) error {
+	err := ch.call(func(ctx context.Context) error {
 		ch.changed.Store(true)
 		return ch.r.acct.DeleteServer(ctx, id)
 	})
@@ -24,12 +25,15 @@ func (ch *chain) deleteServer(id int64, name string) error {
 	case api.IsOutcomeUnknown(err):
 		// Deleting twice is harmless: the wait below tells whether the
 		// first one took effect, a second try makes sure.
-		err = ch.r.call(ch.c.Name, func(ctx context.Context) error { return ch.r.acct.DeleteServer(ctx, id) })
+		err = ch.call(func(ctx context.Context) error { return ch.r.acct.DeleteServer(ctx, id) })
 		if err != nil && !api.IsNotFound(err) {
 			return s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err))
 		}
 	default:
 		return s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err))
+	}
+	if accepted != nil {
+		accepted()
 	}
 	if _, err := ch.waitFor(s, id, name, goalGone); err != nil {
 		return s.end(err)
@@ -40,7 +44,7 @@ func (ch *chain) deleteServer(id int64, name string) error {
 // patch sends one PATCH to server id as step a.
 func (ch *chain) patch(id int64, a Action, req api.UpdateRequest, note string) error {
 	s := ch.begin(a, id, note)
-	err := ch.r.call(ch.c.Name, func(ctx context.Context) error {
+	err := ch.call(func(ctx context.Context) error {
 		ch.changed.Store(true)
 		_, err := ch.r.acct.UpdateServer(ctx, id, req)
 		return err
@@ -81,7 +85,7 @@ func (ch *chain) power(id int64, a Action) error {
 	s := ch.begin(a, id, "")
 	var seen []string // the status after each failed attempt, for the error
 	for attempt := 1; ; attempt++ {
-		err := ch.r.call(name, func(ctx context.Context) error {
+		err := ch.call(func(ctx context.Context) error {
 			ch.changed.Store(true)
 			_, err := send(ctx, id)
 			return err

@@ -306,6 +306,11 @@ func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, mv *schema
 	if !d.Lifecycle.Ignores("power") {
 		after.Power = desiredPower(d)
 	}
+	if !d.Lifecycle.Ignores("backups_enabled") {
+		// The new server is made from the fleet, even when the live
+		// value was unknown and so not compared.
+		after.BackupsEnabled = d.BackupsEnabled
+	}
 	c := Change{
 		Name:                d.Name,
 		Actions:             []Action{ActionReplace},

@@ -292,3 +292,30 @@ func TestBuildPlan(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildPlanReplaceCreatesFromTheFleet(t *testing.T) {
+	tests := []struct {
+		name        string
+		desired     schema.DesiredServer
+		live        api.Server
+		wantBackups bool
+		wantPower   string
+	}{
+		{"live backups unknown: the fleet's value", fxDesired("web-01", 1, fxWantPlanID(2), fxWantBackups(true)), fxLive(1, "web-01", fxBackups(nil)), true, "on"},
+		{"live backups known", fxDesired("web-01", 1, fxWantPlanID(2), fxWantBackups(true)), fxLive(1, "web-01"), true, "on"},
+		{"ignored backups keep the live value", fxDesired("web-01", 1, fxWantPlanID(2), fxWantBackups(true), fxIgnoring("backups_enabled")), fxLive(1, "web-01"), false, "on"},
+		{"power off", fxDesired("web-01", 1, fxWantPlanID(2), fxWantOff), fxLive(1, "web-01"), false, "off"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, diags := BuildPlan(&schema.Fleet{Servers: []schema.DesiredServer{tt.desired}}, []api.Server{tt.live}, PlanOptions{})
+			if diags.HasErrors() || len(p.Changes) != 1 || !p.Changes[0].Has(ActionReplace) {
+				t.Fatalf("plan = %+v (%v), want one replace", p.Changes, diags)
+			}
+			after := p.Changes[0].After
+			if after.BackupsEnabled != tt.wantBackups || after.Power != tt.wantPower || after.ID != 0 {
+				t.Errorf("after = %+v, want backups %t, power %s, no id", after, tt.wantBackups, tt.wantPower)
+			}
+		})
+	}
+}

@@ -39,6 +39,8 @@ type poller struct {
 	running bool
 	kick    chan struct{}
 	lists   int
+	// loops counts running loop goroutines, for wait.
+	loops sync.WaitGroup
 }
 
 // newPoller returns a poller that calls list (which must respect its own
@@ -66,7 +68,11 @@ func (p *poller) subscribe() *pollSubscription {
 	p.running = true
 	p.mu.Unlock()
 	if start {
-		go p.loop()
+		p.loops.Add(1)
+		go func() {
+			defer p.loops.Done()
+			p.loop()
+		}()
 	} else {
 		select {
 		case p.kick <- struct{}{}:
@@ -82,6 +88,10 @@ func (p *poller) unsubscribe(s *pollSubscription) {
 	delete(p.subs, s)
 	p.mu.Unlock()
 }
+
+// wait blocks until no loop goroutine is left. Call it only once nobody
+// subscribes any more and stop is closed (or every waiter has left).
+func (p *poller) wait() { p.loops.Wait() }
 
 // listCount returns how many ticks listed the account so far.
 func (p *poller) listCount() int {

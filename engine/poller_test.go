@@ -3,11 +3,13 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/api/sandbox"
 )
 
 func TestNextInterval(t *testing.T) {
@@ -113,5 +115,29 @@ func TestPollerDeliversListErrors(t *testing.T) {
 	defer p.unsubscribe(s)
 	if snap := <-s.updates; !errors.Is(snap.err, boom) || snap.servers != nil {
 		t.Errorf("snapshot = %+v, want the list error", snap)
+	}
+}
+
+func TestApplyLeavesNoPollerRunning(t *testing.T) {
+	t.Parallel()
+	e := newSandbox(t, sandbox.Options{Empty: true, ProvisionDelay: 5 * time.Millisecond})
+	for i := range 5 {
+		r := newRun(context.Background(), e.client, fastOptions().withDefaults())
+		res := r.execute(createPlan(fmt.Sprintf("web-%02d", i)).Changes)
+		r.close()
+		if !res.OK() {
+			t.Fatalf("apply failed: %+v", res.Results)
+		}
+		r.poller.mu.Lock()
+		running := r.poller.running
+		r.poller.mu.Unlock()
+		if running {
+			t.Fatalf("run %d: the poller still runs after Apply returned", i)
+		}
+		select {
+		case <-r.watched:
+		default:
+			t.Fatalf("run %d: the interrupt watcher still runs after Apply returned", i)
+		}
 	}
 }

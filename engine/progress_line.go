@@ -62,12 +62,12 @@ func (p *lineProgress) Event(e Event) {
 		if errors.Is(e.Err, errInterrupted) || errors.Is(e.Err, errAbandoned) {
 			word = "interrupted"
 		}
-		line = fmt.Sprintf("%s %s after %s: %v", actionWords(e.Action).done, word, elapsedText(e.Elapsed), e.Err)
+		line = fmt.Sprintf("%s %s after %s: %s", actionWords(e.Action).done, word, elapsedText(e.Elapsed), errLine(e.Err))
 		if e.Action == "" {
-			line = fmt.Sprintf("Failed after %s: %v", elapsedText(e.Elapsed), e.Err)
+			line = fmt.Sprintf("Failed after %s: %s", elapsedText(e.Elapsed), errLine(e.Err))
 		}
 	case EventSkip:
-		line = fmt.Sprintf("Not started: %v", e.Err)
+		line = fmt.Sprintf("Not started: %s", errLine(e.Err))
 	case EventComplete:
 		delete(p.lastStill, e.Server)
 		if e.Note == "" {

@@ -34,7 +34,8 @@ type LiveProgress struct {
 	closed   bool
 }
 
-// liveServer is one server in progress.
+// liveServer is one server in progress: its current step, and when its
+// first step began.
 type liveServer struct {
 	action  Action
 	started time.Time
@@ -61,7 +62,13 @@ func (p *LiveProgress) Event(e Event) {
 	var above string
 	switch e.Kind {
 	case EventStart:
-		p.running[e.Server] = liveServer{action: e.Action, started: p.now()}
+		// The line shows the current step and the time since the
+		// server's first step began.
+		started := p.now()
+		if s, ok := p.running[e.Server]; ok {
+			started = s.started
+		}
+		p.running[e.Server] = liveServer{action: e.Action, started: started}
 	case EventStill, EventDone:
 	case EventComplete:
 		delete(p.running, e.Server)
@@ -71,7 +78,7 @@ func (p *LiveProgress) Event(e Event) {
 		delete(p.running, e.Server)
 		p.finished++
 		p.failed++
-		above = fmt.Sprintf("%s: failed: %v\n", e.Server, e.Err)
+		above = fmt.Sprintf("%s: failed: %s\n", e.Server, errLine(e.Err))
 		urgent = true
 	case EventSkip:
 		delete(p.running, e.Server)

@@ -12,7 +12,8 @@ import (
 // nil when the account still looks as it did; otherwise an error listing
 // every server that changed (name, status or updated_at), vanished, or
 // appeared under a name the plan cares about (a seen name, the name of a
-// change, or a fleet.owns match), one per line:
+// change, or a fleet.owns match), and every change acting on a server the
+// plan did not record as seen, one per line:
 // "web-02 (id 12350): updated_at changed 10:00:00 → 10:05:12".
 //
 // A server that only finished a timed transition (provisioning → active,
@@ -39,6 +40,11 @@ func (sp *SavedPlan) CheckFresh(live []api.Server) error {
 	if sp.Plan != nil {
 		for _, c := range sp.Plan.Changes {
 			names[c.Name] = true
+			// The plan may only act on servers it saw: a change whose
+			// server is missing from Seen was not checked above.
+			if c.Before != nil && !seen[c.Before.ID] {
+				problems = append(problems, fmt.Sprintf("%s (id %d): the plan acts on it but did not record it (the plan file is damaged or was edited)", c.Before.Name, c.Before.ID))
+			}
 		}
 	}
 	for i := range live {

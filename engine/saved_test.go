@@ -202,3 +202,54 @@ func TestSavedPlanDropsEndpointCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckFreshRefusesServersThePlanDidNotSee(t *testing.T) {
+	// No owns: only the names of the plan protect it. A server created
+	// after the plan under a name the plan creates would become a
+	// duplicate if the plan ran.
+	fleet := &schema.Fleet{Servers: []schema.DesiredServer{fxDesired("app-01", 1), fxDesired("app-02", 2)}}
+	live := []api.Server{fxLive(10, "app-02"), fxLive(11, "other")}
+	p, diags := BuildPlan(fleet, live, PlanOptions{})
+	if diags.HasErrors() || len(p.Changes) != 1 || !p.Changes[0].Has(ActionCreate) {
+		t.Fatalf("plan = %+v (%v), want one create", p.Changes, diags)
+	}
+	sp := NewSavedPlan(p, fleet, live, "sandbox", fxTime)
+	tests := []struct {
+		name string
+		live []api.Server
+		want string // "" = fresh
+	}{
+		{"unchanged", live, ""},
+		{"an unmanaged server appeared", append(cloneLive(live), fxLive(12, "else")), ""},
+		{"the created name appeared", append(cloneLive(live), fxLive(12, "app-01")), "app-01 (id 12): appeared in the account"},
+		{"a second server of a seen name", append(cloneLive(live), fxLive(12, "app-02")), "app-02 (id 12): appeared in the account"},
+		{"an unseen server renamed to the created name", []api.Server{fxLive(10, "app-02"), fxLive(11, "app-01")}, "app-01 (id 11): appeared in the account"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := sp.CheckFresh(tt.live)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("CheckFresh = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("CheckFresh = %v, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckFreshRefusesChangesOnUnrecordedServers(t *testing.T) {
+	_, live, sp := savedFixture(t)
+	// Drop what the plan saw of the server it deletes (web-09, id 14).
+	var kept []SeenServer
+	for _, s := range sp.Seen {
+		if s.ID != 14 {
+			kept = append(kept, s)
+		}
+	}
+	sp.Seen = kept
+	err := sp.CheckFresh(live)
+	if want := "web-09 (id 14): the plan acts on it but did not record it"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("CheckFresh = %v, want it to say %q", err, want)
+	}
+}
