@@ -36,7 +36,7 @@ bench:
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).
 FUZZTIME ?= 20s
 fuzz:
-	@for pkg in ./api ./api/sandbox ./schema; do \
+	@for pkg in ./api ./api/sandbox ./schema ./engine; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \

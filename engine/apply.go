@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -180,6 +181,9 @@ func Apply(ctx context.Context, acct Account, p *Plan, opts ApplyOptions) (*Appl
 	}
 	if acct == nil {
 		return nil, errors.New("apply: no account given; pass an API client")
+	}
+	if err := p.Check(); err != nil {
+		return nil, fmt.Errorf("apply: the plan cannot be run: %w; make the plan again", err)
 	}
 	r := newRun(ctx, acct, opts.withDefaults())
 	defer r.close()

@@ -78,6 +78,9 @@ func ReadSavedPlan(path string) (*SavedPlan, error) {
 	if sp.Plan == nil {
 		return nil, fmt.Errorf("%s is a damaged vpsfleet plan file (it holds no plan); make the plan again", path)
 	}
+	if err := sp.Plan.Check(); err != nil {
+		return nil, fmt.Errorf("%s is a damaged vpsfleet plan file: %v; make the plan again", path, err)
+	}
 	if sp.Plan.Changes == nil {
 		sp.Plan.Changes = []Change{}
 	}
