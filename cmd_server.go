@@ -206,6 +206,9 @@ func (s *serverCmd) create(ctx context.Context, client *api.Client) error {
 		req.BackupsEnabled = &s.backups
 	}
 	srv, err := client.CreateServer(ctx, req)
+	if api.IsOutcomeUnknown(err) {
+		return fmt.Errorf("%w\nThe server may exist now: check with \"vpsfleet server list\" before creating it again (or let \"vpsfleet apply\" do it, which checks for you)", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -451,12 +451,12 @@ server "node" {
 	a.must(0, "plan", "-detailed-exitcode", fleet)
 }
 
-// TestSandboxServeAnswersTheDocumentation starts "vpsfleet sandbox serve"
-// and drives it both with the documentation's requests and with the CLI.
-func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
-	dir := t.TempDir()
-	cmd := exec.Command(binary, "sandbox", "serve", "-addr", "127.0.0.1:0", "-state", filepath.Join(dir, "s.json"),
-		"-token", "s3cret-token", "-provision-delay", "10ms", "-transition-delay", "10ms")
+// serveSandbox starts "vpsfleet sandbox serve" on a free loopback port
+// with args, stops it when the test ends, and returns its base URL and
+// the first line it printed.
+func serveSandbox(t *testing.T, args ...string) (base, banner string) {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"sandbox", "serve", "-addr", "127.0.0.1:0", "-state", filepath.Join(t.TempDir(), "s.json")}, args...)...)
 	cmd.Env = cleanEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -465,22 +465,29 @@ func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
+	t.Cleanup(func() {
 		cmd.Process.Signal(os.Interrupt)
 		cmd.Wait()
-	}()
-	first, err := bufio.NewReader(stdout).ReadString('\n')
+	})
+	banner, err = bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`http://(\S+)`).FindStringSubmatch(first)
+	m := regexp.MustCompile(`http://(\S+)`).FindStringSubmatch(banner)
 	if m == nil {
-		t.Fatalf("no address in %q", first)
+		t.Fatalf("no address in %q", banner)
 	}
+	return "http://" + m[1], banner
+}
+
+// TestSandboxServeAnswersTheDocumentation starts "vpsfleet sandbox serve"
+// and drives it both with the documentation's requests and with the CLI.
+func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
+	dir := t.TempDir()
+	base, first := serveSandbox(t, "-token", "s3cret-token", "-provision-delay", "10ms", "-transition-delay", "10ms")
 	if strings.Contains(first, "s3cret-token") {
 		t.Errorf("serve printed the token: %q", first)
 	}
-	base := "http://" + m[1]
 	a := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=s3cret-token", "NO_COLOR=1")}
 
 	// The documentation's example servers are there, by the documented ids.
@@ -688,4 +695,53 @@ func TestNoCreditsStopsCreates(t *testing.T) {
 	if n := len(a.servers()); n != 0 {
 		t.Errorf("%d servers created without credits", n)
 	}
+}
+
+// TestApplyConvergesUnderFaults drives the binary, with its default client,
+// against a served sandbox that fails a fifth of its requests, loses a
+// third of its create answers and throttles: apply still converges, with
+// no duplicate server and nothing deleted that the plan did not name.
+func TestApplyConvergesUnderFaults(t *testing.T) {
+	base, _ := serveSandbox(t, "-empty", "-seed", "7", "-fault-rate", "0.2", "-drop-rate", "0.3", "-rate-limit", "200",
+		"-provision-delay", "20ms", "-transition-delay", "10ms")
+	a := &account{t: t, dir: t.TempDir(), env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=sandbox", "NO_COLOR=1")}
+	// The imperative create is not retried once sent: under faults it may
+	// fail saying so, and then the list tells whether it was made.
+	for try := 0; a.namesCount()["keep-me"] == 0; try++ {
+		if try == 10 {
+			t.Fatal("could not create keep-me in 10 tries")
+		}
+		if r := a.run("server", "create", "-name", "keep-me", "-plan-id", "1", "-os-id", "5", "-location", "us-west"); r.code != 0 && !strings.Contains(r.stderr, "server list") {
+			t.Errorf("a failed create does not say how to check for the server:\n%s", r.stderr)
+		}
+	}
+	fleet := func(n int) string {
+		return a.writeFleet(fmt.Sprintf("fleet-%d", n), map[string]string{"fleet.hcl": fmt.Sprintf(`
+fleet {
+  owns = ["node-*"]
+}
+
+server "node" {
+  count    = %d
+  name     = format("node-%%02d", count.index)
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+  power    = count.index %% 4 == 0 ? "off" : "on"
+}
+`, n)})
+	}
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "20ms", fleet(16))
+	a.must(0, "plan", "-detailed-exitcode", fleet(16))
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "20ms", fleet(10))
+	counts := a.namesCount()
+	if len(counts) != 11 || counts["keep-me"] != 1 {
+		t.Errorf("after shrinking to 10: %v", counts)
+	}
+	for name, n := range counts {
+		if n != 1 {
+			t.Errorf("%d servers named %s", n, name)
+		}
+	}
+	a.must(0, "plan", "-detailed-exitcode", fleet(10))
 }
