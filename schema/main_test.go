@@ -1,15 +1,12 @@
 package schema
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
-)
 
-// update rewrites golden files with what the code produces now.
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/schema")
+	"github.com/vpsfleet/vpsfleet/internal/golden"
+)
 
 // goldenDir holds this package's golden files.
 var goldenDir = filepath.Join("..", "testdata", "schema")
@@ -18,23 +15,7 @@ var goldenDir = filepath.Join("..", "testdata", "schema")
 // file under -update.
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run go test ./schema -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run with -update if the change is intended):\n%s",
-			path, UnifiedDiff(path, want, got))
-	}
+	golden.Check(t, path, got)
 }
 
 // writeFleet writes files (name → source) into a new temporary directory

@@ -3,20 +3,18 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/sandbox")
+	"github.com/vpsfleet/vpsfleet/internal/golden"
+)
 
 const testToken = "s3cret-test-token"
 
@@ -168,23 +166,7 @@ func assertGolden(t *testing.T, name string, body []byte) {
 		t.Fatalf("%s: body is not JSON: %v: %s", name, err, body)
 	}
 	buf.WriteByte('\n')
-	path := filepath.Join("..", "..", "testdata", "sandbox", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./api/sandbox -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs from the golden file %s:\ngot:\n%s\nwant:\n%s", name, path, buf.Bytes(), want)
-	}
+	golden.Check(t, filepath.Join("..", "..", "testdata", "sandbox", name), buf.Bytes())
 }
 
 // serverCount is the number of servers, read under the account's lock.
