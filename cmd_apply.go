@@ -50,19 +50,9 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 }
 
 func runApply(c *cli, args []string) int {
-	var af applyFlags
-	fs := c.newFlagSet("apply", "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]", applyDescription)
-	af.register(fs)
-	pos, code, ok := parseFlags(fs, args)
+	af, arg, code, ok := c.parseApplyArgs("apply", "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]", applyDescription, args)
 	if !ok {
 		return code
-	}
-	arg, ok := c.atMostOne("apply", pos)
-	if !ok {
-		return exitError
-	}
-	if msg := af.invalid(); msg != "" {
-		return c.errorf("%s", msg)
 	}
 	if isSavedPlanFile(arg) {
 		if len(af.targets)+len(af.vars)+len(af.varFiles) > 0 {
@@ -71,6 +61,32 @@ func runApply(c *cli, args []string) int {
 		return c.applySaved(arg, af)
 	}
 	return c.applyFleet(arg, af, false)
+}
+
+func runDestroy(c *cli, args []string) int {
+	af, arg, code, ok := c.parseApplyArgs("destroy", "[-auto-approve] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH]", destroyDescription, args)
+	if !ok {
+		return code
+	}
+	return c.applyFleet(arg, af, true)
+}
+
+// parseApplyArgs parses the flags and the one optional argument of apply
+// or destroy, printing any problem; ok false comes with the exit code.
+func (c *cli) parseApplyArgs(name, synopsis, description string, args []string) (af applyFlags, arg string, code int, ok bool) {
+	fs := c.newFlagSet(name, synopsis, description)
+	af.register(fs)
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return af, "", code, false
+	}
+	if arg, ok = c.atMostOne(name, pos); !ok {
+		return af, "", exitError, false
+	}
+	if msg := af.invalid(); msg != "" {
+		return af, "", c.errorf("%s", msg), false
+	}
+	return af, arg, exitOK, true
 }
 
 // invalid describes the first flag value apply cannot work with, or "".
@@ -84,24 +100,6 @@ func (a *applyFlags) invalid() string {
 		return fmt.Sprintf("-poll-interval %s: give a positive duration such as 500ms", a.pollInterval)
 	}
 	return ""
-}
-
-func runDestroy(c *cli, args []string) int {
-	var af applyFlags
-	fs := c.newFlagSet("destroy", "[-auto-approve] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH]", destroyDescription)
-	af.register(fs)
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	arg, ok := c.atMostOne("destroy", pos)
-	if !ok {
-		return exitError
-	}
-	if msg := af.invalid(); msg != "" {
-		return c.errorf("%s", msg)
-	}
-	return c.applyFleet(arg, af, true)
 }
 
 // isSavedPlanFile reports whether path names a file that is not a fleet
