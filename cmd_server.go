@@ -299,4 +299,3 @@ func waitForStatus(ctx context.Context, client *api.Client, id int64, want api.S
 		}
 	}
 }
-
