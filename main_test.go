@@ -11,12 +11,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // binary is the vpsfleet binary under test, built once by TestMain.
@@ -744,4 +746,85 @@ server "node" {
 		}
 	}
 	a.must(0, "plan", "-detailed-exitcode", fleet(10))
+}
+
+// TestSecondInterruptExitsAtOnce: with every request slowed down, a first
+// Ctrl-C waits for the requests in flight; a second one exits at once and
+// names the servers whose request may still be in flight.
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	base, _ := serveSandbox(t, "-empty", "-latency", "2s", "-provision-delay", "10ms")
+	dir := t.TempDir()
+	a := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=sandbox", "NO_COLOR=1")}
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
+server "slow" {
+  count    = 3
+  name     = "slow-${count.index}"
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+`})
+	cmd := exec.Command(binary, "apply", "-auto-approve", "-poll-interval", "20ms", fleet)
+	cmd.Dir, cmd.Env = dir, a.env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen strings.Builder
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		seen.WriteString(lines.Text() + "\n")
+		if strings.Contains(lines.Text(), "Creating...") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	// Interrupt only once the three creates have reached the sandbox, so
+	// that they are in flight (for the 2s of latency) when it arrives.
+	for sandboxCount(t, base, "POST /api/v1/servers/") < 3 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	errLines := bufio.NewScanner(stderr)
+	var said strings.Builder
+	for errLines.Scan() {
+		said.WriteString(errLines.Text() + "\n")
+		if strings.Contains(errLines.Text(), "Press Ctrl-C again") {
+			break
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	rest, _ := io.ReadAll(stderr)
+	said.Write(rest)
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("second Ctrl-C: %v, want exit 1\n%s", err, said.String())
+	}
+	if !regexp.MustCompile(`Requests may still be in flight for: slow-\d`).MatchString(said.String()) {
+		t.Errorf("the second Ctrl-C does not name what may be in flight:\n%s\nstdout:\n%s", said.String(), seen.String())
+	}
+}
+
+// sandboxCount reads how many requests of route a served sandbox received.
+func sandboxCount(t *testing.T, base, route string) int64 {
+	t.Helper()
+	resp, err := http.Get(base + "/_sandbox/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stats struct {
+		Requests map[string]int64 `json:"requests"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
+		t.Fatal(err)
+	}
+	return stats.Requests[route]
 }

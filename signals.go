@@ -37,8 +37,10 @@ func watchInterrupts(onFirst, onSecond func()) *interrupts {
 			case <-ch:
 				count++
 				if count == 1 {
-					close(soft)
+					// Say so first: once soft is closed the run may end,
+					// and the process with it.
 					onFirst()
+					close(soft)
 				} else {
 					onSecond()
 				}
