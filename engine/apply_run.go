@@ -201,17 +201,20 @@ func (r *run) callMode(server string, finishing bool, fn func(ctx context.Contex
 		delete(r.inFlight, server)
 	}
 	r.mu.Unlock()
-	<-r.sem
-
 	if api.IsUnauthorized(err) {
+		// Stop everything before giving the slot back, so that no request
+		// waiting for it is sent with a token the API refuses.
 		r.mu.Lock()
 		r.unauthorized = true
 		r.mu.Unlock()
 		r.halt()
 		r.abortAll()
 		r.cancelReq()
+		<-r.sem
 		return err
 	}
+	<-r.sem
+
 	if err != nil && r.ctx.Err() != nil {
 		return fmt.Errorf("%w (the request ended with: %w)", errAbandoned, err)
 	}

@@ -51,29 +51,42 @@ func (g *gatedList) list(ctx context.Context) ([]api.Server, error) {
 	return []api.Server{{ID: n, Status: api.StatusActive}}, nil
 }
 
+// TestPollerOneListServesEveryWaiter: 499 servers that start waiting while
+// a list is running are all served by the one list after it.
 func TestPollerOneListServesEveryWaiter(t *testing.T) {
 	t.Parallel()
-	g := &gatedList{started: make(chan int64, 10), gates: []chan struct{}{make(chan struct{})}, stop: make(chan struct{})}
+	g := &gatedList{started: make(chan int64, 10), gates: []chan struct{}{make(chan struct{}), make(chan struct{})}, stop: make(chan struct{})}
 	p := newPoller(context.Background(), g.list, time.Millisecond, time.Millisecond, g.stop)
 	defer close(g.stop)
-	subs := make([]*pollSubscription, 500)
-	for i := range subs {
-		subs[i] = p.subscribe()
-	}
+	first := p.subscribe()
 	if n := <-g.started; n != 1 {
 		t.Fatalf("first list call is number %d", n)
 	}
+	// List 1 is running (gated): everybody who subscribes now is served
+	// by list 2, which cannot begin before list 1 ends.
+	subs := make([]*pollSubscription, 499)
+	for i := range subs {
+		subs[i] = p.subscribe()
+	}
 	close(g.gates[0])
+	if snap := <-first.updates; snap.servers[1].ID != 1 {
+		t.Fatalf("the first waiter got %+v, want list 1", snap)
+	}
+	if n := <-g.started; n != 2 {
+		t.Fatalf("second list call is number %d", n)
+	}
+	close(g.gates[1])
 	for i, s := range subs {
 		snap := <-s.updates
-		if _, ok := snap.servers[1]; !ok || snap.err != nil || len(snap.servers) != 1 {
-			t.Fatalf("waiter %d got %+v, want the first list's snapshot", i, snap)
+		if _, ok := snap.servers[2]; !ok || snap.err != nil || len(snap.servers) != 1 {
+			t.Fatalf("waiter %d got %+v, want the second list's snapshot", i, snap)
 		}
 	}
-	// Every waiter was served by one list; the second is still running.
-	if got := p.listCount(); got > 2 {
-		t.Errorf("%d lists for 500 waiters, want 1 (and a second one in progress at most)", got)
+	// 500 waiters, two lists (and a third in progress at most).
+	if got := p.listCount(); got > 3 {
+		t.Errorf("%d lists for 500 waiters, want 2 (and a third in progress at most)", got)
 	}
+	p.unsubscribe(first)
 	for _, s := range subs {
 		p.unsubscribe(s)
 	}
