@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -405,36 +404,16 @@ server "node" {
   location = "us-west"
 }
 `})
-	cmd := exec.Command(binary, "apply", "-auto-approve", "-parallelism", "2", "-poll-interval", "20ms", fleet)
-	cmd.Dir, cmd.Env = a.dir, a.env
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
+	r := a.start("apply", "-auto-approve", "-parallelism", "2", "-poll-interval", "20ms", fleet)
+	r.readUntil(r.stdout, &r.out, "Creating...")
+	if err := r.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	if code := r.finish(); code != 1 {
+		t.Fatalf("interrupted apply: exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, r.out.String(), r.errs.String())
 	}
-	var out bytes.Buffer
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		out.WriteString(lines.Text() + "\n")
-		if strings.Contains(lines.Text(), "Creating...") {
-			break
-		}
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	rest, _ := io.ReadAll(stdout)
-	out.Write(rest)
-	err = cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Fatalf("interrupted apply: %v, want exit 1\nstdout:\n%s\nstderr:\n%s", err, out.String(), stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "Interrupt received") {
-		t.Errorf("no interrupt message:\n%s", stderr.String())
+	if !strings.Contains(r.errs.String(), "Interrupt received") {
+		t.Errorf("no interrupt message:\n%s", r.errs.String())
 	}
 	before := len(a.servers())
 	if before >= 6 {
@@ -764,51 +743,22 @@ server "slow" {
   location = "us-west"
 }
 `})
-	cmd := exec.Command(binary, "apply", "-auto-approve", "-poll-interval", "20ms", fleet)
-	cmd.Dir, cmd.Env = dir, a.env
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var seen strings.Builder
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		seen.WriteString(lines.Text() + "\n")
-		if strings.Contains(lines.Text(), "Creating...") {
-			break
-		}
-	}
-	go io.Copy(io.Discard, stdout)
+	r := a.start("apply", "-auto-approve", "-poll-interval", "20ms", fleet)
+	r.readUntil(r.stdout, &r.out, "Creating...")
 	// Interrupt only once the three creates have reached the sandbox, so
 	// that they are in flight (for the 2s of latency) when it arrives.
 	for sandboxCount(t, base, "POST /api/v1/servers/") < 3 {
 		time.Sleep(10 * time.Millisecond)
 	}
-	cmd.Process.Signal(os.Interrupt)
-	errLines := bufio.NewScanner(stderr)
-	var said strings.Builder
-	for errLines.Scan() {
-		said.WriteString(errLines.Text() + "\n")
-		if strings.Contains(errLines.Text(), "Press Ctrl-C again") {
-			break
-		}
+	r.cmd.Process.Signal(os.Interrupt)
+	r.readUntil(r.stderr, &r.errs, "Press Ctrl-C again")
+	r.cmd.Process.Signal(os.Interrupt)
+	if code := r.finish(); code != 1 {
+		t.Fatalf("second Ctrl-C: exit %d, want 1\n%s", code, r.errs.String())
 	}
-	cmd.Process.Signal(os.Interrupt)
-	rest, _ := io.ReadAll(stderr)
-	said.Write(rest)
-	err = cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Fatalf("second Ctrl-C: %v, want exit 1\n%s", err, said.String())
-	}
-	if !regexp.MustCompile(`Requests may still be in flight for: slow-\d`).MatchString(said.String()) {
-		t.Errorf("the second Ctrl-C does not name what may be in flight:\n%s\nstdout:\n%s", said.String(), seen.String())
+	said := r.errs.String()
+	if !regexp.MustCompile(`Requests may still be in flight for: slow-\d`).MatchString(said) {
+		t.Errorf("the second Ctrl-C does not name what may be in flight:\n%s\nstdout:\n%s", said, r.out.String())
 	}
 }
 
@@ -827,4 +777,65 @@ func sandboxCount(t *testing.T, base, route string) int64 {
 		t.Fatal(err)
 	}
 	return stats.Requests[route]
+}
+
+// running is the binary started in the background, its output read line
+// by line and kept.
+type running struct {
+	t              *testing.T
+	cmd            *exec.Cmd
+	stdout, stderr *bufio.Scanner
+	out, errs      strings.Builder
+}
+
+// start runs the binary with args in the account's directory, in the
+// background.
+func (a *account) start(args ...string) *running {
+	a.t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir, cmd.Env = a.dir, a.env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		a.t.Fatal(err)
+	}
+	return &running{t: a.t, cmd: cmd, stdout: bufio.NewScanner(stdout), stderr: bufio.NewScanner(stderr)}
+}
+
+// readUntil reads lines of s into kept until one contains marker (or the
+// stream ends).
+func (r *running) readUntil(s *bufio.Scanner, kept *strings.Builder, marker string) {
+	for s.Scan() {
+		kept.WriteString(s.Text() + "\n")
+		if strings.Contains(s.Text(), marker) {
+			return
+		}
+	}
+}
+
+// finish reads both streams to their end, waits for the process and
+// returns its exit code.
+func (r *running) finish() int {
+	r.t.Helper()
+	done := make(chan struct{})
+	go func() {
+		r.readUntil(r.stdout, &r.out, "\x00")
+		close(done)
+	}()
+	r.readUntil(r.stderr, &r.errs, "\x00")
+	<-done
+	err := r.cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return 0
 }
