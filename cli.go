@@ -99,8 +99,14 @@ func (c *cli) newFlagSet(name, synopsis, description string) *flag.FlagSet {
 // parseFlags parses args with flags allowed before and after positional
 // arguments ("server get 12345 -json" equals "server get -json 12345");
 // "--" ends flag parsing. It returns the positional arguments, or ok false
-// with the exit code to use (0 after -h, 1 after a bad flag).
+// with the exit code to use: 0 after -h, which prints the full usage; 1
+// after a bad flag, which prints one error line to fs's output (stderr)
+// saying how to see the flags, not the whole usage.
 func parseFlags(fs *flag.FlagSet, args []string) (positional []string, exit int, ok bool) {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	var rest []string
 	for i, a := range args {
 		if a == "--" {
@@ -111,9 +117,13 @@ func parseFlags(fs *flag.FlagSet, args []string) (positional []string, exit int,
 	}
 	for {
 		if err := fs.Parse(args); err != nil {
+			fs.Usage = usage
+			fs.SetOutput(out)
 			if errors.Is(err, flag.ErrHelp) {
+				fs.Usage()
 				return nil, exitOK, false
 			}
+			fmt.Fprintf(out, "Error: %v.\nRun \"%s -h\" for its flags.\n", err, fs.Name())
 			return nil, exitError, false
 		}
 		args = fs.Args()

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -53,6 +54,11 @@ func runApply(c *cli, args []string) int {
 	af, arg, code, ok := c.parseApplyArgs("apply", "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]", applyDescription, args)
 	if !ok {
 		return code
+	}
+	if arg != "" {
+		if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
+			return c.errorf("%s does not exist; nothing was changed.\napply takes a directory of fleet files (default: the working directory), one *.hcl file, or a plan saved with \"vpsfleet plan -out FILE\".", arg)
+		}
 	}
 	if isSavedPlanFile(arg) {
 		if len(af.targets)+len(af.vars)+len(af.varFiles) > 0 {
@@ -148,7 +154,7 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 	}
 	conn, err := c.connect(af.accountFlags)
 	if err != nil {
-		return c.errorf("%v", err)
+		return c.errorf("%v\nThe plan in %s was made for %s; nothing was changed.", err, file, saved.Endpoint)
 	}
 	defer conn.Close()
 	if saved.Endpoint != conn.endpoint {
@@ -158,7 +164,7 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 	live, err := conn.client.ListServers(ctx, api.ListOptions{})
 	stop()
 	if err != nil {
-		return c.errorf("reading the account at %s: %v", conn.endpoint, err)
+		return c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
 	}
 	if err := saved.CheckFresh(live); err != nil {
 		return c.errorf("the account changed since the plan in %s was made; nothing was changed.\n%v\nRun \"vpsfleet plan -out %s\" again, review it, then apply it.", file, err, file)

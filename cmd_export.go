@@ -21,8 +21,8 @@ func runExport(c *cli, args []string) int {
 	var match stringList
 	fs := c.newFlagSet("export", "[-match GLOB]... [-out FILE] [-parallelism N]", exportDescription)
 	af.register(fs)
-	fs.Var(&match, "match", "only servers whose name matches this glob, e.g. 'web-*' (repeatable)")
-	out := fs.String("out", "", "write to FILE instead of standard output")
+	fs.Var(&match, "match", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
+	out := fs.String("out", "", "write to `FILE` instead of standard output")
 	parallelism := fs.Int("parallelism", 10, "API requests in flight")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -30,6 +30,9 @@ func runExport(c *cli, args []string) int {
 	}
 	if len(pos) > 0 {
 		return c.errorf("export takes no arguments (use -match GLOB to choose servers), got %q.", pos)
+	}
+	if *parallelism < 1 {
+		return c.errorf("-parallelism %d: at least one request must be allowed in flight", *parallelism)
 	}
 	if err := checkGlobs("-match", match); err != nil {
 		return c.errorf("%v", err)
@@ -53,7 +56,7 @@ func runExport(c *cli, args []string) int {
 		return false
 	}, *parallelism)
 	if err != nil {
-		return c.errorf("reading the account at %s: %v", conn.endpoint, err)
+		return c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
 	}
 	hcl, err := schema.Export(engine.ExportServers(servers))
 	if err != nil {

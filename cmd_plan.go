@@ -32,7 +32,7 @@ type planFlags struct {
 func (p *planFlags) register(fs *flag.FlagSet) {
 	p.fleetFlags.register(fs)
 	p.accountFlags.register(fs)
-	fs.Var(&p.targets, "target", "only servers whose name matches this glob, e.g. 'web-*' (repeatable)")
+	fs.Var(&p.targets, "target", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
 	fs.IntVar(&p.parallelism, "parallelism", 10, "API requests in flight")
 }
 
@@ -44,7 +44,7 @@ func runPlan(c *cli, args []string) int {
 	var pf planFlags
 	fs := c.newFlagSet("plan", "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]", planDescription)
 	pf.register(fs)
-	out := fs.String("out", "", "save the plan to FILE, for \"vpsfleet apply FILE\"")
+	out := fs.String("out", "", "save the plan to `FILE`, for \"vpsfleet apply FILE\"")
 	asJSON := fs.Bool("json", false, "print the plan as one JSON document")
 	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown for a pull-request comment")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
@@ -125,7 +125,7 @@ func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy b
 	live, err := engine.ReadLive(ctx, conn.client, fleet, pf.options())
 	if err != nil {
 		conn.Close()
-		c.errorf("reading the account at %s: %v", conn.endpoint, err)
+		c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
 		return nil
 	}
 	var (

@@ -29,13 +29,15 @@ provider; GET /_sandbox/stats counts requests by route.`
 
 func runSandbox(c *cli, args []string) int {
 	if len(args) == 0 || args[0] != "serve" {
-		w := c.stderr
-		code := exitError
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			w, code = c.stdout, exitOK
+		switch {
+		case len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help"):
+			fmt.Fprintf(c.stdout, "Usage: vpsfleet sandbox serve [flags]\n\nRun \"vpsfleet sandbox serve -h\" for its flags.\n")
+			return exitOK
+		case len(args) > 0:
+			return c.errorf("unknown sandbox subcommand %q: the only one is serve.\nRun \"vpsfleet sandbox serve -h\" for its flags.", args[0])
 		}
-		fmt.Fprintf(w, "Usage: vpsfleet sandbox serve [flags]\n\nRun \"vpsfleet sandbox serve -h\" for its flags.\n")
-		return code
+		fmt.Fprintf(c.stderr, "Usage: vpsfleet sandbox serve [flags]\n\nRun \"vpsfleet sandbox serve -h\" for its flags.\n")
+		return exitError
 	}
 	def := sandbox.DefaultOptions()
 	opts := def
@@ -84,7 +86,7 @@ func runSandbox(c *cli, args []string) int {
 		state = "memory only"
 	}
 	tokenNote := `"sandbox"`
-	if opts.Token != "sandbox" {
+	if opts.Token != "" && opts.Token != "sandbox" {
 		tokenNote = "as given with -token"
 	}
 	fmt.Fprintf(c.stdout, "VPS.org sandbox serving on http://%s (token %s, state %s).\nPress Ctrl-C to stop.\n", ln.Addr(), tokenNote, state)

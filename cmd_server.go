@@ -16,12 +16,12 @@ import (
 var serverSubcommands = []struct{ name, synopsis string }{
 	{"list", "[-status S] [-location L] [-json]"},
 	{"get", "ID [-json]"},
-	{"create", "-name N -plan-id P -os-id O -location L [-hostname H] [-ssh-key-id K] [-backups] [-wait] [-json]"},
+	{"create", "-name N -plan-id P -os-id O -location L [-hostname H] [-ssh-key-id K] [-backups] [-wait [-timeout D]] [-json]"},
 	{"update", "ID [-name N] [-hostname H] [-backups=true|false] [-json]"},
 	{"delete", "ID"},
-	{"start", "ID [-wait] [-json]"},
-	{"stop", "ID [-wait] [-json]"},
-	{"reboot", "ID [-wait] [-json]"},
+	{"start", "ID [-wait [-timeout D]] [-json]"},
+	{"stop", "ID [-wait [-timeout D]] [-json]"},
+	{"reboot", "ID [-wait [-timeout D]] [-json]"},
 }
 
 // serverWaitInterval is how often "-wait" polls the server; tests shorten it.
@@ -84,6 +84,7 @@ type serverCmd struct {
 	account accountFlags
 	json    bool
 	wait    bool
+	timeout time.Duration
 
 	status, location   string
 	newName, hostname  string
@@ -109,12 +110,14 @@ func (s *serverCmd) registerFlags(fs *flag.FlagSet) {
 		fs.Int64Var(&s.sshK, "ssh-key-id", 0, "SSH key id to install")
 		fs.BoolVar(&s.backups, "backups", false, "enable automatic backups")
 		fs.BoolVar(&s.wait, "wait", false, "wait until the server is active")
+		fs.DurationVar(&s.timeout, "timeout", 10*time.Minute, "with -wait: give up waiting after this long")
 	case "update":
 		fs.StringVar(&s.newName, "name", "", "new name")
 		fs.StringVar(&s.hostname, "hostname", "", "new hostname (an FQDN)")
 		fs.BoolVar(&s.backups, "backups", false, "automatic backups: -backups=true or -backups=false")
 	case "start", "stop", "reboot":
 		fs.BoolVar(&s.wait, "wait", false, "wait until the server has reached its new status")
+		fs.DurationVar(&s.timeout, "timeout", 10*time.Minute, "with -wait: give up waiting after this long")
 	}
 }
 
@@ -142,7 +145,7 @@ func (s *serverCmd) run(pos []string) int {
 	ctx, stop := signalContext()
 	defer stop()
 	if err := s.do(ctx, conn.client, id); err != nil {
-		return s.errorf("%v", err)
+		return s.errorf("%v", accountError(conn.endpoint, err))
 	}
 	return exitOK
 }
@@ -210,7 +213,7 @@ func (s *serverCmd) create(ctx context.Context, client *api.Client) error {
 		return err
 	}
 	if s.wait {
-		if srv, err = waitForStatus(ctx, client, srv.ID, api.StatusActive); err != nil {
+		if srv, err = waitForStatus(ctx, client, srv.ID, api.StatusActive, s.timeout); err != nil {
 			return err
 		}
 	}
@@ -263,7 +266,7 @@ func (s *serverCmd) power(ctx context.Context, client *api.Client, id int64) err
 		fmt.Fprintf(s.stdout, "%s (server %d %s, now %s)\n", res.Message, res.Server.ID, res.Server.Name, res.Server.Status)
 		return nil
 	}
-	srv, err := waitForStatus(ctx, client, id, target)
+	srv, err := waitForStatus(ctx, client, id, target, s.timeout)
 	if err != nil {
 		return err
 	}
@@ -279,8 +282,10 @@ func (s *serverCmd) printServer(srv *api.Server) error {
 }
 
 // waitForStatus polls the server until it has the status want, and fails
-// when it settles in another status or the context ends.
-func waitForStatus(ctx context.Context, client *api.Client, id int64, want api.Status) (*api.Server, error) {
+// when it settles in another status, timeout passes, or the context ends.
+func waitForStatus(ctx context.Context, client *api.Client, id int64, want api.Status, timeout time.Duration) (*api.Server, error) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
 	for {
 		srv, err := client.GetServer(ctx, id)
 		if err != nil {
@@ -295,6 +300,8 @@ func waitForStatus(ctx context.Context, client *api.Client, id int64, want api.S
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("stopped waiting for server %d (%s) to become %s: it is still %s", id, srv.Name, want, srv.Status)
+		case <-deadline.C:
+			return nil, fmt.Errorf("gave up after %s waiting for server %d (%s) to become %s: it is still %s; check again with \"vpsfleet server get %d\", or wait longer with -timeout", timeout, id, srv.Name, want, srv.Status, id)
 		case <-time.After(serverWaitInterval):
 		}
 	}

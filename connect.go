@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -29,8 +31,8 @@ type accountFlags struct {
 
 // register adds -endpoint and -token to fs.
 func (a *accountFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&a.endpoint, "endpoint", "", "API endpoint: a URL, `sandbox` (embedded account in "+defaultSandboxState+") or sandbox:PATH (default $VPSORG_ENDPOINT, else "+api.DefaultEndpoint+")")
-	fs.StringVar(&a.token, "token", "", "API token (default $VPSORG_TOKEN); prefer the environment variable, which no process listing shows")
+	fs.StringVar(&a.endpoint, "endpoint", "", "API endpoint: a `URL`, sandbox (the embedded account in "+defaultSandboxState+") or sandbox:PATH (default $VPSORG_ENDPOINT, else "+api.DefaultEndpoint+")")
+	fs.StringVar(&a.token, "token", "", "API `token` (default $VPSORG_TOKEN); prefer the environment variable, which no process listing shows")
 }
 
 // connection is a client for the account a command works on, with what
@@ -38,7 +40,7 @@ func (a *accountFlags) register(fs *flag.FlagSet) {
 type connection struct {
 	client *api.Client
 	// endpoint names the account for people and saved plans: a URL or
-	// "sandbox:PATH". Never the token.
+	// "sandbox:PATH" with PATH absolute. Never the token.
 	endpoint string
 	account  *sandbox.Account // non-nil for the in-process sandbox
 }
@@ -85,6 +87,7 @@ func (c *cli) connectSandbox(path, token string) (*connection, error) {
 	if path == "" {
 		path = defaultSandboxState
 	}
+	path = filepath.Clean(path)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("sandbox state %s: %w", path, err)
 	}
@@ -106,7 +109,13 @@ func (c *cli) connectSandbox(path, token string) (*connection, error) {
 		acct.Close()
 		return nil, err
 	}
-	return &connection{client: client, endpoint: "sandbox:" + path, account: acct}, nil
+	// The absolute path names the account, so that a plan saved against
+	// the sandbox of one directory is refused in another.
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return &connection{client: client, endpoint: "sandbox:" + abs, account: acct}, nil
 }
 
 // sandboxOptionsFromEnv returns the demo defaults, overridden by
@@ -150,4 +159,26 @@ func (c *cli) sandboxOptionsFromEnv() (sandbox.Options, error) {
 		opts.Empty = b
 	}
 	return opts, nil
+}
+
+// accountError is err, from a request to the account at endpoint, with a
+// line saying what to do when the cause is one people can act on: a
+// refused token, an endpoint that does not answer, or throttling. It
+// never shows the token.
+func accountError(endpoint string, err error) error {
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && !apiErr.OutcomeUnknown:
+		return fmt.Errorf("%w\nInterrupted (Ctrl-C) before the answer came", err)
+	case api.IsUnauthorized(err):
+		return fmt.Errorf("%w\nThe API token was refused: check that VPSORG_TOKEN (or -token) holds a valid token for %s", err, endpoint)
+	case apiErr.Status == 0 && !apiErr.OutcomeUnknown:
+		return fmt.Errorf("%w\nCheck that %s is reachable, or point vpsfleet at another endpoint with -endpoint or VPSORG_ENDPOINT (sandbox runs the embedded account)", err, endpoint)
+	case api.IsRateLimited(err):
+		return fmt.Errorf("%w\nThe API is throttling requests: wait a minute, then run the command again", err)
+	}
+	return err
 }

@@ -17,8 +17,8 @@ type fleetFlags struct {
 
 // register adds -var, -var-file and -no-color to fs.
 func (f *fleetFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.vars, "var", "set a variable: -var 'name=value' (repeatable; wins over -var-file and VPSFLEET_VAR_name)")
-	fs.Var(&f.varFiles, "var-file", "read variables from a *.vars.hcl file (repeatable; later files win)")
+	fs.Var(&f.vars, "var", "set a variable to a value, as `name=value` (repeatable; wins over -var-file and VPSFLEET_VAR_name)")
+	fs.Var(&f.varFiles, "var-file", "read variables from a *.vars.hcl `file` (repeatable; later files win)")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in the output (also: NO_COLOR set)")
 }
 

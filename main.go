@@ -100,7 +100,7 @@ func runHelp(c *cli, args []string) int {
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
-		fmt.Fprintf(c.stderr, "vpsfleet: unknown command %q.\n", args[0])
+		fmt.Fprintf(c.stderr, "vpsfleet: unknown command %q.\nRun \"vpsfleet help\" for the list of commands.\n", args[0])
 		return exitError
 	}
 	return cmd.run(c, append(args[1:], "-h"))

@@ -485,8 +485,18 @@ func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 	// A wrong token: a clear 401, and neither token is echoed.
 	bad := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=wrong-token-xyz")}
 	r = bad.run("server", "list")
-	if r.code != 1 || !strings.Contains(r.stderr, "401") || strings.Contains(r.stderr+r.stdout, "wrong-token-xyz") {
+	if r.code != 1 || !strings.Contains(r.stderr, "401") || !strings.Contains(r.stderr, "check that VPSORG_TOKEN") || strings.Contains(r.stderr+r.stdout, "wrong-token-xyz") {
 		t.Errorf("wrong token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// The same with the token in a flag, after the positional argument.
+	flagged := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base)}
+	r = flagged.run("plan", quickstart(t), "--token", "wrong-token-xyz")
+	if r.code != 1 || !strings.Contains(r.stderr, "401") || strings.Contains(r.stderr+r.stdout, "wrong-token-xyz") {
+		t.Errorf("wrong -token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = flagged.must(0, "plan", "-out", filepath.Join(dir, "flag.plan"), "-token", "s3cret-token", quickstart(t))
+	if saved, _ := os.ReadFile(filepath.Join(dir, "flag.plan")); len(saved) == 0 || bytes.Contains(saved, []byte("s3cret-token")) || strings.Contains(r.stdout+r.stderr, "s3cret-token") {
+		t.Errorf("-token: the plan file or the output holds the token, or no plan was saved:\n%s%s", r.stdout, r.stderr)
 	}
 	// A plan against the served account.
 	r = a.must(2, "plan", "-detailed-exitcode", "-out", filepath.Join(dir, "p.plan"), quickstart(t))
@@ -637,11 +647,29 @@ server "db-01" {
 }
 
 // TestReadmeNamesEveryFlag keeps the README's command reference complete:
-// every flag that a command's -h lists must be named in README.md.
+// every flag that a command's -h lists must be named in that command's
+// own section of README.md (the "### `vpsfleet NAME" heading up to the
+// next heading), except the account and fleet-file flags that the
+// Commands introduction names for all commands.
 func TestReadmeNamesEveryFlag(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
+	}
+	sections := map[string]string{} // first word after "vpsfleet " → section text
+	for _, part := range strings.Split(string(readme), "\n### ")[1:] {
+		if m := regexp.MustCompile("^`vpsfleet ([a-z]+)").FindStringSubmatch(part); m != nil {
+			if i := strings.Index(part, "\n## "); i >= 0 {
+				part = part[:i]
+			}
+			sections[m[1]] += part
+		}
+	}
+	common := map[string]bool{"endpoint": true, "token": true, "var": true, "var-file": true, "no-color": true}
+	for _, word := range []string{"-endpoint", "-token", "-var", "-var-file", "-no-color"} {
+		if !bytes.Contains(readme, []byte(word)) {
+			t.Errorf("README.md does not name %s", word)
+		}
 	}
 	a := newAccount(t)
 	var invocations [][]string
@@ -656,10 +684,18 @@ func TestReadmeNamesEveryFlag(t *testing.T) {
 	invocations = append(invocations, []string{"sandbox", "serve", "-h"})
 	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
 	for _, inv := range invocations {
+		section, ok := sections[inv[0]]
+		if !ok {
+			t.Errorf("README.md has no section for vpsfleet %s", inv[0])
+			continue
+		}
 		r := a.must(0, inv...)
 		for _, m := range flagLine.FindAllStringSubmatch(r.stdout, -1) {
-			if !bytes.Contains(readme, []byte("-"+m[1])) {
-				t.Errorf("README.md does not mention -%s of vpsfleet %s", m[1], strings.Join(inv[:len(inv)-1], " "))
+			if common[m[1]] {
+				continue
+			}
+			if !regexp.MustCompile(`-` + regexp.QuoteMeta(m[1]) + `\b([^-]|$)`).MatchString(section) {
+				t.Errorf("README.md's section on vpsfleet %s does not name -%s", inv[0], m[1])
 			}
 		}
 	}
@@ -838,4 +874,88 @@ func (r *running) finish() int {
 		r.t.Fatal(err)
 	}
 	return 0
+}
+
+// TestExitCodesAndErrors: every failure exits 1 with one clear message on
+// stderr (what was wrong and what to do), never a Go stack, and leaves
+// stdout free of usage text; -h exits 0.
+func TestExitCodesAndErrors(t *testing.T) {
+	qs := quickstart(t)
+	tests := []struct {
+		name   string
+		env    []string
+		args   []string
+		code   int
+		stderr []string
+		stdout string // wanted in stdout; "" wants it empty
+	}{
+		{"bad flag", nil, []string{"plan", qs, "-bogus"}, 1, []string{"-bogus", `Run "vpsfleet plan -h"`}, ""},
+		{"bad flag value", nil, []string{"apply", "-timeout", "soon", qs}, 1, []string{`invalid value "soon" for flag -timeout`}, ""},
+		{"bad server flag", nil, []string{"server", "get", "12345", "-wat"}, 1, []string{`Run "vpsfleet server get -h"`}, ""},
+		{"-h", nil, []string{"plan", qs, "-h"}, 0, nil, "Usage: vpsfleet plan"},
+		{"detailed-exitcode on a broken fleet", nil, []string{"plan", "-detailed-exitcode", "broken"}, 1, []string{"fleet.hcl:1"}, ""},
+		{"detailed-exitcode without changes", []string{"VPSORG_ENDPOINT=sandbox:empty.json"}, []string{"plan", "-detailed-exitcode", "nothing"}, 0, nil, "No changes"},
+		{"missing fleet", nil, []string{"plan", "nosuch"}, 1, []string{"nosuch"}, ""},
+		{"apply of a missing file", nil, []string{"apply", "-auto-approve", "nosuch.plan"}, 1, []string{"nosuch.plan does not exist", "plan -out FILE"}, ""},
+		{"no token", []string{"VPSORG_ENDPOINT=https://api.example.com"}, []string{"server", "list"}, 1, []string{"set VPSORG_TOKEN", "-endpoint sandbox"}, ""},
+		{"plain http", []string{"VPSORG_ENDPOINT=http://api.example.com", "VPSORG_TOKEN=tok-987"}, []string{"server", "list"}, 1, []string{"https://"}, ""},
+		{"unknown sandbox subcommand", nil, []string{"sandbox", "start"}, 1, []string{`unknown sandbox subcommand "start"`}, ""},
+		{"export -parallelism 0", nil, []string{"export", "-parallelism", "0"}, 1, []string{"-parallelism 0"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := newAccount(t, tt.env...)
+			a.writeFleet("broken", map[string]string{"fleet.hcl": "server \"x\" {\n  colour = 1\n}\n"})
+			a.writeFleet("nothing", map[string]string{"fleet.hcl": "fleet {\n  owns = [\"none-*\"]\n}\n"})
+			r := a.run(tt.args...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			for _, want := range tt.stderr {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			if (tt.stdout == "") != (r.stdout == "") || !strings.Contains(r.stdout, tt.stdout) {
+				t.Errorf("stdout %q, want %q", r.stdout, tt.stdout)
+			}
+			for _, never := range []string{"goroutine ", "panic:", "tok-987", "&{", "Usage:"} {
+				if strings.Contains(r.stderr, never) {
+					t.Errorf("stderr holds %q:\n%s", never, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestSavedPlanBoundToItsSandbox: "-endpoint sandbox" in two directories
+// is two accounts; a plan saved in one is refused in the other, even when
+// every change is a create that would otherwise apply.
+func TestSavedPlanBoundToItsSandbox(t *testing.T) {
+	a := newAccount(t)
+	a.env = append(a.env, "VPSORG_ENDPOINT=sandbox")
+	b := newAccount(t)
+	b.env = append(b.env, "VPSORG_ENDPOINT=sandbox")
+	a.must(0, "plan", "-out", "create.plan", quickstart(t))
+	plan, err := os.ReadFile(filepath.Join(a.dir, "create.plan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(b.dir, "create.plan"), plan, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := b.run("apply", "create.plan")
+	if r.code != 1 || !strings.Contains(r.stderr, "was made for sandbox:"+filepath.Join(a.dir, ".vpsfleet")) {
+		t.Fatalf("a plan of another directory's sandbox: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := len(b.servers()); n != 0 {
+		t.Errorf("the refused plan created %d servers", n)
+	}
+	// Pointed at no account at all, apply says which one the plan is for.
+	r = a.run("apply", "-endpoint", "https://api.example.com", "create.plan")
+	if r.code != 1 || !strings.Contains(r.stderr, "set VPSORG_TOKEN") || !strings.Contains(r.stderr, "was made for sandbox:"+filepath.Join(a.dir, ".vpsfleet")) {
+		t.Errorf("a plan applied without a token: exit %d\n%s", r.code, r.stderr)
+	}
+	a.must(0, "apply", "-poll-interval", "10ms", "create.plan")
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -16,8 +17,16 @@ func parseEndpoint(raw string, inProcess bool) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("endpoint %q is not a URL: %v; use e.g. %s", raw, err, DefaultEndpoint)
+		// The parser's error quotes the URL, credentials and all: say
+		// only what it was about.
+		var ue *url.Error
+		why := "it cannot be parsed"
+		if errors.As(err, &ue) && !strings.Contains(raw, "@") {
+			why = ue.Err.Error()
+		}
+		return nil, fmt.Errorf("endpoint %q is not a URL (%s); use e.g. %s", withoutUserinfo(raw), why, DefaultEndpoint)
 	}
+	raw = withoutUserinfo(raw)
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return nil, fmt.Errorf("endpoint %q must start with https:// (e.g. %s)", raw, DefaultEndpoint)
 	}
@@ -62,4 +71,24 @@ func effectivePort(u *url.URL) string {
 		return "80"
 	}
 	return "443"
+}
+
+// withoutUserinfo replaces a "user:password@" part of a URL's authority
+// with "…@", so that an endpoint can be quoted in an error without the
+// credentials someone put in it. It works on text that does not parse.
+func withoutUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	authority, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return raw
+	}
+	out := scheme + "://…@" + authority[at+1:]
+	if len(rest) > len(authority) {
+		out += "/" + path
+	}
+	return out
 }
