@@ -22,8 +22,9 @@ type cli struct {
 	// getenv reads the environment; environ lists it (for VPSFLEET_VAR_*).
 	getenv  func(string) string
 	environ []string
-	// stdoutTTY and stdinTTY say whether those streams are terminals.
-	stdoutTTY, stdinTTY bool
+	// stdoutTTY, stderrTTY and stdinTTY say whether those streams are
+	// terminals.
+	stdoutTTY, stderrTTY, stdinTTY bool
 }
 
 // newCLI returns the cli of this process.
@@ -35,6 +36,7 @@ func newCLI() *cli {
 		getenv:    os.Getenv,
 		environ:   os.Environ(),
 		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
 		stdinTTY:  isTerminal(os.Stdin),
 	}
 }
@@ -45,8 +47,12 @@ func isTerminal(f *os.File) bool {
 
 // color reports whether output to stdout should be coloured: only on a
 // terminal, never with -no-color or a non-empty NO_COLOR.
-func (c *cli) color(noColorFlag bool) bool {
-	return c.stdoutTTY && !noColorFlag && c.getenv("NO_COLOR") == "" && c.getenv("TERM") != "dumb"
+func (c *cli) color(noColorFlag bool) bool { return c.colorOn(c.stdoutTTY, noColorFlag) }
+
+// colorOn reports whether a stream that is (or is not) a terminal should be
+// coloured.
+func (c *cli) colorOn(tty, noColorFlag bool) bool {
+	return tty && !noColorFlag && c.getenv("NO_COLOR") == "" && c.getenv("TERM") != "dumb"
 }
 
 // errorf prints one error line to stderr and returns exitError.
@@ -61,11 +67,9 @@ func (c *cli) diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics, noC
 	if len(diags) == 0 {
 		return false
 	}
-	_ = schema.WriteDiagnostics(c.stderr, files, diags, 0, c.color(noColor) && isStderrTTY())
+	_ = schema.WriteDiagnostics(c.stderr, files, diags, 0, c.colorOn(c.stderrTTY, noColor))
 	return diags.HasErrors()
 }
-
-func isStderrTTY() bool { return isTerminal(os.Stderr) }
 
 // stringList is a repeatable string flag (-var, -target, ...).
 type stringList []string
@@ -117,10 +121,8 @@ func parseFlags(fs *flag.FlagSet, args []string) (positional []string, exit int,
 	}
 	for {
 		if err := fs.Parse(args); err != nil {
-			fs.Usage = usage
-			fs.SetOutput(out)
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				usage()
 				return nil, exitOK, false
 			}
 			fmt.Fprintf(out, "Error: %v.\nRun \"%s -h\" for its flags.\n", err, fs.Name())
@@ -155,6 +157,14 @@ func checkGlobs(flag string, patterns []string) error {
 		if err := schema.CheckGlob(p); err != nil {
 			return fmt.Errorf("%s %q is not a valid glob: %v.\nUse * for any run of characters, ? for one, [a-z] for a set.", flag, p, err)
 		}
+	}
+	return nil
+}
+
+// checkParallelism refuses a -parallelism that lets no request run.
+func checkParallelism(n int) error {
+	if n < 1 {
+		return fmt.Errorf("-parallelism %d: at least one request must be allowed in flight", n)
 	}
 	return nil
 }

@@ -7,9 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
@@ -89,23 +87,24 @@ func (c *cli) parseApplyArgs(name, synopsis, description string, args []string) 
 	if arg, ok = c.atMostOne(name, pos); !ok {
 		return af, "", exitError, false
 	}
-	if msg := af.invalid(); msg != "" {
-		return af, "", c.errorf("%s", msg), false
+	if err := af.invalid(); err != nil {
+		return af, "", c.errorf("%v", err), false
 	}
 	return af, arg, exitOK, true
 }
 
-// invalid describes the first flag value apply cannot work with, or "".
-func (a *applyFlags) invalid() string {
-	switch {
-	case a.parallelism < 1:
-		return fmt.Sprintf("-parallelism %d: at least one request must be allowed in flight", a.parallelism)
-	case a.timeout <= 0:
-		return fmt.Sprintf("-timeout %s: give a positive duration such as 10m", a.timeout)
-	case a.pollInterval <= 0:
-		return fmt.Sprintf("-poll-interval %s: give a positive duration such as 500ms", a.pollInterval)
+// invalid returns the first flag value apply cannot work with, or nil.
+func (a *applyFlags) invalid() error {
+	if err := checkParallelism(a.parallelism); err != nil {
+		return err
 	}
-	return ""
+	switch {
+	case a.timeout <= 0:
+		return fmt.Errorf("-timeout %s: give a positive duration such as 10m", a.timeout)
+	case a.pollInterval <= 0:
+		return fmt.Errorf("-poll-interval %s: give a positive duration such as 500ms", a.pollInterval)
+	}
+	return nil
 }
 
 // isSavedPlanFile reports whether path names a file that is not a fleet
@@ -196,32 +195,36 @@ func (c *cli) confirm(question string) bool {
 }
 
 // execute runs plan against the account, showing progress and a report.
+// The first Ctrl-C reaches Apply as its Interrupt; the second cancels its
+// context, so that Apply returns at once naming the servers whose request
+// may still be in flight.
 func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
 	color := c.color(af.noColor)
-	tracker := newFlightTracker(c.progress(plan, color))
+	progress, closeProgress := c.progress(plan)
+	ctx, abandon := context.WithCancel(context.Background())
+	defer abandon()
 	ints := watchInterrupts(func() {
 		fmt.Fprintf(c.stderr, "\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
-	}, func() {
-		names := tracker.inFlight()
-		if len(names) > 0 {
-			fmt.Fprintf(c.stderr, "\nExiting now. Requests may still be in flight for: %s.\nRun \"vpsfleet plan\" to see where the account stands.\n", strings.Join(names, ", "))
-		} else {
-			fmt.Fprintf(c.stderr, "\nExiting now. No request was in flight.\n")
-		}
-		conn.Close()
-		os.Exit(exitError)
-	})
+	}, abandon)
 	defer ints.Stop()
-	res, err := engine.Apply(context.Background(), conn.client, plan, engine.ApplyOptions{
+	res, err := engine.Apply(ctx, conn.client, plan, engine.ApplyOptions{
 		Parallelism:  af.parallelism,
 		Timeout:      af.timeout,
 		PollInterval: af.pollInterval,
 		Interrupt:    ints.Soft,
-		Progress:     tracker,
+		Progress:     progress,
 	})
-	tracker.close()
+	closeProgress()
 	if err != nil {
 		return c.errorf("%v", err)
+	}
+	if ctx.Err() != nil {
+		if names := res.InFlight(); len(names) > 0 {
+			fmt.Fprintf(c.stderr, "\nExiting now. Requests may still be in flight for: %s.\nRun \"vpsfleet plan\" to see where the account stands.\n", strings.Join(names, ", "))
+		} else {
+			fmt.Fprintf(c.stderr, "\nExiting now. No request was in flight.\n")
+		}
+		return exitError
 	}
 	fmt.Fprintln(c.stdout)
 	if err := engine.WriteApplyReport(c.stdout, res, color); err != nil {
@@ -233,53 +236,12 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
 	return exitOK
 }
 
-// progress chooses the live view on a terminal, event lines otherwise.
-func (c *cli) progress(plan *engine.Plan, color bool) engine.Progress {
+// progress chooses the live view on a terminal, event lines otherwise, and
+// returns it with what finishes it.
+func (c *cli) progress(plan *engine.Plan) (engine.Progress, func()) {
 	if c.stdoutTTY {
-		return engine.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
+		live := engine.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
+		return live, func() { live.Close() }
 	}
-	return engine.NewLineProgress(c.stdout, time.Now)
-}
-
-// flightTracker passes events on and remembers which servers have a step
-// under way, for the message of a second Ctrl-C.
-type flightTracker struct {
-	next engine.Progress
-	mu   sync.Mutex
-	busy map[string]bool
-}
-
-func newFlightTracker(next engine.Progress) *flightTracker {
-	return &flightTracker{next: next, busy: map[string]bool{}}
-}
-
-// Event implements engine.Progress.
-func (t *flightTracker) Event(ev engine.Event) {
-	t.mu.Lock()
-	switch ev.Kind {
-	case engine.EventStart:
-		t.busy[ev.Server] = true
-	case engine.EventDone, engine.EventFail, engine.EventSkip:
-		delete(t.busy, ev.Server)
-	}
-	t.mu.Unlock()
-	t.next.Event(ev)
-}
-
-func (t *flightTracker) inFlight() []string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	names := make([]string, 0, len(t.busy))
-	for n := range t.busy {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// close finishes a live view, if the progress has one.
-func (t *flightTracker) close() {
-	if c, ok := t.next.(interface{ Close() error }); ok {
-		c.Close()
-	}
+	return engine.NewLineProgress(c.stdout, time.Now), func() {}
 }

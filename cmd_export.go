@@ -31,8 +31,8 @@ func runExport(c *cli, args []string) int {
 	if len(pos) > 0 {
 		return c.errorf("export takes no arguments (use -match GLOB to choose servers), got %q.", pos)
 	}
-	if *parallelism < 1 {
-		return c.errorf("-parallelism %d: at least one request must be allowed in flight", *parallelism)
+	if err := checkParallelism(*parallelism); err != nil {
+		return c.errorf("%v", err)
 	}
 	if err := checkGlobs("-match", match); err != nil {
 		return c.errorf("%v", err)

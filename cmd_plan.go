@@ -59,8 +59,8 @@ func runPlan(c *cli, args []string) int {
 	if !ok {
 		return exitError
 	}
-	if pf.parallelism < 1 {
-		return c.errorf("-parallelism %d: at least one request must be allowed in flight", pf.parallelism)
+	if err := checkParallelism(pf.parallelism); err != nil {
+		return c.errorf("%v", err)
 	}
 	ctx, stop := signalContext()
 	defer stop()

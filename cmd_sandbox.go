@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
@@ -66,11 +64,6 @@ func runSandbox(c *cli, args []string) int {
 		return c.errorf("%v", err)
 	}
 	opts.Credits = sandboxCredits(opts.Credits)
-	if opts.StatePath != "" {
-		if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o755); err != nil {
-			return c.errorf("sandbox state %s: %v", opts.StatePath, err)
-		}
-	}
 	acct, err := sandbox.New(opts)
 	if err != nil {
 		return c.errorf("%v", err)

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -22,22 +20,16 @@ func runValidate(c *cli, args []string) int {
 	if !ok {
 		return exitError
 	}
-	if path == "" {
-		path = "."
-	}
-	fleet, diags := schema.Load(path, schema.LoadOptions{Vars: ff.vars, VarFiles: ff.varFiles, Environ: c.environ})
 	if *asJSON {
+		fleet, diags := c.readFleet(path, ff)
 		c.stdout.Write(schema.DiagnosticsJSON(diags))
 		if diags.HasErrors() || fleet == nil {
 			return exitError
 		}
 		return exitOK
 	}
-	files := map[string]*hcl.File(nil)
-	if fleet != nil {
-		files = fleet.Files
-	}
-	if c.diagnostics(files, diags, ff.noColor) || fleet == nil {
+	fleet := c.load(path, ff)
+	if fleet == nil {
 		return exitError
 	}
 	fmt.Fprintf(c.stdout, "Success! The fleet is valid: %d server(s), %d owns pattern(s), %d moved block(s).\n",

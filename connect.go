@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -88,9 +87,6 @@ func (c *cli) connectSandbox(path, token string) (*connection, error) {
 		path = defaultSandboxState
 	}
 	path = filepath.Clean(path)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("sandbox state %s: %w", path, err)
-	}
 	if token == "" {
 		token = "sandbox"
 	}

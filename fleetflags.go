@@ -22,13 +22,19 @@ func (f *fleetFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in the output (also: NO_COLOR set)")
 }
 
-// load reads the fleet at path ("" = the working directory), printing
-// every diagnostic; it returns nil when there were errors.
-func (c *cli) load(path string, f fleetFlags) *schema.Fleet {
+// readFleet loads the fleet at path ("" = the working directory) with the
+// variables of f, printing nothing.
+func (c *cli) readFleet(path string, f fleetFlags) (*schema.Fleet, hcl.Diagnostics) {
 	if path == "" {
 		path = "."
 	}
-	fleet, diags := schema.Load(path, schema.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Environ: c.environ})
+	return schema.Load(path, schema.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Environ: c.environ})
+}
+
+// load reads the fleet at path ("" = the working directory), printing
+// every diagnostic; it returns nil when there were errors.
+func (c *cli) load(path string, f fleetFlags) *schema.Fleet {
+	fleet, diags := c.readFleet(path, f)
 	var files map[string]*hcl.File
 	if fleet != nil {
 		files = fleet.Files

@@ -65,6 +65,30 @@ func newAccount(t *testing.T, extraEnv ...string) *account {
 	return &account{t: t, dir: dir, state: state, env: append(env, extraEnv...)}
 }
 
+// servedAccount points the binary at the sandbox served at base, running
+// in dir, with token in VPSORG_TOKEN ("" sets none).
+func servedAccount(t *testing.T, dir, base, token string) *account {
+	env := append(cleanEnv(), "VPSORG_ENDPOINT="+base, "NO_COLOR=1")
+	if token != "" {
+		env = append(env, "VPSORG_TOKEN="+token)
+	}
+	return &account{t: t, dir: dir, env: env}
+}
+
+// groupFleet writes a fleet of n servers, PREFIX-0 to PREFIX-(n-1), made by
+// one count block, and returns its directory.
+func (a *account) groupFleet(prefix string, n int) string {
+	return a.writeFleet(prefix, map[string]string{"fleet.hcl": fmt.Sprintf(`
+server %q {
+  count    = %d
+  name     = "%s-${count.index}"
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+`, prefix, n, prefix)})
+}
+
 // cleanEnv is the test process's environment without vpsfleet settings.
 func cleanEnv() []string {
 	var env []string
@@ -395,15 +419,7 @@ func TestValidateFmtExport(t *testing.T) {
 func TestInterruptThenApplyConverges(t *testing.T) {
 	a := newAccount(t)
 	a.env = append(a.env, "VPSFLEET_SANDBOX_PROVISION_DELAY=1500ms")
-	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
-server "node" {
-  count    = 6
-  name     = "node-${count.index}"
-  plan_id  = 1
-  os_id    = 5
-  location = "us-west"
-}
-`})
+	fleet := a.groupFleet("node", 6)
 	r := a.start("apply", "-auto-approve", "-parallelism", "2", "-poll-interval", "20ms", fleet)
 	r.readUntil(r.stdout, &r.out, "Creating...")
 	if err := r.cmd.Process.Signal(os.Interrupt); err != nil {
@@ -469,7 +485,7 @@ func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 	if strings.Contains(first, "s3cret-token") {
 		t.Errorf("serve printed the token: %q", first)
 	}
-	a := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=s3cret-token", "NO_COLOR=1")}
+	a := servedAccount(t, dir, base, "s3cret-token")
 
 	// The documentation's example servers are there, by the documented ids.
 	r := a.must(0, "server", "get", "12345", "-json")
@@ -483,13 +499,13 @@ func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 		t.Errorf("POST as documented:\n%s", r.stdout)
 	}
 	// A wrong token: a clear 401, and neither token is echoed.
-	bad := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=wrong-token-xyz")}
+	bad := servedAccount(t, dir, base, "wrong-token-xyz")
 	r = bad.run("server", "list")
 	if r.code != 1 || !strings.Contains(r.stderr, "401") || !strings.Contains(r.stderr, "check that VPSORG_TOKEN") || strings.Contains(r.stderr+r.stdout, "wrong-token-xyz") {
 		t.Errorf("wrong token: exit %d, stderr %q", r.code, r.stderr)
 	}
 	// The same with the token in a flag, after the positional argument.
-	flagged := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base)}
+	flagged := servedAccount(t, dir, base, "")
 	r = flagged.run("plan", quickstart(t), "--token", "wrong-token-xyz")
 	if r.code != 1 || !strings.Contains(r.stderr, "401") || strings.Contains(r.stderr+r.stdout, "wrong-token-xyz") {
 		t.Errorf("wrong -token: exit %d, stderr %q", r.code, r.stderr)
@@ -721,7 +737,7 @@ func TestNoCreditsStopsCreates(t *testing.T) {
 func TestApplyConvergesUnderFaults(t *testing.T) {
 	base, _ := serveSandbox(t, "-empty", "-seed", "7", "-fault-rate", "0.2", "-drop-rate", "0.3", "-rate-limit", "200",
 		"-provision-delay", "20ms", "-transition-delay", "10ms")
-	a := &account{t: t, dir: t.TempDir(), env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=sandbox", "NO_COLOR=1")}
+	a := servedAccount(t, t.TempDir(), base, "sandbox")
 	// The imperative create is not retried once sent: under faults it may
 	// fail saying so, and then the list tells whether it was made.
 	for try := 0; a.namesCount()["keep-me"] == 0; try++ {
@@ -768,17 +784,8 @@ server "node" {
 // names the servers whose request may still be in flight.
 func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	base, _ := serveSandbox(t, "-empty", "-latency", "2s", "-provision-delay", "10ms")
-	dir := t.TempDir()
-	a := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT="+base, "VPSORG_TOKEN=sandbox", "NO_COLOR=1")}
-	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
-server "slow" {
-  count    = 3
-  name     = "slow-${count.index}"
-  plan_id  = 1
-  os_id    = 5
-  location = "us-west"
-}
-`})
+	a := servedAccount(t, t.TempDir(), base, "sandbox")
+	fleet := a.groupFleet("slow", 3)
 	r := a.start("apply", "-auto-approve", "-poll-interval", "20ms", fleet)
 	r.readUntil(r.stdout, &r.out, "Creating...")
 	// Interrupt only once the three creates have reached the sandbox, so

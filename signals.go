@@ -14,8 +14,8 @@ func signalContext() (context.Context, context.CancelFunc) {
 }
 
 // interrupts delivers Ctrl-C (and SIGTERM) the way apply needs them: the
-// first closes Soft (start nothing new, finish what is in flight); the
-// second calls onSecond, which is expected to exit at once.
+// first closes Soft (start nothing new, finish what is in flight); every
+// later one calls onSecond (abandon what is in flight).
 type interrupts struct {
 	Soft <-chan struct{}
 	stop func()

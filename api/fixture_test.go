@@ -48,7 +48,6 @@ type fixture struct {
 	client  *api.Client
 	clock   *clock
 	url     string // base URL of the account over HTTP ("" in-process)
-	handler http.Handler
 }
 
 // newFixture serves a sandbox account over httptest (inProc false) or
@@ -71,7 +70,7 @@ func newFixture(t testing.TB, inProc bool, opts sandbox.Options, clientOpts ...a
 		t.Fatalf("sandbox.New: %v", err)
 	}
 	t.Cleanup(func() { acct.Close() })
-	f := &fixture{account: acct, clock: clk, handler: acct}
+	f := &fixture{account: acct, clock: clk}
 	if !inProc {
 		srv := httptest.NewServer(acct)
 		t.Cleanup(srv.Close)
@@ -86,7 +85,7 @@ func newFixture(t testing.TB, inProc bool, opts sandbox.Options, clientOpts ...a
 // (applied after a sleep on the fixture's clock, so they may replace it).
 func (f *fixture) other(t testing.TB, token string, opts ...api.Option) *api.Client {
 	t.Helper()
-	return dial(t, f.url, f.handler, token, append([]api.Option{api.WithSleep(f.clock.sleep)}, opts...)...)
+	return dial(t, f.url, f.account, token, append([]api.Option{api.WithSleep(f.clock.sleep)}, opts...)...)
 }
 
 // provider calls a /_sandbox/ route (suspend, unsuspend) on the account.
@@ -94,7 +93,7 @@ func (f *fixture) provider(t testing.TB, path string) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, nil)
 	w := httptest.NewRecorder()
-	f.handler.ServeHTTP(w, req)
+	f.account.ServeHTTP(w, req)
 	if w.Code != http.StatusOK {
 		t.Fatalf("POST %s: %d %s", path, w.Code, w.Body)
 	}

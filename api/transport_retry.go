@@ -26,27 +26,22 @@ func newRetryBudget(n int) *retryBudget {
 
 // refund earns back one token after a success, never past the initial
 // size. It is safe for concurrent use.
-func (b *retryBudget) refund() {
-	for {
-		n := b.left.Load()
-		if n >= b.size {
-			return
-		}
-		if b.left.CompareAndSwap(n, n+1) {
-			return
-		}
-	}
-}
+func (b *retryBudget) refund() { b.move(1) }
 
 // take spends one retry; it reports false, spending nothing, when none is
 // left. It is safe for concurrent use.
-func (b *retryBudget) take() bool {
+func (b *retryBudget) take() bool { return b.move(-1) }
+
+// move adds delta to the tokens left and reports true, unless that would
+// take them below zero or above the initial size: then it changes nothing
+// and reports false.
+func (b *retryBudget) move(delta int64) bool {
 	for {
 		n := b.left.Load()
-		if n <= 0 {
+		if next := n + delta; next < 0 || next > b.size {
 			return false
 		}
-		if b.left.CompareAndSwap(n, n-1) {
+		if b.left.CompareAndSwap(n, n+delta) {
 			return true
 		}
 	}
@@ -98,8 +93,9 @@ func unknownOutcome(e *Error) bool {
 }
 
 // retrier is the retry layer: it repeats an attempt while judge allows,
-// waiting the backoff (after Retry-After, when given), within the per-request limit and the
-// client-wide budget (which each success refills by one).
+// waiting the backoff (after Retry-After, when given), within the
+// per-request limit and the client-wide budget (which each success
+// refills by one).
 type retrier struct {
 	maxRetries int
 	budget     *retryBudget

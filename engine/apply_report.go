@@ -96,11 +96,14 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// lineBreaks turns every line break into "; " (see errLine).
+var lineBreaks = strings.NewReplacer("\r\n", "; ", "\n", "; ", "\r", "; ")
+
 // errLine is err's text on one line, so that a report or progress line
 // stays one line whatever the error wraps.
 func errLine(err error) string {
 	if err == nil {
 		return ""
 	}
-	return strings.NewReplacer("\r\n", "; ", "\n", "; ", "\r", "; ").Replace(err.Error())
+	return lineBreaks.Replace(err.Error())
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsfleet/vpsfleet/internal/golden"
 )
 
 func reportResult() *ApplyResult {
@@ -58,7 +60,7 @@ func TestWriteApplyReportGolden(t *testing.T) {
 				t.Error("escape codes without colour")
 			}
 			got := strings.ReplaceAll(out.String(), "\x1b", `\e`)
-			checkGolden(t, filepath.Join(goldenDir, "apply", tt.name), []byte(got))
+			golden.Check(t, filepath.Join(goldenDir, "apply", tt.name), []byte(got))
 			if lines := strings.Count(out.String(), "\n"); lines <= len(tt.result.Results) {
 				t.Errorf("%d lines, want one per server and a summary", lines)
 			}

@@ -58,20 +58,19 @@ type snapshotSource interface {
 // sharedSource reads the shared poller.
 type sharedSource struct {
 	ch  *chain
-	r   *run
 	sub *pollSubscription
 }
 
 func (s *sharedSource) next() (pollSnapshot, error) {
 	select {
 	case <-s.ch.haltCh():
-		return pollSnapshot{}, s.r.stopErr()
+		return pollSnapshot{}, s.ch.r.stopErr()
 	case snap := <-s.sub.updates:
 		return snap, nil
 	}
 }
 
-func (s *sharedSource) close() { s.r.poller.unsubscribe(s.sub) }
+func (s *sharedSource) close() { s.ch.r.poller.unsubscribe(s.sub) }
 
 // ownSource GETs one server per tick: the per-server polling baseline.
 type ownSource struct {
@@ -112,7 +111,7 @@ func (ch *chain) source(id int64) snapshotSource {
 		t.Stop()
 		return &ownSource{ch: ch, id: id, interval: r.opts.PollInterval, timer: t}
 	}
-	return &sharedSource{ch: ch, r: r, sub: r.poller.subscribe()}
+	return &sharedSource{ch: ch, sub: r.poller.subscribe()}
 }
 
 // get reads one server under the request bound.

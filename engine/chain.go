@@ -53,19 +53,22 @@ func (ch *chain) haltCh() <-chan struct{} {
 	return ch.r.stop
 }
 
-// finish puts the chain in finishing mode until the returned func is
-// called. A create_before_destroy replacement whose old server has been
-// deleted is completed (wait for the deletion, rename) even after the
-// first Ctrl-C: stopping there would leave the new server under its
-// temporary name, which the next plan would not recognise.
-func (ch *chain) finish() (done func()) {
+// finish puts the chain in finishing mode until endFinish. A
+// create_before_destroy replacement whose old server has been deleted is
+// completed (wait for the deletion, rename) even after the first Ctrl-C:
+// stopping there would leave the new server under its temporary name,
+// which the next plan would not recognise.
+func (ch *chain) finish() {
 	ch.finishing = true
 	ch.r.finishers.Add(1)
-	return func() {
-		if ch.finishing {
-			ch.finishing = false
-			ch.r.finishers.Add(-1)
-		}
+}
+
+// endFinish leaves finishing mode; it does nothing when the chain is not
+// in it.
+func (ch *chain) endFinish() {
+	if ch.finishing {
+		ch.finishing = false
+		ch.r.finishers.Add(-1)
 	}
 }
 
@@ -183,10 +186,7 @@ func (ch *chain) steps() error {
 		if err != nil {
 			return err
 		}
-		if after.Power == "off" {
-			return ch.power(id, ActionStop)
-		}
-		return nil
+		return ch.stopIfOff(id)
 	default:
 		return ch.inPlace()
 	}
@@ -199,6 +199,11 @@ func (ch *chain) createAndPower(name string) error {
 	if err != nil {
 		return err
 	}
+	return ch.stopIfOff(id)
+}
+
+// stopIfOff stops the new server id when the desired power is off.
+func (ch *chain) stopIfOff(id int64) error {
 	if ch.c.After.Power == "off" {
 		return ch.power(id, ActionStop)
 	}
@@ -225,9 +230,8 @@ func (ch *chain) replaceCreateFirst() error {
 		return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: delete the replacement (vpsfleet server delete %d) before applying again",
 			err, tmp, id, before.Name, before.ID, id)
 	}
-	done := func() {}
-	defer func() { done() }()
-	if err := ch.deleteServer(before.ID, before.Name, func() { done = ch.finish() }); err != nil {
+	defer ch.endFinish()
+	if err := ch.deleteServer(before.ID, before.Name, ch.finish); err != nil {
 		return fmt.Errorf("%w; the replacement %s (id %d) is running: run plan to see whether %s (id %d) is gone; if it is, %s, else delete the replacement (vpsfleet server delete %d)",
 			err, tmp, id, before.Name, before.ID, renameAdvice(tmp, id, after.Name), id)
 	}
@@ -237,11 +241,8 @@ func (ch *chain) replaceCreateFirst() error {
 		return fmt.Errorf("%w; %s (id %d) is deleted and its replacement runs as %s (id %d): %s",
 			err, before.Name, before.ID, tmp, id, renameAdvice(tmp, id, after.Name))
 	}
-	done()
-	if after.Power == "off" {
-		return ch.power(id, ActionStop)
-	}
-	return nil
+	ch.endFinish()
+	return ch.stopIfOff(id)
 }
 
 // renameAdvice says how to give a replacement left under its temporary

@@ -20,7 +20,8 @@ const maxCreateAttempts = 10
 // listing the account: a new server of that name with the requested
 // plan_id, os_id and location is adopted; one that differs, or several,
 // are an error (never deleted, never adopted); none, in two lists a poll
-// interval apart, means nothing was made, and the create is sent again. A 402 marks the run's credits exhausted.
+// interval apart, means nothing was made, and the create is sent again. A
+// 402 marks the run's credits exhausted.
 func (ch *chain) createServer(name string) (int64, error) {
 	r := ch.r
 	after := ch.c.After
@@ -88,21 +89,17 @@ func (ch *chain) createServer(name string) (int64, error) {
 		if lerr != nil {
 			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and the account could not be checked for it (%v); run plan to see whether it exists before applying again", name, lerr))
 		}
-		found := make([]int64, len(servers))
-		for i, srv := range servers {
-			found[i] = srv.ID
+		if len(servers) > 1 {
+			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and %d new servers of that name appeared (ids %s); delete the extra ones by hand", name, len(servers), joinIDs(servers)))
 		}
-		if len(found) > 1 {
-			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and %d new servers of that name appeared (ids %s); delete the extra ones by hand", name, len(found), joinIDs(found)))
-		}
-		if len(found) == 1 {
+		if len(servers) == 1 {
 			// Adopt only what was asked for: a server of that name made
 			// by someone else is not this create's.
 			if diff := specDifference(servers[0], req); diff != "" {
 				return 0, s.end(fmt.Errorf("creating %s: the answer was lost, and the only new server of that name (id %d) is not the one asked for (%s), so it was not adopted and nothing was sent again; find out who made it, delete or rename it, then run plan again",
 					name, servers[0].ID, diff))
 			}
-			id = found[0]
+			id = servers[0].ID
 			ch.note = fmt.Sprintf("adopted server %d after a lost answer", id)
 			break
 		}
@@ -164,10 +161,11 @@ func specDifference(s api.Server, req api.CreateRequest) string {
 	return strings.Join(diffs, ", ")
 }
 
-func joinIDs(ids []int64) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = fmt.Sprint(id)
+// joinIDs lists the servers' ids: "12345, 12346".
+func joinIDs(servers []api.Server) string {
+	parts := make([]string, len(servers))
+	for i, s := range servers {
+		parts[i] = fmt.Sprint(s.ID)
 	}
 	return strings.Join(parts, ", ")
 }

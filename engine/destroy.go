@@ -34,18 +34,17 @@ func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) 
 			b.duplicate(p.desired, p.live)
 			continue
 		}
-		for _, s := range p.live {
-			if why := b.protection(p.desired, p.desired.Name, s.Name); why != "" {
-				b.warn("Protected server kept", fmt.Sprintf("%s kept: %s", s.Name, why), subject(p.desired.Range))
-				continue
-			}
-			b.add(Change{
-				Name:    s.Name,
-				Actions: []Action{ActionDelete},
-				Before:  liveState(s),
-				Reason:  fmt.Sprintf("destroy requested; declared at %s", shortRange(p.desired.Range)),
-			}, s, p.desired)
+		s := p.live[0]
+		if why := b.protection(p.desired, p.desired.Name, s.Name); why != "" {
+			b.warn("Protected server kept", fmt.Sprintf("%s kept: %s", s.Name, why), subject(p.desired.Range))
+			continue
 		}
+		b.add(Change{
+			Name:    s.Name,
+			Actions: []Action{ActionDelete},
+			Before:  liveState(s),
+			Reason:  fmt.Sprintf("destroy requested; declared at %s", shortRange(p.desired.Range)),
+		}, s, p.desired)
 	}
 	for i := range live {
 		if m.claimed[live[i].ID] {

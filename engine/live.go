@@ -34,20 +34,7 @@ func ReadLive(ctx context.Context, acct Account, fleet *schema.Fleet, opts PlanO
 	if len(need) == 0 {
 		return live, nil
 	}
-	gone, err := fetchDetails(ctx, acct, live, need, opts.parallelism())
-	if err != nil {
-		return nil, err
-	}
-	if len(gone) == 0 {
-		return live, nil
-	}
-	kept := live[:0]
-	for i := range live {
-		if !gone[i] {
-			kept = append(kept, live[i])
-		}
-	}
-	return kept, nil
+	return fetchDetails(ctx, acct, live, need, opts.parallelism())
 }
 
 // detailsNeeded returns the indexes into live of the servers that need a
@@ -73,9 +60,10 @@ func detailsNeeded(fleet *schema.Fleet, live []api.Server, opts PlanOptions) []i
 }
 
 // fetchDetails GETs live[i] for every i in need, at most limit at a time,
-// writing each detail over its list item. It returns the indexes whose
-// server answered 404.
-func fetchDetails(ctx context.Context, acct Account, live []api.Server, need []int, limit int) (map[int]bool, error) {
+// writing each detail over its list item, and returns live, in its order,
+// without the servers that answered 404 (deleted meanwhile). It reuses
+// live's array.
+func fetchDetails(ctx context.Context, acct Account, live []api.Server, need []int, limit int) ([]api.Server, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -123,7 +111,16 @@ func fetchDetails(ctx context.Context, acct Account, live []api.Server, need []i
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = fmt.Errorf("read live servers: %w", ctx.Err())
 	}
-	return gone, firstErr
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	kept := live[:0]
+	for i := range live {
+		if !gone[i] {
+			kept = append(kept, live[i])
+		}
+	}
+	return kept, nil
 }
 
 // uniqueByID drops every repeat of a server id, keeping the first.

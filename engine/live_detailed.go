@@ -32,15 +32,5 @@ func ReadDetailed(ctx context.Context, acct Account, keep func(api.Server) bool,
 	for i := range kept {
 		need[i] = i
 	}
-	gone, err := fetchDetails(ctx, acct, kept, need, PlanOptions{Parallelism: parallelism}.parallelism())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]api.Server, 0, len(kept))
-	for i, s := range kept {
-		if !gone[i] {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	return fetchDetails(ctx, acct, kept, need, PlanOptions{Parallelism: parallelism}.parallelism())
 }

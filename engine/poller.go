@@ -68,11 +68,7 @@ func (p *poller) subscribe() *pollSubscription {
 	p.running = true
 	p.mu.Unlock()
 	if start {
-		p.loops.Add(1)
-		go func() {
-			defer p.loops.Done()
-			p.loop()
-		}()
+		p.loops.Go(p.loop)
 	} else {
 		select {
 		case p.kick <- struct{}{}:

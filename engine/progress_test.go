@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsfleet/vpsfleet/internal/golden"
 )
 
 // fakeClock is a clock tests move by hand.
@@ -65,7 +67,7 @@ func TestLineProgressGolden(t *testing.T) {
 		clock.advance(st.after)
 		p.Event(st.e)
 	}
-	checkGolden(t, filepath.Join(goldenDir, "apply", "line_progress.golden"), out.Bytes())
+	golden.Check(t, filepath.Join(goldenDir, "apply", "line_progress.golden"), out.Bytes())
 	// At most one "Still" line per server per 10 s.
 	if n := strings.Count(out.String(), "web-03: Still creating"); n != 2 {
 		t.Errorf("%d still lines for web-03, want 2 (at 10s and 20s)", n)
@@ -87,7 +89,7 @@ func TestLiveProgressGolden(t *testing.T) {
 	p.Event(Event{Server: "late", Kind: EventStart, Action: ActionCreate})
 	// Escapes are shown as text so the golden file can be read.
 	shown := strings.ReplaceAll(out.String(), "\x1b", `\e`)
-	checkGolden(t, filepath.Join(goldenDir, "apply", "live_progress.golden"), []byte(shown))
+	golden.Check(t, filepath.Join(goldenDir, "apply", "live_progress.golden"), []byte(shown))
 	if !strings.HasSuffix(out.String(), "[==============================] 5/5 (1 failed)\n") {
 		t.Errorf("last frame does not show 5/5 done:\n%s", shown)
 	}

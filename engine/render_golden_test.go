@@ -7,8 +7,12 @@ import (
 	"testing"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/internal/golden"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
+
+// goldenDir holds this package's golden files.
+var goldenDir = filepath.Join("..", "testdata", "engine")
 
 // goldenPlans are the plans rendered into testdata/engine/plans/<case>/.
 func goldenPlans(t *testing.T) map[string]*Plan {
@@ -72,7 +76,7 @@ func TestRenderGolden(t *testing.T) {
 				if err := render(&b, p); err != nil {
 					t.Fatal(err)
 				}
-				checkGolden(t, filepath.Join(goldenDir, "plans", name, file), b.Bytes())
+				golden.Check(t, filepath.Join(goldenDir, "plans", name, file), b.Bytes())
 			})
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/vpsfleet/vpsfleet/internal/golden"
 )
 
 // expectLine is a broken case's header: "# expect: [FILE:]LINE: SUMMARY".
@@ -100,7 +102,7 @@ func TestBrokenFleets(t *testing.T) {
 			if err := WriteDiagnostics(&buf, nil, diags, 0, false); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join(dir, name+".golden"), buf.Bytes())
+			golden.Check(t, filepath.Join(dir, name+".golden"), buf.Bytes())
 		})
 	}
 	if cases < 25 {

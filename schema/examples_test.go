@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vpsfleet/vpsfleet/internal/golden"
 )
 
 // goldenServer is a DesiredServer as the example goldens record it: no
@@ -85,7 +87,7 @@ func TestExamples(t *testing.T) {
 			if f.Files == nil || f.Hash == "" {
 				t.Fatalf("Load left Files or Hash empty")
 			}
-			checkGolden(t, filepath.Join(goldenDir, "examples", c.golden+".golden.json"), goldenModel(t, dir, f))
+			golden.Check(t, filepath.Join(goldenDir, "examples", c.golden+".golden.json"), goldenModel(t, dir, f))
 		})
 	}
 }

@@ -3,7 +3,6 @@ package schema
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -55,7 +54,10 @@ func Export(servers []ExportServer) ([]byte, error) {
 		hostname := s.Hostname
 		if hostname != "" && !ValidHostname(hostname) {
 			note := fmt.Sprintf("hostname %q left out (not a valid fleet hostname), so it is not managed", hostname)
-			comment = strings.Join(slices.DeleteFunc([]string{comment, note}, func(c string) bool { return c == "" }), "; ")
+			if comment != "" {
+				comment += "; "
+			}
+			comment += note
 			hostname = ""
 		}
 		if comment != "" {

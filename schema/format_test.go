@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vpsfleet/vpsfleet/internal/golden"
 )
 
 // TestFormatGolden formats every testdata/schema/fmt/*.input, compares it
@@ -25,17 +27,17 @@ func TestFormatGolden(t *testing.T) {
 			if diags.HasErrors() {
 				t.Fatalf("%s", diags.Error())
 			}
-			golden := strings.TrimSuffix(in, ".input") + ".golden"
-			checkGolden(t, golden, got)
-			want, err := os.ReadFile(golden)
+			goldenPath := strings.TrimSuffix(in, ".input") + ".golden"
+			golden.Check(t, goldenPath, got)
+			want, err := os.ReadFile(goldenPath)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, diags := Format(want, golden)
+			again, diags := Format(want, goldenPath)
 			if diags.HasErrors() {
 				t.Fatalf("%s", diags.Error())
 			}
-			if d := UnifiedDiff(golden, want, again); d != "" {
+			if d := UnifiedDiff(goldenPath, want, again); d != "" {
 				t.Errorf("formatting the golden file changed it:\n%s", d)
 			}
 		})

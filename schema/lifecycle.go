@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"slices"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -76,24 +78,15 @@ func (l *loader) ignoreChanges(a *hcl.Attribute) []string {
 			}
 			name = s.AsString()
 		}
-		if !contains(ignorableAttributes, name) {
+		if !slices.Contains(ignorableAttributes, name) {
 			l.errorf(e.Range(), "Invalid ignore_changes",
 				"%q is not an attribute whose changes can be ignored. Use hostname, backups_enabled, plan_id, os_id, location or power.%s",
 				name, suggestion(name, ignorableAttributes))
 			continue
 		}
-		if !contains(out, name) {
+		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

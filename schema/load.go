@@ -71,14 +71,9 @@ func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	for _, s := range sources {
 		f, fd := parseConfig(s.src, s.name)
 		l.add(fd)
+		l.files[s.name] = f // parseConfig always returns the file
 		if fd.HasErrors() {
 			syntaxErrors = true
-		}
-		if f == nil {
-			continue
-		}
-		l.files[s.name] = f
-		if fd.HasErrors() {
 			continue
 		}
 		// An unknown block or a wrong label count leaves that block out;

@@ -4,19 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/vpsfleet/vpsfleet/internal/golden"
 )
 
 // goldenDir holds this package's golden files.
 var goldenDir = filepath.Join("..", "testdata", "schema")
-
-// checkGolden compares got with the golden file at path, or rewrites the
-// file under -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	golden.Check(t, path, got)
-}
 
 // writeFleet writes files (name → source) into a new temporary directory
 // and returns it.

@@ -72,7 +72,7 @@ func (l *loader) decodeMoves(blocks hcl.Blocks) {
 // whose from is still declared, or that forms a chain or loop with another.
 func (l *loader) checkMoveTarget(m *movedSite, byFrom map[string]*movedSite, declared map[string]bool) {
 	if next := byFrom[m.move.To]; next != nil {
-		if next.move.To == m.move.From || loops(m, byFrom) {
+		if loops(m, byFrom) {
 			if !m.reported {
 				// Mark the whole loop, so it is reported once.
 				for cur := m; cur != nil && !cur.reported; cur = byFrom[cur.move.To] {

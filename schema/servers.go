@@ -2,6 +2,7 @@ package schema
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -31,7 +32,7 @@ type serverBlock struct {
 	// perInstance are the attributes evaluated once per instance.
 	perInstance []*hcl.Attribute
 	// failed are the attributes whose base value was refused (reported).
-	failed map[string]bool
+	failed []string
 	// structMissing is set when checkRequired found a required attribute
 	// named neither in the block nor in defaults.
 	structMissing bool
@@ -141,13 +142,13 @@ func (l *loader) checkRequired(sb *serverBlock) {
 // attribute that the block or the defaults block names but whose value is
 // null, so that s has none. Attributes whose value was refused (failed)
 // were reported already. It returns whether s has every required value.
-func (l *loader) checkNullRequired(sb *serverBlock, s *DesiredServer, failed map[string]bool) bool {
+func (l *loader) checkNullRequired(sb *serverBlock, s *DesiredServer, failed []string) bool {
 	if sb.structMissing {
 		return false // reported by checkRequired
 	}
 	complete := true
 	for _, name := range requiredAttributes {
-		if hasValue(s, name) || failed[name] || l.defaultsFailed[name] {
+		if hasValue(s, name) || slices.Contains(failed, name) || l.defaultsFailed[name] {
 			continue
 		}
 		complete = false
@@ -169,7 +170,6 @@ func (l *loader) prepareBase(sb *serverBlock) {
 	sb.base = l.defaults
 	sb.base.AttrRanges = make(map[string]hcl.Range, len(l.defaults.AttrRanges)+len(sb.content.Attributes))
 	maps.Copy(sb.base.AttrRanges, l.defaults.AttrRanges)
-	sb.failed = map[string]bool{}
 	sc := scopeBase
 	for _, a := range sortedAttrs(sb.content.Attributes) {
 		switch a.Name {
@@ -182,7 +182,7 @@ func (l *loader) prepareBase(sb *serverBlock) {
 		}
 		val, ok := l.eval(a.Expr, l.ctx, sc)
 		if !ok || !l.setAttribute(&sb.base, a.Name, val, a.Expr) {
-			sb.failed[a.Name] = true
+			sb.failed = append(sb.failed, a.Name)
 		}
 	}
 }
@@ -205,14 +205,14 @@ func dependsOnInstance(expr hcl.Expression) bool {
 func (l *loader) instantiate(sb *serverBlock, ctx *hcl.EvalContext, sc scope, names map[string]hcl.Range) bool {
 	before := len(l.diags)
 	s := sb.base
-	failed := sb.failed
+	// Clipped, so an instance's failures are appended to a copy.
+	failed := slices.Clip(sb.failed)
 	if len(sb.perInstance) > 0 {
 		s.AttrRanges = maps.Clone(sb.base.AttrRanges)
-		failed = maps.Clone(sb.failed)
 		for _, a := range sb.perInstance {
 			val, ok := l.eval(a.Expr, ctx, sc)
 			if !ok || !l.setAttribute(&s, a.Name, val, a.Expr) {
-				failed[a.Name] = true
+				failed = append(failed, a.Name)
 			}
 		}
 	}

@@ -85,7 +85,7 @@ func New(opts Options) (*Account, error) {
 	}
 	a.store = st
 	if !found {
-		if err := st.write(a.snapshot()); err != nil {
+		if err := a.flush(); err != nil {
 			st.release()
 			return nil, err
 		}

@@ -21,10 +21,7 @@ func (a *Account) serveCreate(w http.ResponseWriter, r *http.Request, drop bool)
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	a.mu.Lock()
-	if a.closed {
-		a.mu.Unlock()
-		writeClosed(w)
+	if !a.lockOpen(w) {
 		return
 	}
 	now := a.opts.Now().UTC().Truncate(time.Microsecond)

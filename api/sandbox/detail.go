@@ -73,16 +73,25 @@ func (a *Account) exists(w http.ResponseWriter, id int64) bool {
 	return true
 }
 
-// lockRecord locks the account and returns server id, leaving a.mu held
-// for the caller to unlock. When the account has been closed meanwhile (a
-// request already past ServeHTTP's check) it unlocks, answers 503 and
-// returns nil, so no change is acknowledged that Close did not save; when
-// there is no such server it unlocks, answers 404 and returns nil.
-func (a *Account) lockRecord(w http.ResponseWriter, id int64) *record {
+// lockOpen locks the account and reports true, leaving a.mu held for the
+// caller to unlock. When the account has been closed meanwhile (a request
+// already past ServeHTTP's check) it unlocks, answers 503 and reports
+// false, so no change is acknowledged that Close did not save.
+func (a *Account) lockOpen(w http.ResponseWriter) bool {
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
 		writeClosed(w)
+		return false
+	}
+	return true
+}
+
+// lockRecord is lockOpen that returns server id; when there is no such
+// server it unlocks, answers 404 and returns nil, as it does (503) when
+// the account is closed.
+func (a *Account) lockRecord(w http.ResponseWriter, id int64) *record {
+	if !a.lockOpen(w) {
 		return nil
 	}
 	rec, ok := a.byID[id]

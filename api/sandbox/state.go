@@ -104,15 +104,6 @@ func (a *Account) removeLocked(r *record) {
 	}
 }
 
-// snapshot encodes the account's state; it takes the lock only to copy
-// the state, not to encode it.
-func (a *Account) snapshot() []byte {
-	a.mu.Lock()
-	st := a.snapshotLocked()
-	a.mu.Unlock()
-	return encodeState(st)
-}
-
 // snapshotLocked copies the account's state, so it can be encoded without
 // holding the lock: at 10,000 servers encoding takes milliseconds, copying
 // a small fraction of that. Records are changed in place under the lock,

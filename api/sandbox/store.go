@@ -54,10 +54,10 @@ func openStateStore(path string) (*stateStore, error) {
 }
 
 // tempPattern is the name of a temporary file writeLocked creates next to
-// the state file, as a glob.
+// the state file, with a * where the random part goes (as os.CreateTemp
+// and filepath.Glob both read it).
 func (s *stateStore) tempPattern() string {
-	dir, base := filepath.Split(s.path)
-	return filepath.Join(dir, "."+base+".tmp*")
+	return "." + filepath.Base(s.path) + ".tmp*"
 }
 
 // removeStaleTemps deletes temporary files a writer left behind when it
@@ -65,7 +65,7 @@ func (s *stateStore) tempPattern() string {
 // They never hold the account's state (the rename is what commits it), and
 // with the lock held no other writer can be using them.
 func (s *stateStore) removeStaleTemps() {
-	stale, _ := filepath.Glob(s.tempPattern())
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(s.path), s.tempPattern()))
 	for _, name := range stale {
 		os.Remove(name)
 	}
@@ -115,13 +115,6 @@ func encodeState(st *state) []byte {
 	return append(data, '\n')
 }
 
-// write writes data atomically, serialised with other writes.
-func (s *stateStore) write(data []byte) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	return s.writeLocked(data)
-}
-
 // writeLocked replaces the state file with data atomically: a temporary
 // file in the same directory, synced, renamed over it, then the directory
 // synced so the rename itself survives a crash. A crash at any point
@@ -134,11 +127,8 @@ func (s *stateStore) writeLocked(data []byte) error {
 	if data == nil {
 		return fmt.Errorf("sandbox state %s: could not encode the account", s.path)
 	}
-	dir, base := filepath.Split(s.path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
+	dir := filepath.Dir(s.path)
+	tmp, err := os.CreateTemp(dir, s.tempPattern())
 	if err != nil {
 		return fmt.Errorf("sandbox state %s: cannot create a temporary file next to it: %w", s.path, err)
 	}
