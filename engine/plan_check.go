@@ -6,7 +6,8 @@ import (
 )
 
 // Check reports the first way p is not a plan the executor can run: an
-// unknown action, a change without the states its actions need (a create
+// unknown action, actions that contradict each other (see contradiction),
+// a change without the states its actions need (a create
 // needs an after state and no live one; a delete a live one and no after
 // state; every other action both), a live state without an id, or a name
 // used by two changes. Plans from BuildPlan always pass; a saved plan that
@@ -35,6 +36,9 @@ func (p *Plan) Check() error {
 				return fmt.Errorf("%s: unknown action %q", where, a)
 			}
 		}
+		if why := contradiction(c); why != "" {
+			return fmt.Errorf("%s: actions %v %s", where, c.Actions, why)
+		}
 		switch {
 		case c.Has(ActionCreate):
 			if c.Before != nil || c.After == nil {
@@ -54,4 +58,28 @@ func (p *Plan) Check() error {
 		}
 	}
 	return nil
+}
+
+// contradiction says why a change's actions cannot go together, or "" when
+// they can. The planner makes only these sets: create or replace, each
+// with an optional stop; delete alone; and any of rename, update, and one
+// of start or stop.
+func contradiction(c Change) string {
+	has := func(a Action) int {
+		if c.Has(a) {
+			return 1
+		}
+		return 0
+	}
+	switch {
+	case c.Has(ActionDelete) && len(c.Actions) > 1:
+		return "mix a delete with other actions"
+	case has(ActionCreate)+has(ActionReplace) > 1:
+		return "both create and replace the server"
+	case (c.Has(ActionCreate) || c.Has(ActionReplace)) && (c.Has(ActionRename) || c.Has(ActionUpdate) || c.Has(ActionStart)):
+		return "change in place a server that is being made anew"
+	case c.Has(ActionStart) && c.Has(ActionStop):
+		return "both start and stop the server"
+	}
+	return ""
 }

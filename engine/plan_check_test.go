@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,10 @@ func TestPlanCheck(t *testing.T) {
 		{"create with live", []Change{{Name: "a", Actions: []Action{ActionCreate}, Before: live, After: want}}, "a create needs"},
 		{"delete without live", []Change{{Name: "a", Actions: []Action{ActionDelete}}}, "a delete needs"},
 		{"update without after", []Change{{Name: "a", Actions: []Action{ActionUpdate}, Before: live}}, "needs both"},
+		{"create and delete", []Change{{Name: "a", Actions: []Action{ActionCreate, ActionDelete}, After: want}}, "mix a delete"},
+		{"create and replace", []Change{{Name: "a", Actions: []Action{ActionReplace, ActionCreate}, Before: live, After: want}}, "both create and replace"},
+		{"replace and update", []Change{{Name: "a", Actions: []Action{ActionReplace, ActionUpdate}, Before: live, After: want}}, "made anew"},
+		{"start and stop", []Change{{Name: "a", Actions: []Action{ActionStart, ActionStop}, Before: live, After: want}}, "both start and stop"},
 		{"live without id", []Change{{Name: "a", Actions: []Action{ActionStop}, Before: &ServerState{Name: "a"}, After: want}}, "no server id"},
 	}
 	for _, tt := range tests {
@@ -67,4 +72,26 @@ func FuzzReadSavedPlan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadSavedPlanRefusesContradictions: an edited plan file whose change
+// both creates and deletes a server is refused when read, before apply
+// could act on it.
+func TestReadSavedPlanRefusesContradictions(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzReadSavedPlan", "create-and-delete"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.TrimSuffix(strings.TrimPrefix(string(data), "go test fuzz v1\n[]byte("), ")\n")
+	plan, err := strconv.Unquote(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "edited.plan")
+	if err := os.WriteFile(path, []byte(plan), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSavedPlan(path); err == nil || !strings.Contains(err.Error(), "mix a delete") {
+		t.Errorf("ReadSavedPlan = %v, want the contradiction refused", err)
+	}
 }
