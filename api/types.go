@@ -35,6 +35,18 @@ func (s Status) Transitional() bool {
 	return false
 }
 
+// PoweredOn reports the power a server in status s has or is headed for
+// without anybody acting: true for active and the statuses on their way to
+// it (provisioning, starting, rebooting); false for stopped, stopping and
+// suspended (a suspended server does not run).
+func (s Status) PoweredOn() bool {
+	switch s {
+	case StatusStopped, StatusStopping, StatusSuspended:
+		return false
+	}
+	return true
+}
+
 // Plan is a server's size as embedded in a server object. Bandwidth is only
 // present in detail responses.
 type Plan struct {

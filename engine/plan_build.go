@@ -290,8 +290,8 @@ func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, mv *schema
 	why := strings.Join(forcing, ", ")
 	if p := b.protection(d, d.Name, s.Name); p != "" {
 		at := d.Range
-		for _, attr := range []string{"plan_id", "os_id", "location"} {
-			if r, ok := d.AttrRanges[attr]; ok && strings.HasPrefix(why, attr) {
+		for _, attr := range []schema.Attribute{schema.AttrPlanID, schema.AttrOSID, schema.AttrLocation} {
+			if r, ok := d.AttrRanges[attr]; ok && strings.HasPrefix(why, string(attr)) {
 				at = r
 				break
 			}

@@ -64,7 +64,7 @@ func fxWantBackups(b bool) func(*schema.DesiredServer) {
 func fxWantOff(d *schema.DesiredServer)             { d.Power = schema.PowerOff }
 func fxPreventDestroy(d *schema.DesiredServer)      { d.Lifecycle.PreventDestroy = true }
 func fxCreateBeforeDestroy(d *schema.DesiredServer) { d.Lifecycle.CreateBeforeDestroy = true }
-func fxIgnoring(attrs ...string) func(*schema.DesiredServer) {
+func fxIgnoring(attrs ...schema.Attribute) func(*schema.DesiredServer) {
 	return func(d *schema.DesiredServer) { d.Lifecycle.IgnoreChanges = attrs }
 }
 func fxSSHKey(id int64) func(*schema.DesiredServer) {

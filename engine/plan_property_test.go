@@ -65,7 +65,7 @@ func genFleet(t *rapid.T) *schema.Fleet {
 			Power:          rapid.SampledFrom([]schema.Power{schema.PowerOn, schema.PowerOff, ""}).Draw(t, n+".power"),
 		}
 		d.Lifecycle.IgnoreChanges = rapid.SliceOfDistinct(rapid.SampledFrom(
-			[]string{"hostname", "backups_enabled", "plan_id", "os_id", "location", "power"}), rapid.ID[string]).Draw(t, n+".ignore")
+			schema.IgnorableAttributes), rapid.ID[schema.Attribute]).Draw(t, n+".ignore")
 		d.Lifecycle.PreventDestroy = rapid.IntRange(0, 9).Draw(t, n+".prevent") == 0
 		f.Servers = append(f.Servers, d)
 	}

@@ -64,7 +64,7 @@ func TestBuildPlanStates(t *testing.T) {
 func TestBuildPlanDiagnosticRanges(t *testing.T) {
 	planRange := hcl.Range{Filename: "fleet.hcl", Start: hcl.Pos{Line: 9, Column: 13}, End: hcl.Pos{Line: 9, Column: 14}}
 	db := fxDesired("db-01", 4, fxWantPlanID(2), fxPreventDestroy)
-	db.AttrRanges = map[string]hcl.Range{"plan_id": planRange}
+	db.AttrRanges = map[schema.Attribute]hcl.Range{"plan_id": planRange}
 	web := fxDesired("web-01", 20)
 	fleet := &schema.Fleet{Servers: []schema.DesiredServer{db, web}}
 	live := []api.Server{fxLive(1, "db-01"), fxLive(2, "web-01"), fxLive(3, "web-01")}

@@ -8,14 +8,6 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// serverAttributes are the attributes a server block and the defaults
-// block may set, in the order they are described.
-var serverAttributes = []string{"plan_id", "os_id", "location", "hostname", "ssh_key_id", "backups_enabled", "power"}
-
-// requiredAttributes must be set on every server, by its block or by
-// defaults.
-var requiredAttributes = []string{"plan_id", "os_id", "location"}
-
 // setAttribute decodes one server attribute's value into s, reporting any
 // problem at expr's range. A null value leaves the attribute unset. It
 // returns false when the value was refused (and the problem recorded).
@@ -24,21 +16,22 @@ func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr
 		return true
 	}
 	rng := expr.Range()
-	switch name {
-	case "plan_id", "os_id", "ssh_key_id":
+	attr := Attribute(name)
+	switch attr {
+	case AttrPlanID, AttrOSID, AttrSSHKeyID:
 		n, ok := l.positiveInt(val, rng, name)
 		if !ok {
 			return false
 		}
-		switch name {
-		case "plan_id":
+		switch attr {
+		case AttrPlanID:
 			s.PlanID = n
-		case "os_id":
+		case AttrOSID:
 			s.OSID = n
 		default:
 			s.SSHKeyID = &n
 		}
-	case "location":
+	case AttrLocation:
 		str, ok := l.stringValue(val, rng, name)
 		if !ok {
 			return false
@@ -48,7 +41,7 @@ func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr
 			return false
 		}
 		s.Location = str
-	case "hostname":
+	case AttrHostname:
 		str, ok := l.stringValue(val, rng, name)
 		if !ok {
 			return false
@@ -58,14 +51,14 @@ func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr
 			return false
 		}
 		s.Hostname = str
-	case "backups_enabled":
+	case AttrBackupsEnabled:
 		b, err := convert.Convert(val, cty.Bool)
 		if err != nil {
 			l.errorf(rng, "Incorrect attribute value type", "backups_enabled must be true or false, not %s.", describe(val))
 			return false
 		}
 		s.BackupsEnabled = b.True()
-	case "power":
+	case AttrPower:
 		str, ok := l.stringValue(val, rng, name)
 		if !ok {
 			return false
@@ -79,21 +72,21 @@ func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr
 		return true
 	}
 	if s.AttrRanges == nil {
-		s.AttrRanges = map[string]hcl.Range{}
+		s.AttrRanges = map[Attribute]hcl.Range{}
 	}
-	s.AttrRanges[name] = rng
+	s.AttrRanges[attr] = rng
 	return true
 }
 
 // hasValue reports whether s holds a value for the required attribute
 // name (plan_id, os_id or location).
-func hasValue(s *DesiredServer, name string) bool {
+func hasValue(s *DesiredServer, name Attribute) bool {
 	switch name {
-	case "plan_id":
+	case AttrPlanID:
 		return s.PlanID != 0
-	case "os_id":
+	case AttrOSID:
 		return s.OSID != 0
-	case "location":
+	case AttrLocation:
 		return s.Location != ""
 	}
 	return true

@@ -56,7 +56,7 @@ type DesiredServer struct {
 	Range hcl.Range
 	// AttrRanges maps attribute names ("plan_id", "hostname", ...) to the
 	// range of the expression that set them, when a fleet file set them.
-	AttrRanges map[string]hcl.Range
+	AttrRanges map[Attribute]hcl.Range
 }
 
 // Lifecycle is a server's lifecycle block.
@@ -65,11 +65,11 @@ type Lifecycle struct {
 	CreateBeforeDestroy bool
 	// IgnoreChanges names attributes (hostname, backups_enabled, plan_id,
 	// os_id, location, power) whose differences are not acted on.
-	IgnoreChanges []string
+	IgnoreChanges []Attribute
 }
 
 // Ignores reports whether the lifecycle ignores changes to attr.
-func (l Lifecycle) Ignores(attr string) bool {
+func (l Lifecycle) Ignores(attr Attribute) bool {
 	for _, a := range l.IgnoreChanges {
 		if a == attr {
 			return true

@@ -73,10 +73,7 @@ func (l *loader) patterns(a *hcl.Attribute) []string {
 
 // defaultsSchema lists what a defaults block may set.
 var defaultsSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "plan_id"}, {Name: "os_id"}, {Name: "location"}, {Name: "hostname"},
-		{Name: "ssh_key_id"}, {Name: "backups_enabled"}, {Name: "power"},
-	},
+	Attributes: attributeSchemas(),
 }
 
 // decodeDefaults reads the defaults block (at most one across the files).

@@ -56,7 +56,7 @@ func fleetHash(f *Fleet) string {
 		str(string(s.Power))
 		flag(s.Lifecycle.PreventDestroy)
 		flag(s.Lifecycle.CreateBeforeDestroy)
-		list("ignore_changes", s.Lifecycle.IgnoreChanges)
+		list("ignore_changes", attributeNames(s.Lifecycle.IgnoreChanges))
 		if len(buf) > 4096 {
 			flush()
 		}

@@ -14,9 +14,6 @@ var lifecycleSchema = &hcl.BodySchema{
 	},
 }
 
-// ignorableAttributes may be named in lifecycle.ignore_changes.
-var ignorableAttributes = []string{"hostname", "backups_enabled", "plan_id", "os_id", "location", "power"}
-
 // decodeLifecycle reads a server block's lifecycle block (at most one).
 func (l *loader) decodeLifecycle(blocks hcl.Blocks) Lifecycle {
 	var lc Lifecycle
@@ -53,9 +50,9 @@ func (l *loader) boolValue(a *hcl.Attribute) bool {
 
 // ignoreChanges decodes ignore_changes: a list of attribute names, written
 // as strings (["hostname"]) or bare words ([hostname]), or the word all.
-func (l *loader) ignoreChanges(a *hcl.Attribute) []string {
+func (l *loader) ignoreChanges(a *hcl.Attribute) []Attribute {
 	if hcl.ExprAsKeyword(a.Expr) == "all" {
-		return append([]string(nil), ignorableAttributes...)
+		return append([]Attribute(nil), IgnorableAttributes...)
 	}
 	elems, diags := hcl.ExprList(a.Expr)
 	if diags.HasErrors() {
@@ -63,7 +60,7 @@ func (l *loader) ignoreChanges(a *hcl.Attribute) []string {
 			"ignore_changes must be a list of attribute names, such as [\"hostname\"], or all.")
 		return nil
 	}
-	var out []string
+	var out []Attribute
 	for _, e := range elems {
 		name := hcl.ExprAsKeyword(e)
 		if name == "" {
@@ -78,14 +75,14 @@ func (l *loader) ignoreChanges(a *hcl.Attribute) []string {
 			}
 			name = s.AsString()
 		}
-		if !slices.Contains(ignorableAttributes, name) {
+		if !slices.Contains(IgnorableAttributes, Attribute(name)) {
 			l.errorf(e.Range(), "Invalid ignore_changes",
 				"%q is not an attribute whose changes can be ignored. Use hostname, backups_enabled, plan_id, os_id, location or power.%s",
-				name, suggestion(name, ignorableAttributes))
+				name, suggestion(name, attributeNames(IgnorableAttributes)))
 			continue
 		}
-		if !slices.Contains(out, name) {
-			out = append(out, name)
+		if !slices.Contains(out, Attribute(name)) {
+			out = append(out, Attribute(name))
 		}
 	}
 	return out

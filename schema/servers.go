@@ -9,12 +9,8 @@ import (
 )
 
 var serverSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "count"}, {Name: "for_each"}, {Name: "name"},
-		{Name: "plan_id"}, {Name: "os_id"}, {Name: "location"}, {Name: "hostname"},
-		{Name: "ssh_key_id"}, {Name: "backups_enabled"}, {Name: "power"},
-	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
+	Attributes: attributeSchemas("count", "for_each", "name"),
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 }
 
 // maxInstanceErrors is how many failing instances of one block are
@@ -120,8 +116,8 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 // the defaults block sets.
 func (l *loader) checkRequired(sb *serverBlock) {
 	var missing []string
-	for _, name := range requiredAttributes {
-		if sb.content.Attributes[name] == nil && !l.defaultsSet[name] {
+	for _, attr := range RequiredAttributes {
+		if name := string(attr); sb.content.Attributes[name] == nil && !l.defaultsSet[name] {
 			missing = append(missing, name)
 		}
 	}
@@ -147,8 +143,9 @@ func (l *loader) checkNullRequired(sb *serverBlock, s *DesiredServer, failed []s
 		return false // reported by checkRequired
 	}
 	complete := true
-	for _, name := range requiredAttributes {
-		if hasValue(s, name) || slices.Contains(failed, name) || l.defaultsFailed[name] {
+	for _, attr := range RequiredAttributes {
+		name := string(attr)
+		if hasValue(s, attr) || slices.Contains(failed, name) || l.defaultsFailed[name] {
 			continue
 		}
 		complete = false
@@ -168,7 +165,7 @@ func (l *loader) checkNullRequired(sb *serverBlock, s *DesiredServer, failed []s
 // value was refused.
 func (l *loader) prepareBase(sb *serverBlock) {
 	sb.base = l.defaults
-	sb.base.AttrRanges = make(map[string]hcl.Range, len(l.defaults.AttrRanges)+len(sb.content.Attributes))
+	sb.base.AttrRanges = make(map[Attribute]hcl.Range, len(l.defaults.AttrRanges)+len(sb.content.Attributes))
 	maps.Copy(sb.base.AttrRanges, l.defaults.AttrRanges)
 	sc := scopeBase
 	for _, a := range sortedAttrs(sb.content.Attributes) {
