@@ -11,7 +11,7 @@ DEMO       := VPSORG_ENDPOINT=sandbox:$(DEMO_STATE) $(BIN)
 all: build
 
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -buildvcs=auto -o $(BIN) .
 
 # test: formatting, vet, then every test with the race detector.
 test: fmt-check vet

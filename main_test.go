@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsfleet/vpsfleet/internal/cli"
 )
 
 // binary is the vpsfleet binary under test, built once by TestMain.
@@ -191,7 +193,7 @@ func quickstart(t *testing.T) string {
 func TestHelpOnEveryCommand(t *testing.T) {
 	a := newAccount(t)
 	r := a.must(0, "help")
-	for name := range commands() {
+	for _, name := range cli.CommandNames() {
 		if !strings.Contains(r.stdout, name) {
 			t.Errorf("help does not list %q", name)
 		}
@@ -204,10 +206,10 @@ func TestHelpOnEveryCommand(t *testing.T) {
 			t.Errorf("vpsfleet %s -h: exit %d, stdout %q", name, h.code, h.stdout)
 		}
 	}
-	for _, s := range serverSubcommands {
-		h := a.run("server", s.name, "--help")
-		if h.code != 0 || !strings.Contains(h.stdout, "Usage: vpsfleet server "+s.name) {
-			t.Errorf("vpsfleet server %s --help: exit %d, stdout %q", s.name, h.code, h.stdout)
+	for _, s := range cli.SubcommandNames("server") {
+		h := a.run("server", s, "--help")
+		if h.code != 0 || !strings.Contains(h.stdout, "Usage: vpsfleet server "+s) {
+			t.Errorf("vpsfleet server %s --help: exit %d, stdout %q", s, h.code, h.stdout)
 		}
 	}
 	if r := a.run("sandbox", "serve", "-h"); r.code != 0 || !strings.Contains(r.stdout, "-provision-delay") {
@@ -689,13 +691,13 @@ func TestReadmeNamesEveryFlag(t *testing.T) {
 	}
 	a := newAccount(t)
 	var invocations [][]string
-	for name := range commands() {
+	for _, name := range cli.CommandNames() {
 		if name != "server" && name != "sandbox" && name != "help" {
 			invocations = append(invocations, []string{name, "-h"})
 		}
 	}
-	for _, s := range serverSubcommands {
-		invocations = append(invocations, []string{"server", s.name, "-h"})
+	for _, s := range cli.SubcommandNames("server") {
+		invocations = append(invocations, []string{"server", s, "-h"})
 	}
 	invocations = append(invocations, []string{"sandbox", "serve", "-h"})
 	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -12,70 +12,47 @@ import (
 	"github.com/vpsfleet/vpsfleet/api"
 )
 
-// serverSubcommands are the imperative commands under "vpsfleet server".
-var serverSubcommands = []struct{ name, synopsis string }{
-	{"list", "[-status S] [-location L] [-json]"},
-	{"get", "ID [-json]"},
-	{"create", "-name N -plan-id P -os-id O -location L [-hostname H] [-ssh-key-id K] [-backups] [-wait [-timeout D]] [-json]"},
-	{"update", "ID [-name N] [-hostname H] [-backups=true|false] [-json]"},
-	{"delete", "ID"},
-	{"start", "ID [-wait [-timeout D]] [-json]"},
-	{"stop", "ID [-wait [-timeout D]] [-json]"},
-	{"reboot", "ID [-wait [-timeout D]] [-json]"},
+var serverCommand = &command{
+	name:        "server",
+	synopsis:    "Imperative server commands: list, get, create, update, delete, start, stop, reboot",
+	description: "Imperative commands on single servers, for people and scripts. Every subcommand also takes -endpoint and -token.",
+	subcommands: []*command{
+		serverSubcommand("list", "[-status S] [-location L] [-json]",
+			"List the servers of the account (every page), as a table or, with -json, as an array of the API's objects."),
+		serverSubcommand("get", "ID [-json]", "Show one server in detail."),
+		serverSubcommand("create", "-name N -plan-id P -os-id O -location L [-hostname H] [-ssh-key-id K] [-backups] [-wait [-timeout D]] [-json]",
+			"Create a server (POST). It starts out provisioning; -wait waits until it is active."),
+		serverSubcommand("update", "ID [-name N] [-hostname H] [-backups=true|false] [-json]",
+			"Change a server's name, hostname or backups (PATCH of the fields given)."),
+		serverSubcommand("delete", "ID", "Delete a server. This cannot be undone."),
+		serverSubcommand("start", "ID [-wait [-timeout D]] [-json]", "Start a stopped server; -wait waits until it is active."),
+		serverSubcommand("stop", "ID [-wait [-timeout D]] [-json]", "Stop a running server; -wait waits until it is stopped."),
+		serverSubcommand("reboot", "ID [-wait [-timeout D]] [-json]", "Reboot a running server; -wait waits until it is active again."),
+	},
+}
+
+// serverSubcommand is the table entry of "vpsfleet server NAME".
+func serverSubcommand(name, usage, description string) *command {
+	return &command{
+		name:        name,
+		synopsis:    description,
+		usage:       usage,
+		description: description,
+		flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
+			s := &serverCmd{cli: c, name: name}
+			s.account.register(fs)
+			s.registerFlags(fs)
+			return func(pos []string) int {
+				s.set = map[string]bool{}
+				fs.Visit(func(f *flag.Flag) { s.set[f.Name] = true })
+				return s.run(pos)
+			}
+		},
+	}
 }
 
 // serverWaitInterval is how often "-wait" polls the server; tests shorten it.
 var serverWaitInterval = 500 * time.Millisecond
-
-func runServer(c *cli, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		w := c.stdout
-		if len(args) == 0 {
-			w = c.stderr
-		}
-		fmt.Fprintf(w, "Usage: vpsfleet server <subcommand> [flags]\n\nImperative commands on single servers, for people and scripts.\n\nSubcommands:\n")
-		for _, s := range serverSubcommands {
-			fmt.Fprintf(w, "  server %-7s %s\n", s.name, s.synopsis)
-		}
-		fmt.Fprintf(w, "\nEvery subcommand also takes -endpoint and -token; -h shows its flags.\n")
-		if len(args) == 0 {
-			return exitError
-		}
-		return exitOK
-	}
-	sub, rest := args[0], args[1:]
-	synopsis := ""
-	for _, s := range serverSubcommands {
-		if s.name == sub {
-			synopsis = s.synopsis
-		}
-	}
-	if synopsis == "" {
-		return c.errorf("unknown server subcommand %q.\nRun \"vpsfleet server -h\" for the list.", sub)
-	}
-	s := &serverCmd{cli: c, name: sub}
-	fs := c.newFlagSet("server "+sub, synopsis, serverDescriptions[sub])
-	s.account.register(fs)
-	s.registerFlags(fs)
-	pos, code, ok := parseFlags(fs, rest)
-	if !ok {
-		return code
-	}
-	s.set = map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { s.set[f.Name] = true })
-	return s.run(pos)
-}
-
-var serverDescriptions = map[string]string{
-	"list":   "List the servers of the account (every page), as a table or, with -json, as an array of the API's objects.",
-	"get":    "Show one server in detail.",
-	"create": "Create a server (POST). It starts out provisioning; -wait waits until it is active.",
-	"update": "Change a server's name, hostname or backups (PATCH of the fields given).",
-	"delete": "Delete a server. This cannot be undone.",
-	"start":  "Start a stopped server; -wait waits until it is active.",
-	"stop":   "Stop a running server; -wait waits until it is stopped.",
-	"reboot": "Reboot a running server; -wait waits until it is active again.",
-}
 
 // serverCmd holds the flags of one "server" subcommand.
 type serverCmd struct {

@@ -1,8 +1,6 @@
-package main
+package cli
 
 import (
-	"bufio"
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,11 +26,6 @@ The first Ctrl-C starts nothing new, lets requests in flight finish and
 reports; a second one exits at once. Running apply again picks up where it
 stopped. Exit 0 only when every change succeeded.`
 
-const destroyDescription = `
-Delete every live server that the fleet in PATH declares. Servers under
-lifecycle.prevent_destroy or matched by fleet.protect are kept, and named.
-Servers the fleet does not declare are never touched.`
-
 // applyFlags are the flags of apply and destroy.
 type applyFlags struct {
 	planFlags
@@ -48,11 +41,26 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&a.pollInterval, "poll-interval", 500*time.Millisecond, "first interval of the shared status poller (backs off to 5s)")
 }
 
-func runApply(c *cli, args []string) int {
-	af, arg, code, ok := c.parseApplyArgs("apply", "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]", applyDescription, args)
-	if !ok {
-		return code
-	}
+var applyCommand = &command{
+	name:        "apply",
+	synopsis:    "Make the changes of a plan or a fleet",
+	usage:       "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
+	description: applyDescription,
+	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
+		var af applyFlags
+		af.register(fs)
+		return func(pos []string) int {
+			arg, code, ok := c.applyArg("apply", pos, af)
+			if !ok {
+				return code
+			}
+			return c.runApply(arg, af)
+		}
+	},
+}
+
+// runApply applies the fleet or saved plan at arg.
+func (c *cli) runApply(arg string, af applyFlags) int {
 	if arg != "" {
 		if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
 			return c.errorf("%s does not exist; nothing was changed.\napply takes a directory of fleet files (default: the working directory), one *.hcl file, or a plan saved with \"vpsfleet plan -out FILE\".", arg)
@@ -67,30 +75,16 @@ func runApply(c *cli, args []string) int {
 	return c.applyFleet(arg, af, false)
 }
 
-func runDestroy(c *cli, args []string) int {
-	af, arg, code, ok := c.parseApplyArgs("destroy", "[-auto-approve] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH]", destroyDescription, args)
-	if !ok {
-		return code
-	}
-	return c.applyFleet(arg, af, true)
-}
-
-// parseApplyArgs parses the flags and the one optional argument of apply
+// applyArg checks the one optional argument and the flag values of apply
 // or destroy, printing any problem; ok false comes with the exit code.
-func (c *cli) parseApplyArgs(name, synopsis, description string, args []string) (af applyFlags, arg string, code int, ok bool) {
-	fs := c.newFlagSet(name, synopsis, description)
-	af.register(fs)
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return af, "", code, false
-	}
+func (c *cli) applyArg(name string, pos []string, af applyFlags) (arg string, code int, ok bool) {
 	if arg, ok = c.atMostOne(name, pos); !ok {
-		return af, "", exitError, false
+		return "", exitError, false
 	}
 	if err := af.invalid(); err != nil {
-		return af, "", c.errorf("%v", err), false
+		return "", c.errorf("%v", err), false
 	}
-	return af, arg, exitOK, true
+	return arg, exitOK, true
 }
 
 // invalid returns the first flag value apply cannot work with, or nil.
@@ -175,73 +169,4 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 		return exitOK
 	}
 	return c.execute(saved.Plan, conn, af)
-}
-
-// confirm asks question on a terminal and reports whether the answer was
-// exactly "yes". Without a terminal it refuses and says how to approve.
-func (c *cli) confirm(question string) bool {
-	if !c.stdinTTY {
-		c.errorf("no terminal to ask for confirmation; nothing was changed.\nIn pipelines, review the plan and pass -auto-approve (or apply a saved plan: vpsfleet plan -out FILE, then vpsfleet apply FILE).")
-		return false
-	}
-	fmt.Fprintf(c.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
-	line, _ := bufio.NewReader(c.stdin).ReadString('\n')
-	if strings.TrimSpace(line) != "yes" {
-		fmt.Fprintf(c.stdout, "\nApply cancelled; nothing was changed.\n")
-		return false
-	}
-	fmt.Fprintln(c.stdout)
-	return true
-}
-
-// execute runs plan against the account, showing progress and a report.
-// The first Ctrl-C reaches Apply as its Interrupt; the second cancels its
-// context, so that Apply returns at once naming the servers whose request
-// may still be in flight.
-func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
-	color := c.color(af.noColor)
-	progress, closeProgress := c.progress(plan)
-	ctx, abandon := context.WithCancel(context.Background())
-	defer abandon()
-	ints := watchInterrupts(func() {
-		fmt.Fprintf(c.stderr, "\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
-	}, abandon)
-	defer ints.Stop()
-	res, err := engine.Apply(ctx, conn.client, plan, engine.ApplyOptions{
-		Parallelism:  af.parallelism,
-		Timeout:      af.timeout,
-		PollInterval: af.pollInterval,
-		Interrupt:    ints.Soft,
-		Progress:     progress,
-	})
-	closeProgress()
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	if ctx.Err() != nil {
-		if names := res.InFlight(); len(names) > 0 {
-			fmt.Fprintf(c.stderr, "\nExiting now. Requests may still be in flight for: %s.\nRun \"vpsfleet plan\" to see where the account stands.\n", strings.Join(names, ", "))
-		} else {
-			fmt.Fprintf(c.stderr, "\nExiting now. No request was in flight.\n")
-		}
-		return exitError
-	}
-	fmt.Fprintln(c.stdout)
-	if err := engine.WriteApplyReport(c.stdout, res, color); err != nil {
-		return c.errorf("%v", err)
-	}
-	if !res.OK() {
-		return exitError
-	}
-	return exitOK
-}
-
-// progress chooses the live view on a terminal, event lines otherwise, and
-// returns it with what finishes it.
-func (c *cli) progress(plan *engine.Plan) (engine.Progress, func()) {
-	if c.stdoutTTY {
-		live := engine.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
-		return live, func() { live.Close() }
-	}
-	return engine.NewLineProgress(c.stdout, time.Now), func() {}
 }

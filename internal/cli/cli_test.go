@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -212,7 +212,7 @@ func TestSandboxEndpointNamesTheStateFileAbsolutely(t *testing.T) {
 // sandbox: colour on a terminal, none with -no-color, NO_COLOR, TERM=dumb
 // or a pipe.
 func TestPlanColourOnlyOnATerminal(t *testing.T) {
-	qs, err := filepath.Abs("examples/quickstart")
+	qs, err := filepath.Abs("../../examples/quickstart")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -25,38 +26,40 @@ or point vpsfleet at it:
 Extra routes: POST /_sandbox/servers/ID/suspend/ and /unsuspend/ play the
 provider; GET /_sandbox/stats counts requests by route.`
 
-func runSandbox(c *cli, args []string) int {
-	if len(args) == 0 || args[0] != "serve" {
-		switch {
-		case len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help"):
-			fmt.Fprintf(c.stdout, "Usage: vpsfleet sandbox serve [flags]\n\nRun \"vpsfleet sandbox serve -h\" for its flags.\n")
-			return exitOK
-		case len(args) > 0:
-			return c.errorf("unknown sandbox subcommand %q: the only one is serve.\nRun \"vpsfleet sandbox serve -h\" for its flags.", args[0])
-		}
-		fmt.Fprintf(c.stderr, "Usage: vpsfleet sandbox serve [flags]\n\nRun \"vpsfleet sandbox serve -h\" for its flags.\n")
-		return exitError
-	}
-	def := sandbox.DefaultOptions()
-	opts := def
-	fs := c.newFlagSet("sandbox serve", "[flags]", sandboxServeDescription)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&opts.StatePath, "state", defaultSandboxState, "state file of the account (\"\" keeps it in memory)")
-	fs.StringVar(&opts.Token, "token", "sandbox", "bearer token the account accepts")
-	fs.DurationVar(&opts.ProvisionDelay, "provision-delay", def.ProvisionDelay, "time from provisioning to active")
-	fs.DurationVar(&opts.TransitionDelay, "transition-delay", def.TransitionDelay, "time of stopping, starting and rebooting")
-	fs.Int64Var(&opts.Credits, "credits", def.Credits, "credit balance of a new account (plan 1 costs 10, plan 2 costs 20)")
-	fs.IntVar(&opts.PageSize, "page-size", def.PageSize, "servers per list page")
-	fs.Float64Var(&opts.FaultRate, "fault-rate", 0, "share of API requests answered 500/502/503 or reset (0 to 1)")
-	fs.Float64Var(&opts.DropRate, "drop-rate", 0, "share of creates that commit the server but lose the response (0 to 1)")
-	fs.DurationVar(&opts.Latency, "latency", 0, "delay added to every API request")
-	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests a second before 429 Too Many Requests (0: no limit)")
-	fs.Int64Var(&opts.Seed, "seed", 0, "seed of the fault and address randomness (0: random)")
-	fs.BoolVar(&opts.Empty, "empty", false, "a new account starts with no servers (default: the API documentation's two example servers)")
-	pos, code, ok := parseFlags(fs, args[1:])
-	if !ok {
-		return code
-	}
+var sandboxCommand = &command{
+	name:        "sandbox",
+	synopsis:    "Run the embedded VPS.org sandbox account: sandbox serve",
+	description: "The embedded VPS.org sandbox account, for trying vpsfleet and for tests.",
+	subcommands: []*command{sandboxServeCommand},
+}
+
+var sandboxServeCommand = &command{
+	name:        "serve",
+	synopsis:    "Serve the sandbox account over HTTP",
+	usage:       "[flags]",
+	description: sandboxServeDescription,
+	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
+		def := sandbox.DefaultOptions()
+		opts := def
+		addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+		fs.StringVar(&opts.StatePath, "state", defaultSandboxState, "state file of the account (\"\" keeps it in memory)")
+		fs.StringVar(&opts.Token, "token", "sandbox", "bearer token the account accepts")
+		fs.DurationVar(&opts.ProvisionDelay, "provision-delay", def.ProvisionDelay, "time from provisioning to active")
+		fs.DurationVar(&opts.TransitionDelay, "transition-delay", def.TransitionDelay, "time of stopping, starting and rebooting")
+		fs.Int64Var(&opts.Credits, "credits", def.Credits, "credit balance of a new account (plan 1 costs 10, plan 2 costs 20)")
+		fs.IntVar(&opts.PageSize, "page-size", def.PageSize, "servers per list page")
+		fs.Float64Var(&opts.FaultRate, "fault-rate", 0, "share of API requests answered 500/502/503 or reset (0 to 1)")
+		fs.Float64Var(&opts.DropRate, "drop-rate", 0, "share of creates that commit the server but lose the response (0 to 1)")
+		fs.DurationVar(&opts.Latency, "latency", 0, "delay added to every API request")
+		fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests a second before 429 Too Many Requests (0: no limit)")
+		fs.Int64Var(&opts.Seed, "seed", 0, "seed of the fault and address randomness (0: random)")
+		fs.BoolVar(&opts.Empty, "empty", false, "a new account starts with no servers (default: the API documentation's two example servers)")
+		return func(pos []string) int { return c.serveSandbox(pos, *addr, opts) }
+	},
+}
+
+// serveSandbox serves the sandbox account with opts on addr until Ctrl-C.
+func (c *cli) serveSandbox(pos []string, addr string, opts sandbox.Options) int {
 	if len(pos) > 0 {
 		return c.errorf("sandbox serve takes no arguments, got %q.", pos)
 	}
@@ -69,9 +72,9 @@ func runSandbox(c *cli, args []string) int {
 		return c.errorf("%v", err)
 	}
 	defer acct.Close()
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return c.errorf("cannot listen on %s: %v\nPick another address with -addr, e.g. -addr 127.0.0.1:8081.", *addr, err)
+		return c.errorf("cannot listen on %s: %v\nPick another address with -addr, e.g. -addr 127.0.0.1:8081.", addr, err)
 	}
 	srv := &http.Server{Handler: acct, ReadHeaderTimeout: 10 * time.Second}
 	state := opts.StatePath

@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"flag"
 	"fmt"
 	"os"
 
@@ -16,22 +17,29 @@ validates and plans to no change against the same account, which is how
 existing servers come under management: export, review, commit, then add a
 fleet { owns = [...] } block when vpsfleet should also delete what is gone.`
 
-func runExport(c *cli, args []string) int {
-	var af accountFlags
-	var match stringList
-	fs := c.newFlagSet("export", "[-match GLOB]... [-out FILE] [-parallelism N]", exportDescription)
-	af.register(fs)
-	fs.Var(&match, "match", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
-	out := fs.String("out", "", "write to `FILE` instead of standard output")
-	parallelism := fs.Int("parallelism", 10, "API requests in flight")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
+var exportCommand = &command{
+	name:        "export",
+	synopsis:    "Write fleet HCL for the servers of the live account",
+	usage:       "[-match GLOB]... [-out FILE] [-parallelism N]",
+	description: exportDescription,
+	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
+		var af accountFlags
+		var match stringList
+		af.register(fs)
+		fs.Var(&match, "match", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
+		out := fs.String("out", "", "write to `FILE` instead of standard output")
+		parallelism := fs.Int("parallelism", 10, "API requests in flight")
+		return func(pos []string) int { return c.runExport(pos, af, match, *out, *parallelism) }
+	},
+}
+
+// runExport writes the fleet HCL of the account's servers (see
+// exportDescription).
+func (c *cli) runExport(pos []string, af accountFlags, match stringList, out string, parallelism int) int {
 	if len(pos) > 0 {
 		return c.errorf("export takes no arguments (use -match GLOB to choose servers), got %q.", pos)
 	}
-	if err := checkParallelism(*parallelism); err != nil {
+	if err := checkParallelism(parallelism); err != nil {
 		return c.errorf("%v", err)
 	}
 	if err := checkGlobs("-match", match); err != nil {
@@ -54,7 +62,7 @@ func runExport(c *cli, args []string) int {
 			}
 		}
 		return false
-	}, *parallelism)
+	}, parallelism)
 	if err != nil {
 		return c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
 	}
@@ -62,13 +70,13 @@ func runExport(c *cli, args []string) int {
 	if err != nil {
 		return c.errorf("%v", err)
 	}
-	if *out == "" {
+	if out == "" {
 		c.stdout.Write(hcl)
 		return exitOK
 	}
-	if err := os.WriteFile(*out, hcl, 0o644); err != nil {
+	if err := os.WriteFile(out, hcl, 0o644); err != nil {
 		return c.errorf("%v", err)
 	}
-	fmt.Fprintf(c.stderr, "Wrote %d server(s) to %s.\n", len(servers), *out)
+	fmt.Fprintf(c.stderr, "Wrote %d server(s) to %s.\n", len(servers), out)
 	return exitOK
 }

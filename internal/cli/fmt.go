@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vpsfleet/vpsfleet/internal/atomicfile"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -19,15 +21,21 @@ standard input to standard output. The names of rewritten files are printed.
 With -check nothing is written: exit 0 when every file is formatted, 3 when
 some are not (their names are printed), 1 on errors.`
 
-func runFmt(c *cli, args []string) int {
-	fs := c.newFlagSet("fmt", "[-check] [-diff] [-recursive] [PATH...]", fmtDescription)
-	check := fs.Bool("check", false, "write nothing; exit 3 if any file needs formatting")
-	diff := fs.Bool("diff", false, "print a unified diff of the changes")
-	recursive := fs.Bool("recursive", false, "also format files in subdirectories")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
+var fmtCommand = &command{
+	name:        "fmt",
+	synopsis:    "Rewrite fleet files in the canonical format",
+	usage:       "[-check] [-diff] [-recursive] [PATH...]",
+	description: fmtDescription,
+	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
+		check := fs.Bool("check", false, "write nothing; exit 3 if any file needs formatting")
+		diff := fs.Bool("diff", false, "print a unified diff of the changes")
+		recursive := fs.Bool("recursive", false, "also format files in subdirectories")
+		return func(pos []string) int { return c.runFmt(pos, *check, *diff, *recursive) }
+	},
+}
+
+// runFmt formats the files at the paths pos (see fmtDescription).
+func (c *cli) runFmt(pos []string, check, diff, recursive bool) int {
 	if len(pos) == 0 {
 		pos = []string{"."}
 	}
@@ -36,7 +44,7 @@ func runFmt(c *cli, args []string) int {
 	}
 	var files []string
 	for _, p := range pos {
-		found, err := fleetFilesIn(p, *recursive)
+		found, err := fleetFilesIn(p, recursive)
 		if err != nil {
 			return c.errorf("%v", err)
 		}
@@ -60,10 +68,10 @@ func runFmt(c *cli, args []string) int {
 			continue
 		}
 		fmt.Fprintln(c.stdout, name)
-		if *diff {
+		if diff {
 			fmt.Fprint(c.stdout, schema.UnifiedDiff(name, src, out))
 		}
-		if *check {
+		if check {
 			if status == exitOK {
 				status = exitFmt
 			}
@@ -128,21 +136,5 @@ func writeFileKeepMode(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return atomicfile.WriteFile(name, data, info.Mode().Perm())
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -40,19 +40,33 @@ func (p *planFlags) options() engine.PlanOptions {
 	return engine.PlanOptions{Targets: p.targets, Parallelism: p.parallelism}
 }
 
-func runPlan(c *cli, args []string) int {
-	var pf planFlags
-	fs := c.newFlagSet("plan", "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]", planDescription)
-	pf.register(fs)
-	out := fs.String("out", "", "save the plan to `FILE`, for \"vpsfleet apply FILE\"")
-	asJSON := fs.Bool("json", false, "print the plan as one JSON document")
-	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown for a pull-request comment")
-	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	if *asJSON && *asMarkdown {
+var planCommand = &command{
+	name:        "plan",
+	synopsis:    "Show the changes that would bring the account to the fleet",
+	usage:       "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
+	description: planDescription,
+	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
+		var o planOutput
+		o.pf.register(fs)
+		fs.StringVar(&o.out, "out", "", "save the plan to `FILE`, for \"vpsfleet apply FILE\"")
+		fs.BoolVar(&o.json, "json", false, "print the plan as one JSON document")
+		fs.BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown for a pull-request comment")
+		fs.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
+		return func(pos []string) int { return c.runPlan(pos, o) }
+	},
+}
+
+// planOutput holds the flags of plan.
+type planOutput struct {
+	pf                       planFlags
+	out                      string
+	json, markdown, detailed bool
+}
+
+// runPlan plans the fleet at the one optional path of pos and shows it.
+func (c *cli) runPlan(pos []string, o planOutput) int {
+	pf := o.pf
+	if o.json && o.markdown {
 		return c.errorf("-json and -markdown cannot be combined: choose one output.")
 	}
 	path, ok := c.atMostOne("plan", pos)
@@ -72,9 +86,9 @@ func runPlan(c *cli, args []string) int {
 
 	var err error
 	switch {
-	case *asJSON:
+	case o.json:
 		err = engine.RenderJSON(c.stdout, pl.plan)
-	case *asMarkdown:
+	case o.markdown:
 		err = engine.RenderMarkdown(c.stdout, pl.plan)
 	default:
 		err = engine.RenderText(c.stdout, pl.plan, c.color(pf.noColor))
@@ -82,16 +96,16 @@ func runPlan(c *cli, args []string) int {
 	if err != nil {
 		return c.errorf("writing the plan: %v", err)
 	}
-	if *out != "" {
+	if o.out != "" {
 		saved := engine.NewSavedPlan(pl.plan, pl.fleet, pl.live, pl.conn.endpoint, time.Now())
-		if err := engine.WriteSavedPlan(*out, saved); err != nil {
+		if err := engine.WriteSavedPlan(o.out, saved); err != nil {
 			return c.errorf("saving the plan: %v", err)
 		}
-		if !*asJSON && !*asMarkdown {
-			fmt.Fprintf(c.stdout, "\nSaved the plan to %s. To make exactly these changes, run:\n  vpsfleet apply %s\n", *out, *out)
+		if !o.json && !o.markdown {
+			fmt.Fprintf(c.stdout, "\nSaved the plan to %s. To make exactly these changes, run:\n  vpsfleet apply %s\n", o.out, o.out)
 		}
 	}
-	if *detailed && !pl.plan.Empty() {
+	if o.detailed && !pl.plan.Empty() {
 		return exitChanges
 	}
 	return exitOK
@@ -155,36 +169,4 @@ func onlyErrors(diags hcl.Diagnostics) hcl.Diagnostics {
 		}
 	}
 	return out
-}
-
-func runShow(c *cli, args []string) int {
-	fs := c.newFlagSet("show", "[-json|-markdown] [-no-color] FILE",
-		"Render a plan saved with \"vpsfleet plan -out FILE\", as text (default), JSON or Markdown. The account is not read.")
-	asJSON := fs.Bool("json", false, "print the plan as one JSON document")
-	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown")
-	noColor := fs.Bool("no-color", false, "no colour in the output")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 1 {
-		return c.errorf("show needs one saved plan file, e.g. vpsfleet show plan.out")
-	}
-	saved, err := engine.ReadSavedPlan(pos[0])
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	switch {
-	case *asJSON:
-		err = engine.RenderJSON(c.stdout, saved.Plan)
-	case *asMarkdown:
-		err = engine.RenderMarkdown(c.stdout, saved.Plan)
-	default:
-		fmt.Fprintf(c.stdout, "Saved plan for %s, made %s.\n\n", saved.Endpoint, saved.CreatedAt.UTC().Format(time.RFC3339))
-		err = engine.RenderText(c.stdout, saved.Plan, c.color(*noColor))
-	}
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	return exitOK
 }

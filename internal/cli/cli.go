@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/mattn/go-isatty"
+
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+// cli is one invocation's world: its streams, environment and terminal.
+// Tests build one with buffers; main builds it from the process.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// getenv reads the environment; environ lists it (for VPSFLEET_VAR_*).
+	getenv  func(string) string
+	environ []string
+	// stdoutTTY, stderrTTY and stdinTTY say whether those streams are
+	// terminals.
+	stdoutTTY, stderrTTY, stdinTTY bool
+}
+
+// newCLI returns the cli of this process.
+func newCLI() *cli {
+	return &cli{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		getenv:    os.Getenv,
+		environ:   os.Environ(),
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+		stdinTTY:  isTerminal(os.Stdin),
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// color reports whether output to stdout should be coloured: only on a
+// terminal, never with -no-color or a non-empty NO_COLOR.
+func (c *cli) color(noColorFlag bool) bool { return c.colorOn(c.stdoutTTY, noColorFlag) }
+
+// colorOn reports whether a stream that is (or is not) a terminal should be
+// coloured.
+func (c *cli) colorOn(tty, noColorFlag bool) bool {
+	return tty && !noColorFlag && c.getenv("NO_COLOR") == "" && c.getenv("TERM") != "dumb"
+}
+
+// errorf prints one error line to stderr and returns exitError.
+func (c *cli) errorf(format string, args ...any) int {
+	fmt.Fprintf(c.stderr, "Error: "+format+"\n", args...)
+	return exitError
+}
+
+// diagnostics prints diags with file:line:col and snippets, and reports
+// whether any of them is an error.
+func (c *cli) diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics, noColor bool) bool {
+	if len(diags) == 0 {
+		return false
+	}
+	_ = schema.WriteDiagnostics(c.stderr, files, diags, 0, c.colorOn(c.stderrTTY, noColor))
+	return diags.HasErrors()
+}

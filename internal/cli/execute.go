@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+// confirm asks question on a terminal and reports whether the answer was
+// exactly "yes". Without a terminal it refuses and says how to approve.
+func (c *cli) confirm(question string) bool {
+	if !c.stdinTTY {
+		c.errorf("no terminal to ask for confirmation; nothing was changed.\nIn pipelines, review the plan and pass -auto-approve (or apply a saved plan: vpsfleet plan -out FILE, then vpsfleet apply FILE).")
+		return false
+	}
+	fmt.Fprintf(c.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	line, _ := bufio.NewReader(c.stdin).ReadString('\n')
+	if strings.TrimSpace(line) != "yes" {
+		fmt.Fprintf(c.stdout, "\nApply cancelled; nothing was changed.\n")
+		return false
+	}
+	fmt.Fprintln(c.stdout)
+	return true
+}
+
+// execute runs plan against the account, showing progress and a report.
+// The first Ctrl-C reaches Apply as its Interrupt; the second cancels its
+// context, so that Apply returns at once naming the servers whose request
+// may still be in flight.
+func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
+	color := c.color(af.noColor)
+	progress, closeProgress := c.progress(plan)
+	ctx, abandon := context.WithCancel(context.Background())
+	defer abandon()
+	ints := watchInterrupts(func() {
+		fmt.Fprintf(c.stderr, "\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
+	}, abandon)
+	defer ints.Stop()
+	res, err := engine.Apply(ctx, conn.client, plan, engine.ApplyOptions{
+		Parallelism:  af.parallelism,
+		Timeout:      af.timeout,
+		PollInterval: af.pollInterval,
+		Interrupt:    ints.Soft,
+		Progress:     progress,
+	})
+	closeProgress()
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	if ctx.Err() != nil {
+		if names := res.InFlight(); len(names) > 0 {
+			fmt.Fprintf(c.stderr, "\nExiting now. Requests may still be in flight for: %s.\nRun \"vpsfleet plan\" to see where the account stands.\n", strings.Join(names, ", "))
+		} else {
+			fmt.Fprintf(c.stderr, "\nExiting now. No request was in flight.\n")
+		}
+		return exitError
+	}
+	fmt.Fprintln(c.stdout)
+	if err := engine.WriteApplyReport(c.stdout, res, color); err != nil {
+		return c.errorf("%v", err)
+	}
+	if !res.OK() {
+		return exitError
+	}
+	return exitOK
+}
+
+// progress chooses the live view on a terminal, event lines otherwise, and
+// returns it with what finishes it.
+func (c *cli) progress(plan *engine.Plan) (engine.Progress, func()) {
+	if c.stdoutTTY {
+		live := engine.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
+		return live, func() { live.Close() }
+	}
+	return engine.NewLineProgress(c.stdout, time.Now), func() {}
+}

@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+var showCommand = &command{
+	name:        "show",
+	synopsis:    "Render a saved plan file",
+	usage:       "[-json|-markdown] [-no-color] FILE",
+	description: "Render a plan saved with \"vpsfleet plan -out FILE\", as text (default), JSON or Markdown. The account is not read.",
+	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
+		asJSON := fs.Bool("json", false, "print the plan as one JSON document")
+		asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown")
+		noColor := fs.Bool("no-color", false, "no colour in the output")
+		return func(pos []string) int { return c.runShow(pos, *asJSON, *asMarkdown, *noColor) }
+	},
+}
+
+// runShow renders the saved plan named by pos.
+func (c *cli) runShow(pos []string, asJSON, asMarkdown, noColor bool) int {
+	if len(pos) != 1 {
+		return c.errorf("show needs one saved plan file, e.g. vpsfleet show plan.out")
+	}
+	saved, err := engine.ReadSavedPlan(pos[0])
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	switch {
+	case asJSON:
+		err = engine.RenderJSON(c.stdout, saved.Plan)
+	case asMarkdown:
+		err = engine.RenderMarkdown(c.stdout, saved.Plan)
+	default:
+		fmt.Fprintf(c.stdout, "Saved plan for %s, made %s.\n\n", saved.Endpoint, saved.CreatedAt.UTC().Format(time.RFC3339))
+		err = engine.RenderText(c.stdout, saved.Plan, c.color(noColor))
+	}
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	return exitOK
+}
