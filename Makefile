@@ -6,7 +6,7 @@ BIN     := bin/vpsfleet
 DEMO_STATE := .vpsfleet/demo.json
 DEMO       := VPSORG_ENDPOINT=sandbox:$(DEMO_STATE) $(BIN)
 
-.PHONY: all build test fmt-check vet bench fuzz demo clean
+.PHONY: all build test fmt-check vet cross bench fuzz demo clean
 
 all: build
 
@@ -24,6 +24,12 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
+# cross: the binary builds for every platform users run it on.
+cross:
+	GOOS=linux GOARCH=amd64 $(GO) build -o /dev/null .
+	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null .
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null .
+
 # bench: the scenarios of the issues, with requests and wall time per run.
 # The in-memory ones run for the default time; the sandbox ones once.
 bench:
@@ -31,12 +37,13 @@ bench:
 	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
 	$(GO) test -run '^$$' -bench 'ListServers10000|Create1000' -benchtime 3x -benchmem ./api/ ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Account10000' -benchmem ./api/sandbox/
-	$(GO) test -run '^$$' -bench 'Sandbox|Apply' -benchtime 1x -timeout 30m ./engine/
+	$(GO) test -run '^$$' -bench 'Sandbox' -benchtime 1x -timeout 30m ./engine/
+	$(GO) test -run '^$$' -bench 'Apply' -benchtime 1x -timeout 30m ./engine/apply/
 
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).
 FUZZTIME ?= 20s
 fuzz:
-	@for pkg in ./api ./api/sandbox ./schema ./engine; do \
+	@for pkg in ./api ./api/sandbox ./schema ./engine/planfile; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \

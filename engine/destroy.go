@@ -22,38 +22,30 @@ import (
 func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan, hcl.Diagnostics) {
 	b := &planBuilder{plan: newPlan(), fleet: fleet}
 	if fleet == nil {
-		b.fail("No fleet", "BuildDestroyPlan was given no fleet; load the fleet files first.", nil)
-		return b.plan, b.diags
+		return b.noFleet("BuildDestroyPlan")
 	}
-	m := matchServers(fleet, live)
-	for _, p := range m.pairs {
-		if len(p.live) == 0 || !opts.targets(p.desired.Name, p.moveFrom()) {
+	m := Match(fleet, live, opts.Targets)
+	for _, p := range m.Pairs {
+		if len(p.Live) == 0 || !p.Targeted {
 			continue
 		}
-		if len(p.live) > 1 {
-			b.duplicate(p.desired, p.live)
+		if len(p.Live) > 1 {
+			b.duplicate(p.Desired, p.Live)
 			continue
 		}
-		s := p.live[0]
-		if why := b.protection(p.desired, p.desired.Name, s.Name); why != "" {
-			b.warn("Protected server kept", fmt.Sprintf("%s kept: %s", s.Name, why), subject(p.desired.Range))
+		s := p.Live[0]
+		if why := b.protection(p.Desired, p.Desired.Name, s.Name); why != "" {
+			b.warn("Protected server kept", fmt.Sprintf("%s kept: %s", s.Name, why), subject(p.Desired.Range))
 			continue
 		}
 		b.add(Change{
 			Name:    s.Name,
 			Actions: []Action{ActionDelete},
 			Before:  liveState(s),
-			Reason:  fmt.Sprintf("destroy requested; declared at %s", shortRange(p.desired.Range)),
-		}, s, p.desired)
+			Reason:  fmt.Sprintf("destroy requested; declared at %s", shortRange(p.Desired.Range)),
+		}, s, p.Desired)
 	}
-	for i := range live {
-		if m.claimed[live[i].ID] {
-			continue
-		}
-		if _, owned := firstMatch(fleet.Owns, live[i].Name); !owned {
-			b.plan.Unmanaged++
-		}
-	}
-	b.warnUnmatchedTargets(opts.Targets, live)
+	b.plan.Unmanaged = m.Unmanaged()
+	b.warnUnmatchedTargets(m, live)
 	return b.finish()
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 
+	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
+
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
@@ -13,14 +15,14 @@ func TestBuildDestroyPlan(t *testing.T) {
 		Owns:    []string{"web-*", "db-*"},
 		Protect: []string{"cache-*"},
 		Servers: []schema.DesiredServer{
-			fxDesired("cache-01", 1), fxDesired("db-01", 2, fxPreventDestroy), fxDesired("db-02", 3),
-			fxDesired("web-01", 4), fxDesired("web-02", 5),
+			et.Desired("cache-01", 1), et.Desired("db-01", 2, et.PreventDestroy), et.Desired("db-02", 3),
+			et.Desired("web-01", 4), et.Desired("web-02", 5),
 		},
-		Moves: []schema.Move{fxMove("db-old", "db-02", 9)},
+		Moves: []schema.Move{et.Move("db-old", "db-02", 9)},
 	}
 	live := []api.Server{
-		fxLive(1, "cache-01"), fxLive(2, "db-01"), fxLive(3, "db-old", fxStatus(api.StatusStopped)),
-		fxLive(4, "web-01"), fxLive(5, "web-09"), fxLive(6, "mail"),
+		et.Live(1, "cache-01"), et.Live(2, "db-01"), et.Live(3, "db-old", et.Status(api.StatusStopped)),
+		et.Live(4, "web-01"), et.Live(5, "web-09"), et.Live(6, "mail"),
 	}
 	tests := []struct {
 		name     string
@@ -44,7 +46,7 @@ func TestBuildDestroyPlan(t *testing.T) {
 				if !reflect.DeepEqual(c.Actions, []Action{ActionDelete}) || c.After != nil {
 					t.Errorf("%s: actions %v after %v, want a bare delete", c.Name, c.Actions, c.After)
 				}
-				got = append(got, subjectName(c))
+				got = append(got, c.Subject())
 			}
 			if !reflect.DeepEqual(got, tt.deletes) {
 				t.Errorf("deletes = %q, want %q", got, tt.deletes)
@@ -69,8 +71,8 @@ func TestBuildDestroyPlan(t *testing.T) {
 // declared name, so destroy cannot know which one the fleet means and
 // deletes neither.
 func TestBuildDestroyPlanRefusesDuplicateNames(t *testing.T) {
-	fleet := &schema.Fleet{Servers: []schema.DesiredServer{fxDesired("web-01", 1), fxDesired("web-02", 2)}}
-	live := []api.Server{fxLive(1, "web-01"), fxLive(2, "web-01"), fxLive(3, "web-02")}
+	fleet := &schema.Fleet{Servers: []schema.DesiredServer{et.Desired("web-01", 1), et.Desired("web-02", 2)}}
+	live := []api.Server{et.Live(1, "web-01"), et.Live(2, "web-01"), et.Live(3, "web-02")}
 	p, diags := BuildDestroyPlan(fleet, live, PlanOptions{})
 	if !diags.HasErrors() || diags[0].Summary != "Two live servers share one name" {
 		t.Fatalf("diags = %v, want the duplicate-name error", diags)

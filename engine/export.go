@@ -29,7 +29,7 @@ func ExportServers(live []api.Server) []schema.ExportServer {
 			Hostname: s.Hostname,
 			Power:    schema.PowerOn,
 		}
-		if s.Status == api.StatusStopped || s.Status == api.StatusStopping {
+		if !s.Status.PoweredOn() && s.Status != api.StatusSuspended {
 			e.Power = schema.PowerOff
 		}
 		if s.BackupsEnabled != nil {

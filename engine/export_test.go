@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 
+	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
+
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
@@ -11,10 +13,10 @@ import (
 func TestExportServers(t *testing.T) {
 	ip := "203.0.113.10"
 	live := []api.Server{
-		fxLive(12346, "db", fxStatus(api.StatusStopping), fxBackups(fxPtr(true)), fxPlanID(2), fxOSID(3), fxLocation("us-east")),
-		fxLive(12345, "web", fxHost("web.example.com"), func(s *api.Server) { s.IPAddress = &ip }),
-		fxLive(12347, "cold", fxStatus(api.StatusStopped), fxBackups(nil)),
-		fxLive(12348, "held", fxStatus(api.StatusSuspended)),
+		et.Live(12346, "db", et.Status(api.StatusStopping), et.Backups(et.Ptr(true)), et.PlanID(2), et.OSID(3), et.Location("us-east")),
+		et.Live(12345, "web", et.Host("web.example.com"), func(s *api.Server) { s.IPAddress = &ip }),
+		et.Live(12347, "cold", et.Status(api.StatusStopped), et.Backups(nil)),
+		et.Live(12348, "held", et.Status(api.StatusSuspended)),
 	}
 	want := []schema.ExportServer{
 		{Name: "cold", PlanID: 1, OSID: 5, Location: "us-west", Power: schema.PowerOff, Comment: "id 12347, stopped"},

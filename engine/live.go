@@ -40,17 +40,17 @@ func ReadLive(ctx context.Context, acct Account, fleet *schema.Fleet, opts PlanO
 // detailsNeeded returns the indexes into live of the servers that need a
 // detail GET (see ReadLive).
 func detailsNeeded(fleet *schema.Fleet, live []api.Server, opts PlanOptions) []int {
-	m := matchServers(fleet, live)
+	m := Match(fleet, live, opts.Targets)
 	pos := make(map[int64]int, len(live))
 	for i := range live {
 		pos[live[i].ID] = i
 	}
 	var need []int
-	for _, p := range m.pairs {
-		if p.desired.Lifecycle.Ignores("backups_enabled") || !opts.targets(p.desired.Name, p.moveFrom()) {
+	for _, p := range m.Pairs {
+		if p.Desired.Lifecycle.Ignores(schema.AttrBackupsEnabled) || !p.Targeted {
 			continue
 		}
-		for _, s := range p.live {
+		for _, s := range p.Live {
 			if s.BackupsEnabled == nil {
 				need = append(need, pos[s.ID])
 			}

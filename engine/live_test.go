@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
+
+	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/schema"
@@ -78,15 +81,15 @@ func TestReadLiveFetchesOnlyWhatThePlanCompares(t *testing.T) {
 	fleet := &schema.Fleet{
 		Owns: []string{"*"},
 		Servers: []schema.DesiredServer{
-			fxDesired("web-01", 1), fxDesired("web-02", 2, fxIgnoring("backups_enabled")),
-			fxDesired("db-01", 3), fxDesired("cache", 4), fxDesired("gone", 5),
+			et.Desired("web-01", 1), et.Desired("web-02", 2, et.Ignoring("backups_enabled")),
+			et.Desired("db-01", 3), et.Desired("cache", 4), et.Desired("gone", 5),
 		},
-		Moves: []schema.Move{fxMove("db-old", "db-01", 9)},
+		Moves: []schema.Move{et.Move("db-old", "db-01", 9)},
 	}
 	acct := &scriptedAccount{
 		servers: []api.Server{
-			fxLive(1, "web-01", fxBackups(fxPtr(true))), fxLive(2, "web-02"), fxLive(3, "db-old"),
-			fxLive(4, "other"), fxLive(5, "cache"), fxLive(6, "gone"),
+			et.Live(1, "web-01", et.Backups(et.Ptr(true))), et.Live(2, "web-02"), et.Live(3, "db-old"),
+			et.Live(4, "other"), et.Live(5, "cache"), et.Live(6, "gone"),
 		},
 		getErr:  map[int64]error{6: &api.Error{Status: 404, Detail: "Not found."}},
 		repeats: 2,
@@ -130,9 +133,9 @@ func TestReadLiveBoundsParallelism(t *testing.T) {
 	var servers []api.Server
 	var desired []schema.DesiredServer
 	for i := range 40 {
-		name := "web-" + itoa(int64(100+i))
-		servers = append(servers, fxLive(int64(i+1), name))
-		desired = append(desired, fxDesired(name, i+1))
+		name := "web-" + strconv.FormatInt(int64(100+i), 10)
+		servers = append(servers, et.Live(int64(i+1), name))
+		desired = append(desired, et.Desired(name, i+1))
 	}
 	acct := &scriptedAccount{servers: servers, release: make(chan struct{})}
 	done := make(chan error, 1)
@@ -156,10 +159,10 @@ func TestReadLiveBoundsParallelism(t *testing.T) {
 
 func TestReadLiveFailsNamingTheServer(t *testing.T) {
 	acct := &scriptedAccount{
-		servers: []api.Server{fxLive(1, "web-01")},
+		servers: []api.Server{et.Live(1, "web-01")},
 		getErr:  map[int64]error{1: &api.Error{Status: 401, Detail: "Invalid token."}},
 	}
-	_, err := ReadLive(context.Background(), acct, &schema.Fleet{Servers: []schema.DesiredServer{fxDesired("web-01", 1)}}, PlanOptions{})
+	_, err := ReadLive(context.Background(), acct, &schema.Fleet{Servers: []schema.DesiredServer{et.Desired("web-01", 1)}}, PlanOptions{})
 	if err == nil || !api.IsUnauthorized(err) {
 		t.Fatalf("err = %v, want the 401 wrapped", err)
 	}

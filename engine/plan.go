@@ -1,33 +1,22 @@
-// Package engine turns a schema.Fleet and the live account into a Plan,
-// renders it (text, JSON, Markdown), saves it, and applies it.
+// Package engine is the model and the planner: it matches a schema.Fleet
+// with the live account (Match), reads what a plan needs (ReadLive), and
+// turns both into a Plan (BuildPlan, BuildDestroyPlan).
 //
-// The plan is plain data: the renderers and the executor read the same
-// value, and the -json document is that value serialised.
+// The plan is plain data: the views (engine/render), the executor
+// (engine/apply) and saved plans (engine/planfile) read the same value,
+// and the -json document is that value serialised.
 package engine
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/schema"
 )
 
 // FormatVersion is the version of the -json plan document.
 const FormatVersion = "1"
-
-// Action is one kind of step a change takes. The values are the words of
-// the -json document.
-type Action string
-
-// The actions a change may carry, in the order they are shown.
-const (
-	ActionCreate  Action = "create"
-	ActionUpdate  Action = "update"
-	ActionReplace Action = "replace"
-	ActionDelete  Action = "delete"
-	ActionStart   Action = "start"
-	ActionStop    Action = "stop"
-	ActionRename  Action = "rename"
-)
 
 // ServerState is the managed view of one server: what the plan compares
 // and what it will make. Before states come from the live account, after
@@ -45,7 +34,7 @@ type ServerState struct {
 	SSHKeyID       *int64 `json:"ssh_key_id,omitempty"`
 	BackupsEnabled bool   `json:"backups_enabled"`
 	// Power is "on" or "off".
-	Power string `json:"power"`
+	Power schema.Power `json:"power"`
 	// Status is the live status, in before states only.
 	Status api.Status `json:"status,omitempty"`
 }
@@ -61,6 +50,10 @@ type Change struct {
 	After  *ServerState `json:"after"`
 	// Reason explains the change to people; it is never used for decisions.
 	Reason string `json:"reason"`
+	// ForcedBy lists the attributes whose differences force a replace, in
+	// display order; empty for every other change. It is data for the
+	// views and the -json document leaves it out (format 1).
+	ForcedBy []schema.Attribute `json:"-"`
 	// CreateBeforeDestroy makes a replace create the new server under a
 	// temporary name first.
 	CreateBeforeDestroy bool `json:"create_before_destroy,omitempty"`
@@ -74,6 +67,15 @@ func (c Change) Has(a Action) bool {
 		}
 	}
 	return false
+}
+
+// Subject names the change's server for people: its name, with the live
+// id when there is one ("web-01 (id 12345)").
+func (c Change) Subject() string {
+	if c.Before != nil && c.Before.ID != 0 {
+		return c.Name + " (id " + strconv.FormatInt(c.Before.ID, 10) + ")"
+	}
+	return c.Name
 }
 
 // Summary counts changes by action.

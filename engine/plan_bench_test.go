@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
+
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
 	"github.com/vpsfleet/vpsfleet/schema"
@@ -19,8 +21,8 @@ func BenchmarkPlan10000(b *testing.B) {
 	live := make([]api.Server, 0, n)
 	for i := range n {
 		name := fmt.Sprintf("web-%05d", i)
-		d := fxDesired(name, i+1, fxWantHost(name+".example.com"))
-		s := fxLive(int64(i+1), name, fxHost(name+".example.com"))
+		d := et.Desired(name, i+1, et.WantHost(name+".example.com"))
+		s := et.Live(int64(i+1), name, et.Host(name+".example.com"))
 		switch i % 10 {
 		case 1:
 			s.Hostname = "stale.example.com"
@@ -30,7 +32,7 @@ func BenchmarkPlan10000(b *testing.B) {
 			s.Status = "stopped"
 		case 4:
 			s.Name = fmt.Sprintf("old-%05d", i)
-			fleet.Moves = append(fleet.Moves, fxMove(s.Name, name, i))
+			fleet.Moves = append(fleet.Moves, et.Move(s.Name, name, i))
 		case 5:
 			s.Name = fmt.Sprintf("web-x%05d", i) // deleted; name is created
 		}
@@ -53,15 +55,15 @@ func BenchmarkPlan10000(b *testing.B) {
 // server, for backups_enabled. Target: under 2 s an op.
 func BenchmarkNoopPlan1000Sandbox(b *testing.B) {
 	const n = 1000
-	e := newSandbox(b, sandbox.Options{Empty: true})
-	c, acct := e.client, e.acct
+	e := et.NewSandbox(b, sandbox.Options{Empty: true})
+	c, acct := e.Client, e.Acct
 	specs := make([]sandbox.ServerSpec, n)
 	fleet := &schema.Fleet{Owns: []string{"web-*"}}
 	for i := range n {
 		name := fmt.Sprintf("web-%04d", i)
 		specs[i] = sandbox.ServerSpec{Name: name, PlanID: 1, OSID: 5, Location: "us-west",
 			Hostname: name + ".example.com", BackupsEnabled: i%2 == 0}
-		fleet.Servers = append(fleet.Servers, fxDesired(name, i+1, fxWantHost(name+".example.com"), fxWantBackups(i%2 == 0)))
+		fleet.Servers = append(fleet.Servers, et.Desired(name, i+1, et.WantHost(name+".example.com"), et.WantBackups(i%2 == 0)))
 	}
 	if _, err := acct.Import(specs); err != nil {
 		b.Fatal(err)

@@ -1,41 +1,39 @@
-package engine
+package engine_test
 
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply"
+	"github.com/vpsfleet/vpsfleet/engine/planfile"
+	"github.com/vpsfleet/vpsfleet/engine/render"
+
+	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
-// loadFleet writes src as fleet.hcl into a temporary directory and loads it.
-func loadFleet(tb testing.TB, src string) *schema.Fleet {
-	tb.Helper()
-	dir := tb.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "fleet.hcl"), []byte(src), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	fleet, diags := schema.Load(dir, schema.LoadOptions{})
-	if diags.HasErrors() {
-		tb.Fatalf("fleet does not load: %v", diags)
-	}
-	return fleet
+// fxChange is the expected shape of one planned change.
+type fxChange struct {
+	name    string
+	actions []engine.Action
+	reason  string
 }
 
 // planAgainst reads the account and plans fleet against it.
-func planAgainst(t *testing.T, c *api.Client, fleet *schema.Fleet) (*Plan, []api.Server) {
+func planAgainst(t *testing.T, c *api.Client, fleet *schema.Fleet) (*engine.Plan, []api.Server) {
 	t.Helper()
-	live, err := ReadLive(context.Background(), c, fleet, PlanOptions{})
+	live, err := engine.ReadLive(context.Background(), c, fleet, engine.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, diags := BuildPlan(fleet, live, PlanOptions{})
+	p, diags := engine.BuildPlan(fleet, live, engine.PlanOptions{})
 	if diags.HasErrors() {
 		t.Fatalf("plan: %v", diags)
 	}
@@ -75,12 +73,12 @@ moved {
 
 func TestPlanAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
-	c := newSandbox(t, sandbox.Options{Empty: true}).client
+	c := et.NewSandbox(t, sandbox.Options{Empty: true}).Client
 	seed := []api.CreateRequest{
 		{Name: "web-01", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "web-1.example.com"},
 		{Name: "web-02", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "old.example.com"},
 		{Name: "web-09", PlanID: 1, OSID: 5, Location: "us-west"},
-		{Name: "db-old", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: fxPtr(true)},
+		{Name: "db-old", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: et.Ptr(true)},
 		{Name: "mail", PlanID: 1, OSID: 5, Location: "us-east"},
 	}
 	for _, req := range seed {
@@ -88,7 +86,7 @@ func TestPlanAgainstSandbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fleet := loadFleet(t, sandboxFleet)
+	fleet := et.LoadFleet(t, sandboxFleet)
 	before := c.RequestCount()
 	p, live := planAgainst(t, c, fleet)
 	// One list page, and one detail GET per matched server (web-01,
@@ -97,10 +95,10 @@ func TestPlanAgainstSandbox(t *testing.T) {
 		t.Errorf("reading the account took %d requests, want 4", got)
 	}
 	want := []fxChange{
-		{"db-01", []Action{ActionRename, ActionStop}, "renamed from db-old by moved block (fleet.hcl:26); power off requested, server is active"},
-		{"web-02", []Action{ActionUpdate}, `hostname "old.example.com" → "web-2.example.com"`},
-		{"web-03", []Action{ActionCreate}, "not in the account"},
-		{"web-09", []Action{ActionDelete}, "not in the fleet, matched by owns web-*"},
+		{"db-01", []engine.Action{engine.ActionRename, engine.ActionStop}, "renamed from db-old by moved block (fleet.hcl:26); power off requested, server is active"},
+		{"web-02", []engine.Action{engine.ActionUpdate}, `hostname "old.example.com" → "web-2.example.com"`},
+		{"web-03", []engine.Action{engine.ActionCreate}, "not in the account"},
+		{"web-09", []engine.Action{engine.ActionDelete}, "not in the fleet, matched by owns web-*"},
 	}
 	var got []fxChange
 	for _, c := range p.Changes {
@@ -119,7 +117,7 @@ func TestPlanAgainstSandbox(t *testing.T) {
 	}
 
 	// A saved plan stays fresh until someone touches a server it saw.
-	sp := NewSavedPlan(p, fleet, live, "sandbox", time.Now())
+	sp := planfile.New(p, fleet, live, "sandbox", time.Now())
 	again, err := c.ListServers(ctx, api.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -141,9 +139,9 @@ func TestPlanAgainstSandbox(t *testing.T) {
 
 func TestExportRoundTripAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
-	c := newSandbox(t, sandbox.Options{}).client // the documentation's two example servers
+	c := et.NewSandbox(t, sandbox.Options{}).Client // the documentation's two example servers
 	for _, req := range []api.CreateRequest{
-		{Name: "cold", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: fxPtr(true)},
+		{Name: "cold", PlanID: 2, OSID: 3, Location: "us-east", BackupsEnabled: et.Ptr(true)},
 		{Name: "bare", PlanID: 1, OSID: 5, Location: "us-west"},
 	} {
 		s, err := c.CreateServer(ctx, req)
@@ -167,25 +165,25 @@ func TestExportRoundTripAgainstSandbox(t *testing.T) {
 		}
 		live[i] = *d
 	}
-	src, err := schema.Export(ExportServers(live))
+	src, err := schema.Export(engine.ExportServers(live))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fleet := loadFleet(t, string(src))
+	fleet := et.LoadFleet(t, string(src))
 	if len(fleet.Servers) != len(live) {
 		t.Fatalf("exported %d servers, loaded %d", len(live), len(fleet.Servers))
 	}
 	p, _ := planAgainst(t, c, fleet)
 	if !p.Empty() {
 		var b bytes.Buffer
-		_ = RenderText(&b, p, false)
+		_ = render.Text(&b, p, false)
 		t.Errorf("exported fleet plans changes:\n%s\nfleet:\n%s", b.String(), src)
 	}
 }
 
 func TestPlanApplyPlanAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
-	c := newSandbox(t, sandbox.Options{Empty: true}).client
+	c := et.NewSandbox(t, sandbox.Options{Empty: true}).Client
 	for _, req := range []api.CreateRequest{
 		{Name: "web-02", PlanID: 2, OSID: 5, Location: "us-west"},
 		{Name: "web-09", PlanID: 1, OSID: 5, Location: "us-west"},
@@ -195,12 +193,12 @@ func TestPlanApplyPlanAgainstSandbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fleet := loadFleet(t, sandboxFleet)
+	fleet := et.LoadFleet(t, sandboxFleet)
 	p, _ := planAgainst(t, c, fleet)
 	if p.Empty() {
 		t.Fatal("nothing planned")
 	}
-	res, err := Apply(ctx, c, p, ApplyOptions{PollInterval: time.Millisecond, MaxPollInterval: 5 * time.Millisecond, Timeout: time.Minute})
+	res, err := apply.Run(ctx, c, p, apply.Options{PollInterval: time.Millisecond, MaxPollInterval: 5 * time.Millisecond, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

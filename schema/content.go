@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/vpsfleet/vpsfleet/internal/suggest"
 )
 
 // unsupportedArgument matches hcl's detail for an unexpected attribute.
@@ -23,7 +24,7 @@ func bodyContent(body hcl.Body, schema *hcl.BodySchema) (*hcl.BodyContent, hcl.D
 		for _, a := range schema.Attributes {
 			names = append(names, a.Name)
 		}
-		if s := closeName(m[1], names); s != "" {
+		if s := suggest.Closest(m[1], names); s != "" {
 			d.Detail += ` Did you mean "` + s + `"?`
 		} else if len(names) == 0 {
 			blocks := make([]string, 0, len(schema.Blocks))
@@ -36,24 +37,4 @@ func bodyContent(body hcl.Body, schema *hcl.BodySchema) (*hcl.BodyContent, hcl.D
 		}
 	}
 	return content, diags
-}
-
-// closeName returns the candidate closest to given: within an edit
-// distance of 2, or one that starts with given (plan → plan_id); or "".
-func closeName(given string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if d := editDistance(given, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	if best != "" {
-		return best
-	}
-	for _, c := range candidates {
-		if len(given) >= 3 && strings.HasPrefix(c, given) {
-			return c
-		}
-	}
-	return ""
 }

@@ -20,10 +20,10 @@ const (
 type Fleet struct {
 	// Owns holds the glob patterns of fleet.owns: live servers whose names
 	// match one of them are managed, and deleted when not declared.
-	Owns []string
+	Owns GlobSet
 	// Protect holds the glob patterns of fleet.protect: matching servers are
 	// never deleted or replaced.
-	Protect []string
+	Protect GlobSet
 	// Servers are the desired servers, expanded (count/for_each) and sorted
 	// by name. Names are unique.
 	Servers []DesiredServer

@@ -37,7 +37,7 @@ func (l *loader) refuseDuplicates(blocks hcl.Blocks, detail string) {
 }
 
 // patterns decodes a list of glob patterns, checking each one.
-func (l *loader) patterns(a *hcl.Attribute) []string {
+func (l *loader) patterns(a *hcl.Attribute) GlobSet {
 	val, ok := l.eval(a.Expr, l.ctx, scopeBase)
 	if !ok || val.IsNull() {
 		return nil

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
-	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/planfile"
+	"github.com/vpsfleet/vpsfleet/engine/render"
 )
 
 const applyDescription = `
@@ -121,7 +122,7 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 	}
 	defer pl.conn.Close()
 	color := c.color(af.noColor)
-	if err := engine.RenderText(c.stdout, pl.plan, color); err != nil {
+	if err := render.Text(c.stdout, pl.plan, color); err != nil {
 		return c.errorf("%v", err)
 	}
 	if pl.plan.Empty() {
@@ -141,7 +142,7 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 
 // applySaved applies a saved plan after checking it still fits the account.
 func (c *cli) applySaved(file string, af applyFlags) int {
-	saved, err := engine.ReadSavedPlan(file)
+	saved, err := planfile.Read(file)
 	if err != nil {
 		return c.errorf("%v", err)
 	}
@@ -162,7 +163,7 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 	if err := saved.CheckFresh(live); err != nil {
 		return c.errorf("the account changed since the plan in %s was made; nothing was changed.\n%v\nRun \"vpsfleet plan -out %s\" again, review it, then apply it.", file, err, file)
 	}
-	if err := engine.RenderText(c.stdout, saved.Plan, c.color(af.noColor)); err != nil {
+	if err := render.Text(c.stdout, saved.Plan, c.color(af.noColor)); err != nil {
 		return c.errorf("%v", err)
 	}
 	if saved.Plan.Empty() {

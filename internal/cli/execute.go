@@ -2,12 +2,13 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply"
+	"github.com/vpsfleet/vpsfleet/engine/render"
 )
 
 // confirm asks question on a terminal and reports whether the answer was
@@ -28,23 +29,22 @@ func (c *cli) confirm(question string) bool {
 }
 
 // execute runs plan against the account, showing progress and a report.
-// The first Ctrl-C reaches Apply as its Interrupt; the second cancels its
-// context, so that Apply returns at once naming the servers whose request
-// may still be in flight.
+// The first Ctrl-C reaches the executor as its Interrupt; the second ends
+// its context, so that it returns at once naming the servers whose
+// request may still be in flight.
 func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
 	color := c.color(af.noColor)
 	progress, closeProgress := c.progress(plan)
-	ctx, abandon := context.WithCancel(context.Background())
-	defer abandon()
 	ints := watchInterrupts(func() {
 		fmt.Fprintf(c.stderr, "\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
-	}, abandon)
+	})
 	defer ints.Stop()
-	res, err := engine.Apply(ctx, conn.client, plan, engine.ApplyOptions{
+	ctx := ints.Hard
+	res, err := apply.Run(ctx, conn.client, plan, apply.Options{
 		Parallelism:  af.parallelism,
 		Timeout:      af.timeout,
 		PollInterval: af.pollInterval,
-		Interrupt:    ints.Soft,
+		Interrupt:    ints.Soft.Done(),
 		Progress:     progress,
 	})
 	closeProgress()
@@ -52,7 +52,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
 		return c.errorf("%v", err)
 	}
 	if ctx.Err() != nil {
-		if names := res.InFlight(); len(names) > 0 {
+		if names := res.InFlight; len(names) > 0 {
 			fmt.Fprintf(c.stderr, "\nExiting now. Requests may still be in flight for: %s.\nRun \"vpsfleet plan\" to see where the account stands.\n", strings.Join(names, ", "))
 		} else {
 			fmt.Fprintf(c.stderr, "\nExiting now. No request was in flight.\n")
@@ -60,7 +60,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
 		return exitError
 	}
 	fmt.Fprintln(c.stdout)
-	if err := engine.WriteApplyReport(c.stdout, res, color); err != nil {
+	if err := render.Report(c.stdout, res, color); err != nil {
 		return c.errorf("%v", err)
 	}
 	if !res.OK() {
@@ -71,10 +71,10 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
 
 // progress chooses the live view on a terminal, event lines otherwise, and
 // returns it with what finishes it.
-func (c *cli) progress(plan *engine.Plan) (engine.Progress, func()) {
+func (c *cli) progress(plan *engine.Plan) (apply.Progress, func()) {
 	if c.stdoutTTY {
-		live := engine.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
+		live := render.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
 		return live, func() { live.Close() }
 	}
-	return engine.NewLineProgress(c.stdout, time.Now), func() {}
+	return render.NewLineProgress(c.stdout, time.Now), func() {}
 }

@@ -52,16 +52,9 @@ func (c *cli) runExport(pos []string, af accountFlags, match stringList, out str
 	defer conn.Close()
 	ctx, stop := signalContext()
 	defer stop()
+	globs := schema.GlobSet(match)
 	servers, err := engine.ReadDetailed(ctx, conn.client, func(s api.Server) bool {
-		if len(match) == 0 {
-			return true
-		}
-		for _, m := range match {
-			if schema.MatchGlob(m, s.Name) {
-				return true
-			}
-		}
-		return false
+		return len(globs) == 0 || globs.MatchesAny(s.Name)
 	}, parallelism)
 	if err != nil {
 		return c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))

@@ -10,6 +10,8 @@ import (
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/planfile"
+	"github.com/vpsfleet/vpsfleet/engine/render"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -37,7 +39,7 @@ func (p *planFlags) register(fs *flag.FlagSet) {
 }
 
 func (p *planFlags) options() engine.PlanOptions {
-	return engine.PlanOptions{Targets: p.targets, Parallelism: p.parallelism}
+	return engine.PlanOptions{Targets: schema.GlobSet(p.targets), Parallelism: p.parallelism}
 }
 
 var planCommand = &command{
@@ -87,18 +89,18 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	var err error
 	switch {
 	case o.json:
-		err = engine.RenderJSON(c.stdout, pl.plan)
+		err = render.JSON(c.stdout, pl.plan)
 	case o.markdown:
-		err = engine.RenderMarkdown(c.stdout, pl.plan)
+		err = render.Markdown(c.stdout, pl.plan)
 	default:
-		err = engine.RenderText(c.stdout, pl.plan, c.color(pf.noColor))
+		err = render.Text(c.stdout, pl.plan, c.color(pf.noColor))
 	}
 	if err != nil {
 		return c.errorf("writing the plan: %v", err)
 	}
 	if o.out != "" {
-		saved := engine.NewSavedPlan(pl.plan, pl.fleet, pl.live, pl.conn.endpoint, time.Now())
-		if err := engine.WriteSavedPlan(o.out, saved); err != nil {
+		saved := planfile.New(pl.plan, pl.fleet, pl.live, pl.conn.endpoint, time.Now())
+		if err := planfile.Write(o.out, saved); err != nil {
 			return c.errorf("saving the plan: %v", err)
 		}
 		if !o.json && !o.markdown {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine/apply"
 )
 
 var serverCommand = &command{
@@ -258,28 +260,29 @@ func (s *serverCmd) printServer(srv *api.Server) error {
 	return nil
 }
 
-// waitForStatus polls the server until it has the status want, and fails
-// when it settles in another status, timeout passes, or the context ends.
+// waitForStatus waits, through the executor's shared poller, until the
+// server has the status want, and returns its detail, and fails when it settles in another status,
+// timeout passes, or the context ends, saying what to do.
 func waitForStatus(ctx context.Context, client *api.Client, id int64, want api.Status, timeout time.Duration) (*api.Server, error) {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		srv, err := client.GetServer(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if srv.Status == want {
-			return srv, nil
-		}
-		if !srv.Status.Transitional() {
-			return srv, fmt.Errorf("server %d (%s) is %s, not %s", id, srv.Name, srv.Status, want)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("stopped waiting for server %d (%s) to become %s: it is still %s", id, srv.Name, want, srv.Status)
-		case <-deadline.C:
-			return nil, fmt.Errorf("gave up after %s waiting for server %d (%s) to become %s: it is still %s; check again with \"vpsfleet server get %d\", or wait longer with -timeout", timeout, id, srv.Name, want, srv.Status, id)
-		case <-time.After(serverWaitInterval):
-		}
+	srv, err := apply.WaitFor(ctx, client, id, fmt.Sprintf("server %d", id), want, apply.Options{
+		Timeout:      timeout,
+		PollInterval: serverWaitInterval,
+	})
+	var (
+		settled *apply.SettledError
+		expired *apply.TimeoutError
+	)
+	switch {
+	case err == nil:
+		// The poller sees list items; the detail holds what they lack
+		// (backups, IPv6, usage).
+		return client.GetServer(ctx, id)
+	case errors.As(err, &settled):
+		return &srv, fmt.Errorf("server %d (%s) is %s, not %s", id, srv.Name, srv.Status, want)
+	case errors.As(err, &expired):
+		return nil, fmt.Errorf("gave up after %s waiting for server %d (%s) to become %s: it is still %s; check again with \"vpsfleet server get %d\", or wait longer with -timeout", timeout, id, srv.Name, want, expired.LastStatus, id)
+	case errors.Is(err, apply.ErrAbandoned), ctx.Err() != nil:
+		return nil, fmt.Errorf("stopped waiting for server %d (%s) to become %s: it is still %s", id, srv.Name, want, srv.Status)
 	}
+	return nil, err
 }

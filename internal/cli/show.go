@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/planfile"
+	"github.com/vpsfleet/vpsfleet/engine/render"
 )
 
 var showCommand = &command{
@@ -26,18 +27,18 @@ func (c *cli) runShow(pos []string, asJSON, asMarkdown, noColor bool) int {
 	if len(pos) != 1 {
 		return c.errorf("show needs one saved plan file, e.g. vpsfleet show plan.out")
 	}
-	saved, err := engine.ReadSavedPlan(pos[0])
+	saved, err := planfile.Read(pos[0])
 	if err != nil {
 		return c.errorf("%v", err)
 	}
 	switch {
 	case asJSON:
-		err = engine.RenderJSON(c.stdout, saved.Plan)
+		err = render.JSON(c.stdout, saved.Plan)
 	case asMarkdown:
-		err = engine.RenderMarkdown(c.stdout, saved.Plan)
+		err = render.Markdown(c.stdout, saved.Plan)
 	default:
 		fmt.Fprintf(c.stdout, "Saved plan for %s, made %s.\n\n", saved.Endpoint, saved.CreatedAt.UTC().Format(time.RFC3339))
-		err = engine.RenderText(c.stdout, saved.Plan, c.color(noColor))
+		err = render.Text(c.stdout, saved.Plan, c.color(noColor))
 	}
 	if err != nil {
 		return c.errorf("%v", err)

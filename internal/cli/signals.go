@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -13,42 +14,53 @@ func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
-// interrupts delivers Ctrl-C (and SIGTERM) the way apply needs them: the
-// first closes Soft (start nothing new, finish what is in flight); every
-// later one calls onSecond (abandon what is in flight).
+// The causes of the interrupt contexts.
+var (
+	errFirstInterrupt  = errors.New("interrupted (Ctrl-C): starting nothing new")
+	errSecondInterrupt = errors.New("interrupted twice (Ctrl-C): abandoning what is in flight")
+)
+
+// interrupts delivers Ctrl-C (and SIGTERM) the way apply needs them, as
+// two contexts: Soft ends on the first (cause errFirstInterrupt: start
+// nothing new, finish what is in flight), Hard on the second (cause
+// errSecondInterrupt: abandon what is in flight). Hard's end also ends
+// Soft.
 type interrupts struct {
-	Soft <-chan struct{}
-	stop func()
+	Soft, Hard context.Context
+	stop       func()
 }
 
-// watchInterrupts starts watching; onFirst and onSecond run on the
-// signal-handling goroutine. Stop ends the watch.
-func watchInterrupts(onFirst, onSecond func()) *interrupts {
+// watchInterrupts starts watching; onFirst runs on the signal-handling
+// goroutine before Soft ends, so that what it prints comes before the run
+// can end. Stop ends the watch.
+func watchInterrupts(onFirst func()) *interrupts {
+	hard, cancelHard := context.WithCancelCause(context.Background())
+	soft, cancelSoft := context.WithCancelCause(hard)
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	soft := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
-		count := 0
 		for {
 			select {
 			case <-done:
 				return
 			case <-ch:
-				count++
-				if count == 1 {
-					// Say so first: once soft is closed the run may end,
-					// and the process with it.
+				if soft.Err() == nil {
 					onFirst()
-					close(soft)
+					cancelSoft(errFirstInterrupt)
 				} else {
-					onSecond()
+					cancelHard(errSecondInterrupt)
 				}
 			}
 		}
 	}()
-	return &interrupts{Soft: soft, stop: func() { signal.Stop(ch); close(done) }}
+	return &interrupts{Soft: soft, Hard: hard, stop: func() {
+		signal.Stop(ch)
+		close(done)
+		cancelSoft(nil)
+		cancelHard(nil)
+	}}
 }
 
-// Stop stops watching for signals.
+// Stop stops watching for signals and releases the contexts.
 func (i *interrupts) Stop() { i.stop() }

@@ -1,0 +1,114 @@
+// Package apply is the executor: it runs every change of an engine.Plan
+// against the account, each server's chain of steps in parallel, bounded
+// in requests, not servers; one shared poller lists the account for every
+// waiting server (the one waiter: apply, "server -wait" and rollouts all
+// wait through it). It reports progress as Events and the end as a
+// Result, plain data with typed outcomes that the views in engine/render
+// read.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+// Options tunes Run. The zero value of every field means its default.
+type Options struct {
+	// Parallelism bounds the HTTP requests in flight (every API call,
+	// including the poller's lists); servers that are only waiting hold no
+	// slot. Default 10.
+	Parallelism int
+	// Timeout bounds each wait: one action reaching its status (or a
+	// deleted server disappearing). Default 10m.
+	Timeout time.Duration
+	// PollInterval is the first interval of the shared poller. Default 500ms.
+	PollInterval time.Duration
+	// MaxPollInterval caps the interval, which grows ×1.5 per tick.
+	// Default 5s.
+	MaxPollInterval time.Duration
+	// Interrupt is closed on the first Ctrl-C: nothing new starts, waits
+	// end, requests in flight finish, and Apply returns. The one exception
+	// is a create_before_destroy replacement whose old server's deletion
+	// was accepted: its wait and rename still run, so the new server is
+	// not left under its temporary name. Cancelling the context given to
+	// Run is the second Ctrl-C: everything is abandoned at once.
+	Interrupt <-chan struct{}
+	// Progress receives an event for every step; nil is silent. Run
+	// calls Event from one goroutine at a time.
+	Progress Progress
+	// Now is the clock for elapsed times and timeouts. Default time.Now.
+	Now func() time.Time
+	// TempName gives the temporary name of a create_before_destroy
+	// replacement. Default: name + "-cbd-" + 4 random letters/digits.
+	TempName func(name string) string
+
+	// source, when set, replaces the shared poller as what a wait reads:
+	// the per-server polling baseline of the tests and benchmarks.
+	source func(ch *chain, id int64) snapshotSource
+}
+
+// The defaults of Options.
+const (
+	DefaultParallelism     = 10
+	DefaultTimeout         = 10 * time.Minute
+	DefaultPollInterval    = 500 * time.Millisecond
+	DefaultMaxPollInterval = 5 * time.Second
+)
+
+// withDefaults returns o with every zero field set to its default.
+func (o Options) withDefaults() Options {
+	if o.Parallelism <= 0 {
+		o.Parallelism = DefaultParallelism
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = DefaultPollInterval
+	}
+	if o.MaxPollInterval <= 0 {
+		o.MaxPollInterval = DefaultMaxPollInterval
+	}
+	if o.MaxPollInterval < o.PollInterval {
+		o.MaxPollInterval = o.PollInterval
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.TempName == nil {
+		o.TempName = randomTempName
+	}
+	return o
+}
+
+// Run runs every change of p against acct, each server's chain in
+// parallel (see DESIGN §7): creates wait for the server to be active (and
+// stop it when its power is "off"), replaces delete then create (or, with
+// create_before_destroy, create under a temporary name, delete, rename),
+// updates and renames PATCH, starts and stops wait for the status.
+//
+// It returns an error only for a misuse (a nil plan or account); every
+// server's failure is in its ServerResult. It never creates a server twice
+// for one change: a create whose answer was lost is resolved by looking the
+// name up and adopting what is there.
+func Run(ctx context.Context, acct engine.Account, p *engine.Plan, opts Options) (*Result, error) {
+	if p == nil {
+		return nil, errors.New("apply: no plan given; build one with the planner or load a saved plan")
+	}
+	if acct == nil {
+		return nil, errors.New("apply: no account given; pass an API client")
+	}
+	if err := p.Check(); err != nil {
+		return nil, fmt.Errorf("apply: the plan cannot be run: %w; make the plan again", err)
+	}
+	r := newRun(ctx, acct, opts.withDefaults())
+	defer r.close()
+	res := r.execute(p.Changes)
+	sort.SliceStable(res.Results, func(i, j int) bool { return res.Results[i].Name < res.Results[j].Name })
+	return res, nil
+}

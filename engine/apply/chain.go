@@ -1,0 +1,351 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/schema"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+// chain is one server's sequence of steps, run by one goroutine.
+type chain struct {
+	r     *run
+	c     engine.Change
+	start time.Time
+
+	// changed is set once a request that may have changed the account was
+	// sent: before it, the server counts as not started.
+	changed atomic.Bool
+	// id is the server's current id (the new one once created).
+	id   atomic.Int64
+	note string
+	// failReported is set once a failed step emitted its EventFail.
+	failReported atomic.Bool
+	// finishing is set while the chain completes a create_before_destroy
+	// replacement whose old server is deleted (see finish). Only the
+	// chain's goroutine reads or writes it.
+	finishing bool
+}
+
+// call runs one request of the chain (see run.callMode): once finishing,
+// the Interrupt no longer refuses it.
+func (ch *chain) call(fn func(ctx context.Context) error) error {
+	return ch.r.callMode(ch.c.Name, ch.finishing, fn)
+}
+
+// halted reports whether the chain must stop: the run is stopped, or, while
+// finishing, aborted.
+func (ch *chain) halted() bool {
+	if ch.finishing {
+		return ch.r.aborted()
+	}
+	return ch.r.stopped()
+}
+
+// haltCh is closed when the chain must stop (see halted).
+func (ch *chain) haltCh() <-chan struct{} {
+	if ch.finishing {
+		return ch.r.abort.Done()
+	}
+	return ch.r.stop.Done()
+}
+
+// finish puts the chain in finishing mode until endFinish. A
+// create_before_destroy replacement whose old server has been deleted is
+// completed (wait for the deletion, rename) even after the first Ctrl-C:
+// stopping there would leave the new server under its temporary name,
+// which the next plan would not recognise.
+func (ch *chain) finish() {
+	ch.finishing = true
+	ch.r.finishers.Add(1)
+}
+
+// endFinish leaves finishing mode; it does nothing when the chain is not
+// in it.
+func (ch *chain) endFinish() {
+	if ch.finishing {
+		ch.finishing = false
+		ch.r.finishers.Add(-1)
+	}
+}
+
+func newChain(r *run, c engine.Change) *chain {
+	ch := &chain{r: r, c: c, start: r.opts.Now()}
+	if c.Before != nil {
+		ch.id.Store(c.Before.ID)
+	}
+	return ch
+}
+
+// errSuspended marks a change refused because the live server is suspended.
+var errSuspended = errors.New("suspended")
+
+// run executes the chain and says how it ended. It never panics on a
+// malformed change: it fails the server with a message instead.
+func (ch *chain) run() ServerResult {
+	err := ch.steps()
+	res := ch.result(err)
+	switch {
+	case err == nil:
+		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventComplete, Elapsed: res.Elapsed, ID: res.ID, Outcome: res.Outcome, Note: ch.note})
+	case ch.failReported.Load():
+		// The failed step has already reported it.
+	case res.Outcome == OutcomeNotStarted:
+		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventSkip, Outcome: res.Outcome, Err: err})
+	default:
+		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventFail, Elapsed: res.Elapsed, ID: res.ID, Outcome: res.Outcome, Err: err})
+	}
+	return res
+}
+
+// result classifies err into an outcome.
+func (ch *chain) result(err error) ServerResult {
+	res := ServerResult{
+		Name:    ch.c.Name,
+		Err:     err,
+		ID:      ch.id.Load(),
+		Elapsed: ch.r.opts.Now().Sub(ch.start),
+		Actions: ch.c.Actions,
+		Note:    ch.note,
+		Outcome: ch.outcome(err),
+	}
+	return res
+}
+
+// outcome classifies how the chain ends (or, for a step, would end) with
+// err.
+func (ch *chain) outcome(err error) Outcome {
+	switch {
+	case err == nil:
+		return OutcomeDone
+	case !ch.changed.Load() && (errors.Is(err, ErrInterrupted) || errors.Is(err, ErrAbandoned) ||
+		errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrCredits) || errors.Is(err, errSuspended)):
+		return OutcomeNotStarted
+	case errors.Is(err, ErrInterrupted) || errors.Is(err, ErrAbandoned):
+		return OutcomeInterrupted
+	default:
+		return OutcomeFailed
+	}
+}
+
+// abandoned is the result of a chain still running when Apply gave up on
+// it (its context was cancelled). Only atomic fields are read.
+func (ch *chain) abandoned(c engine.Change) ServerResult {
+	res := ServerResult{
+		Name:    c.Name,
+		Outcome: OutcomeNotStarted,
+		Err:     ErrAbandoned,
+		ID:      ch.id.Load(),
+		Elapsed: ch.r.opts.Now().Sub(ch.start),
+		Actions: c.Actions,
+	}
+	if ch.changed.Load() || ch.r.inFlight[c.Name] > 0 {
+		res.Outcome = OutcomeInterrupted
+	}
+	return res
+}
+
+// steps runs the change's actions in order.
+func (ch *chain) steps() error {
+	c := ch.c
+	before, after := c.Before, c.After
+	if len(c.Actions) == 0 {
+		return nil
+	}
+	if before != nil && before.Status == api.StatusSuspended {
+		return fmt.Errorf("%w: %s (id %d) is suspended by the provider and accepts no action; have it unsuspended, then run apply again",
+			errSuspended, before.Name, before.ID)
+	}
+	needsCreate := c.Has(engine.ActionCreate) || c.Has(engine.ActionReplace)
+	if needsCreate && after == nil {
+		return fmt.Errorf("the plan is malformed: %s is to be created but has no desired state; run plan again", c.Name)
+	}
+	if !c.Has(engine.ActionCreate) && before == nil {
+		return fmt.Errorf("the plan is malformed: %s has no live state to act on; run plan again", c.Name)
+	}
+	if needsCreate && ch.r.creditsExhausted.Load() {
+		return ErrCredits
+	}
+	if ch.r.stopped() {
+		return ch.r.stopErr()
+	}
+
+	switch {
+	case c.Has(engine.ActionDelete):
+		return ch.deleteServer(before.ID, before.Name, nil)
+	case c.Has(engine.ActionCreate):
+		return ch.createAndPower(after.Name)
+	case c.Has(engine.ActionReplace) && c.CreateBeforeDestroy:
+		return ch.replaceCreateFirst()
+	case c.Has(engine.ActionReplace):
+		if err := ch.deleteServer(before.ID, before.Name, nil); err != nil {
+			return err
+		}
+		id, err := ch.createServer(after.Name)
+		if err != nil && id == 0 {
+			return fmt.Errorf("%w; the old %s (id %d) is deleted and its replacement was not created: the next apply creates it",
+				err, before.Name, before.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return ch.stopIfOff(id)
+	default:
+		return ch.inPlace()
+	}
+}
+
+// createAndPower creates name, waits for it to be active, then stops it
+// when the desired power is off.
+func (ch *chain) createAndPower(name string) error {
+	id, err := ch.createServer(name)
+	if err != nil {
+		return err
+	}
+	return ch.stopIfOff(id)
+}
+
+// stopIfOff stops the new server id when the desired power is off.
+func (ch *chain) stopIfOff(id int64) error {
+	if ch.c.After.Power == schema.PowerOff {
+		return ch.power(id, engine.ActionStop)
+	}
+	return nil
+}
+
+// replaceCreateFirst is a create_before_destroy replace: create under a
+// temporary name, wait, delete the old server, rename the new one. Once
+// the old server's deletion is accepted, the wait for it and the rename
+// run even after the first Ctrl-C (see finish). Every failure after the
+// temporary server exists names it and says how to recover.
+func (ch *chain) replaceCreateFirst() error {
+	before, after := ch.c.Before, ch.c.After
+	tmp := ch.r.opts.TempName(after.Name)
+	id, err := ch.createServer(tmp)
+	if err != nil {
+		if id != 0 {
+			return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: delete the replacement (vpsfleet server delete %d), then run apply again",
+				err, tmp, id, before.Name, before.ID, id)
+		}
+		return err
+	}
+	if err := ch.gate(); err != nil {
+		return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: delete the replacement (vpsfleet server delete %d) before applying again",
+			err, tmp, id, before.Name, before.ID, id)
+	}
+	defer ch.endFinish()
+	if err := ch.deleteServer(before.ID, before.Name, ch.finish); err != nil {
+		return fmt.Errorf("%w; the replacement %s (id %d) is running: run plan to see whether %s (id %d) is gone; if it is, %s, else delete the replacement (vpsfleet server delete %d)",
+			err, tmp, id, before.Name, before.ID, renameAdvice(tmp, id, after.Name), id)
+	}
+	ch.id.Store(id)
+	name := after.Name
+	if err := ch.patch(id, engine.ActionRename, api.UpdateRequest{Name: &name}, "from "+tmp); err != nil {
+		return fmt.Errorf("%w; %s (id %d) is deleted and its replacement runs as %s (id %d): %s",
+			err, before.Name, before.ID, tmp, id, renameAdvice(tmp, id, after.Name))
+	}
+	ch.endFinish()
+	return ch.stopIfOff(id)
+}
+
+// renameAdvice says how to give a replacement left under its temporary
+// name the name it should have.
+func renameAdvice(tmp string, id int64, name string) string {
+	return fmt.Sprintf("rename it (vpsfleet server update %d -name %s), or add moved { from = %q to = %q } to the fleet and run apply again",
+		id, name, tmp, name)
+}
+
+// inPlace is an update and/or rename (one PATCH) followed by a start or
+// stop, after the server has settled if it was in a transitional status.
+func (ch *chain) inPlace() error {
+	before := ch.c.Before
+	id := before.ID
+	if before.Status.Transitional() {
+		if err := ch.settle(id, before.Name); err != nil {
+			return err
+		}
+	}
+	if req, ok := ch.updateRequest(); ok {
+		step := engine.ActionUpdate
+		if req.Hostname == nil && req.BackupsEnabled == nil {
+			step = engine.ActionRename
+		}
+		if err := ch.patch(id, step, req, ""); err != nil {
+			return err
+		}
+	}
+	switch {
+	case ch.c.Has(engine.ActionStart):
+		return ch.power(id, engine.ActionStart)
+	case ch.c.Has(engine.ActionStop):
+		return ch.power(id, engine.ActionStop)
+	}
+	return nil
+}
+
+// updateRequest is the PATCH of the changed fields only: the name when
+// renamed, the hostname when managed and different, backups when
+// different. ok is false when nothing is to be sent.
+func (ch *chain) updateRequest() (req api.UpdateRequest, ok bool) {
+	before, after := ch.c.Before, ch.c.After
+	if after == nil {
+		return req, false
+	}
+	if (ch.c.Has(engine.ActionRename) || ch.c.Has(engine.ActionUpdate)) && after.Name != "" && after.Name != before.Name {
+		name := after.Name
+		req.Name, ok = &name, true
+	}
+	if ch.c.Has(engine.ActionUpdate) {
+		if after.Hostname != "" && after.Hostname != before.Hostname {
+			h := after.Hostname
+			req.Hostname, ok = &h, true
+		}
+		if after.BackupsEnabled != before.BackupsEnabled {
+			b := after.BackupsEnabled
+			req.BackupsEnabled, ok = &b, true
+		}
+	}
+	return req, ok
+}
+
+// gate refuses to begin a next step once the chain must stop.
+func (ch *chain) gate() error {
+	if ch.halted() {
+		return ch.r.stopErr()
+	}
+	return nil
+}
+
+// stepRun is one step of a chain in progress: its action and start.
+type stepRun struct {
+	ch      *chain
+	action  engine.Action
+	started time.Time
+}
+
+// begin announces a step.
+func (ch *chain) begin(a engine.Action, id int64, note string) *stepRun {
+	s := &stepRun{ch: ch, action: a, started: ch.r.opts.Now()}
+	ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventStart, Action: a, ID: id, Note: note})
+	return s
+}
+
+// elapsed is the time since the step began.
+func (s *stepRun) elapsed() time.Duration { return s.ch.r.opts.Now().Sub(s.started) }
+
+// end reports the step done (err nil) or failed, and returns err.
+func (s *stepRun) end(err error) error {
+	e := Event{Server: s.ch.c.Name, Kind: EventDone, Action: s.action, Elapsed: s.elapsed(), ID: s.ch.id.Load()}
+	if err != nil {
+		e.Kind, e.Err, e.Outcome = EventFail, err, s.ch.outcome(err)
+		s.ch.failReported.Store(true)
+	}
+	s.ch.r.progress.emit(e)
+	return err
+}

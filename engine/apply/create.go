@@ -1,0 +1,185 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+// maxCreateAttempts bounds how often a create whose answer was lost, and
+// which left no server behind, is sent again.
+const maxCreateAttempts = 10
+
+// createServer creates the desired server under name, waits for it to be
+// active and returns its id. A create whose answer was lost is resolved by
+// listing the account: a new server of that name with the requested
+// plan_id, os_id and location is adopted; one that differs, or several,
+// are an error (never deleted, never adopted); none, in two lists a poll
+// interval apart, means nothing was made, and the create is sent again. A
+// 402 marks the run's credits exhausted.
+func (ch *chain) createServer(name string) (int64, error) {
+	r := ch.r
+	after := ch.c.After
+	req := api.CreateRequest{
+		Name:     name,
+		PlanID:   after.PlanID,
+		OSID:     after.OSID,
+		Location: after.Location,
+		Hostname: after.Hostname,
+		SSHKeyID: after.SSHKeyID,
+	}
+	if after.BackupsEnabled {
+		b := true
+		req.BackupsEnabled = &b
+	}
+	// Servers of this name that existed before: never adopted.
+	known := map[int64]bool{}
+	if b := ch.c.Before; b != nil && b.Name == name {
+		known[b.ID] = true
+	}
+
+	note := ""
+	if name != after.Name {
+		note = "temporary name " + name
+	}
+	s := ch.begin(engine.ActionCreate, 0, note)
+	// prior is whether the account was changed before this create; a
+	// create that definitely failed changes nothing.
+	prior := ch.changed.Load()
+	var id int64
+	for attempt := 1; ; attempt++ {
+		var srv *api.Server
+		err := ch.call(func(ctx context.Context) error {
+			if r.creditsExhausted.Load() {
+				return ErrCredits
+			}
+			ch.changed.Store(true)
+			var err error
+			srv, err = r.acct.CreateServer(ctx, req)
+			return err
+		})
+		if err == nil {
+			id = srv.ID
+			break
+		}
+		if errors.Is(err, ErrCredits) || api.IsPaymentRequired(err) {
+			if !errors.Is(err, ErrCredits) {
+				r.creditsExhausted.Store(true)
+				err = fmt.Errorf("%w (%v)", ErrCredits, err)
+			}
+			ch.changed.Store(prior)
+			return 0, s.end(err)
+		}
+		if !api.IsOutcomeUnknown(err) {
+			ch.changed.Store(prior)
+			return 0, s.end(fmt.Errorf("creating %s: %w", name, err))
+		}
+		servers, lerr := ch.lookupNew(name, known)
+		if lerr == nil && len(servers) == 0 && ch.pause(r.opts.PollInterval) {
+			// A provider may commit a create some time after its answer
+			// was lost: look once more, a poll interval later, before
+			// sending it again.
+			servers, lerr = ch.lookupNew(name, known)
+		}
+		if lerr != nil {
+			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and the account could not be checked for it (%v); run plan to see whether it exists before applying again", name, lerr))
+		}
+		if len(servers) > 1 {
+			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and %d new servers of that name appeared (ids %s); delete the extra ones by hand", name, len(servers), joinIDs(servers)))
+		}
+		if len(servers) == 1 {
+			// Adopt only what was asked for: a server of that name made
+			// by someone else is not this create's.
+			if diff := specDifference(servers[0], req); diff != "" {
+				return 0, s.end(fmt.Errorf("creating %s: the answer was lost, and the only new server of that name (id %d) is not the one asked for (%s), so it was not adopted and nothing was sent again; find out who made it, delete or rename it, then run plan again",
+					name, servers[0].ID, diff))
+			}
+			id = servers[0].ID
+			ch.note = fmt.Sprintf("adopted server %d after a lost answer", id)
+			break
+		}
+		// Nothing was made: sending it again is safe.
+		ch.changed.Store(prior)
+		if attempt >= maxCreateAttempts {
+			return 0, s.end(fmt.Errorf("creating %s: the answer was lost %d times and no server appeared; run apply again later: %w", name, attempt, err))
+		}
+		if err := ch.gate(); err != nil {
+			return 0, s.end(err)
+		}
+	}
+	ch.changed.Store(true)
+	r.created.Add(1)
+	ch.id.Store(id)
+	if _, err := ch.wait(s, id, name, goalActive); err != nil {
+		return id, s.end(err)
+	}
+	return id, s.end(nil)
+}
+
+// lookupNew lists the account and returns the servers, sorted by id,
+// named name that are not in known. A failed list is tried again twice.
+func (ch *chain) lookupNew(name string, known map[int64]bool) ([]api.Server, error) {
+	var servers []api.Server
+	var err error
+	for range 3 {
+		servers, err = ch.r.listAll(ch.r.abort)
+		if err == nil || ch.halted() {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []api.Server
+	for _, s := range servers {
+		if s.Name == name && !known[s.ID] {
+			out = append(out, s)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// specDifference says how a listed server differs from a create request in
+// what the list shows (plan_id, os_id, location), or "" when it does not.
+func specDifference(s api.Server, req api.CreateRequest) string {
+	var diffs []string
+	if s.Plan.ID != req.PlanID {
+		diffs = append(diffs, fmt.Sprintf("plan_id %d, not %d", s.Plan.ID, req.PlanID))
+	}
+	if s.OS.ID != req.OSID {
+		diffs = append(diffs, fmt.Sprintf("os_id %d, not %d", s.OS.ID, req.OSID))
+	}
+	if s.Location != req.Location {
+		diffs = append(diffs, fmt.Sprintf("location %q, not %q", s.Location, req.Location))
+	}
+	return strings.Join(diffs, ", ")
+}
+
+// joinIDs lists the servers' ids: "12345, 12346".
+func joinIDs(servers []api.Server) string {
+	parts := make([]string, len(servers))
+	for i, s := range servers {
+		parts[i] = fmt.Sprint(s.ID)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// pause waits d, and reports false when the chain must stop before that.
+func (ch *chain) pause(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ch.haltCh():
+		return false
+	}
+}

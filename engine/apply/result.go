@@ -1,0 +1,88 @@
+package apply
+
+import (
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+// Outcome is how one server's chain of actions ended.
+type Outcome string
+
+// The outcomes of a server's chain.
+const (
+	// OutcomeDone: every action of the change succeeded.
+	OutcomeDone Outcome = "done"
+	// OutcomeFailed: an action failed; Err says which and why.
+	OutcomeFailed Outcome = "failed"
+	// OutcomeNotStarted: no request was sent for this server (credits ran
+	// out, the token was refused, the run was interrupted, or the live
+	// server is suspended); Err says why.
+	OutcomeNotStarted Outcome = "not started"
+	// OutcomeInterrupted: the run was interrupted after this server's chain
+	// had begun; the next apply picks up where it stopped.
+	OutcomeInterrupted Outcome = "interrupted"
+)
+
+// ServerResult is how one change of the plan ended.
+type ServerResult struct {
+	// Name is the change's name (the server's name once applied).
+	Name    string
+	Outcome Outcome
+	// Err is nil when Outcome is OutcomeDone, else the reason.
+	Err error
+	// ID is the server's id at the end (the new one after a create or
+	// replace); 0 when unknown.
+	ID int64
+	// Elapsed is the time the chain ran, by Options.Now.
+	Elapsed time.Duration
+	// Actions are the change's actions, for the report.
+	Actions []engine.Action
+	// Note says something people should know of a successful chain, e.g.
+	// that a server was adopted after a lost answer.
+	Note string
+}
+
+// Result is the outcome of Run.
+type Result struct {
+	// Results holds one entry per change, sorted by name.
+	Results []ServerResult
+	// Created counts servers created, including those adopted after a
+	// create whose answer was lost.
+	Created int
+	// Interrupted reports that Options.Interrupt was closed or the
+	// context was cancelled before every chain ended.
+	Interrupted bool
+	// CreditsExhausted reports that a 402 stopped further creates.
+	CreditsExhausted bool
+	// Unauthorized reports that a 401 stopped everything.
+	Unauthorized bool
+	// InFlight names, sorted, the servers whose request may still be in
+	// flight when Run returned: only non-empty when the context was
+	// cancelled (the second Ctrl-C) while requests were outstanding.
+	InFlight []string
+}
+
+// OK reports whether every change is done.
+func (r *Result) OK() bool {
+	if r == nil {
+		return false
+	}
+	for _, s := range r.Results {
+		if s.Outcome != OutcomeDone {
+			return false
+		}
+	}
+	return true
+}
+
+// Count returns how many results have outcome o.
+func (r *Result) Count(o Outcome) int {
+	n := 0
+	for _, s := range r.Results {
+		if s.Outcome == o {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,283 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+// The reasons a chain stops early without an error of its own. Results
+// and events carry them as their Err, with a typed Outcome beside; views
+// read the Outcome, and errors.Is tells these apart where a caller needs
+// to.
+var (
+	// ErrInterrupted: the run was interrupted (the first Ctrl-C) before
+	// the server's changes finished.
+	ErrInterrupted = errors.New("interrupted: apply was stopped before this server's changes finished; run apply again to continue")
+	// ErrAbandoned: the run's context was cancelled (the second Ctrl-C)
+	// while the server's changes were running.
+	ErrAbandoned = errors.New("abandoned: apply was cancelled while this server's changes were running; run plan to see where it stands")
+	// ErrUnauthorized: the API refused the token, which stops everything.
+	ErrUnauthorized = errors.New("stopped: the API refused the token (401); check VPSORG_TOKEN and run apply again")
+	// ErrCredits: the account cannot pay for another server (402), which
+	// stops every further create.
+	ErrCredits = errors.New("insufficient credits: the account cannot pay for another server (402); add credits and run apply again")
+)
+
+// errFinished is the cause of the run's end once Run has returned.
+var errFinished = errors.New("apply has returned")
+
+// run is the state of one Run: the request bound, why and whether it has
+// stopped, the shared poller and the counters the result reports.
+//
+// Stopping is two contexts. abort ends when even a chain finishing a
+// half-done replacement must stop: Run's context ended (the second
+// Ctrl-C), the API refused the token (cause ErrUnauthorized), or Run
+// returned. Requests carry abort, so the first Ctrl-C lets them finish.
+// stop, a child of abort, ends besides on the Interrupt (cause
+// ErrInterrupted): no new step starts and waits end.
+type run struct {
+	acct     engine.Account
+	opts     Options
+	progress *progressSink
+
+	// ctx is Run's context: cancelling it abandons everything.
+	ctx      context.Context
+	abort    context.Context
+	abortAll context.CancelCauseFunc
+	stop     context.Context
+	halt     context.CancelCauseFunc
+	// watched is closed when the goroutine that turns the Interrupt into
+	// a stop has returned.
+	watched chan struct{}
+
+	// finishers counts chains completing a create_before_destroy
+	// replacement whose old server is already deleted: the Interrupt
+	// does not stop them (see chain.finish).
+	finishers atomic.Int32
+
+	sem    chan struct{}
+	poller *poller
+
+	creditsExhausted atomic.Bool
+	created          atomic.Int64
+
+	mu       sync.Mutex
+	inFlight map[string]int
+}
+
+func newRun(ctx context.Context, acct engine.Account, opts Options) *run {
+	r := &run{
+		acct:     acct,
+		opts:     opts,
+		progress: newProgressSink(opts.Progress),
+		ctx:      ctx,
+		watched:  make(chan struct{}),
+		sem:      make(chan struct{}, opts.Parallelism),
+		inFlight: make(map[string]int),
+	}
+	r.abort, r.abortAll = context.WithCancelCause(ctx)
+	r.stop, r.halt = context.WithCancelCause(r.abort)
+	// The poller lists only while somebody waits; after the Interrupt only
+	// finishing chains still wait, so it stops for good only on abort.
+	r.poller = newPoller(r.abort, r.listAll, opts.PollInterval, opts.MaxPollInterval)
+	go r.watch()
+	return r
+}
+
+// watch turns the Interrupt into a stop.
+func (r *run) watch() {
+	defer close(r.watched)
+	select {
+	case <-r.opts.Interrupt:
+		r.halt(ErrInterrupted)
+	case <-r.abort.Done():
+	}
+}
+
+// close ends the run's contexts and, unless ctx has ended (the second
+// Ctrl-C must not wait for anything), waits for the watcher and the
+// poller to return, so none of them outlives Run.
+func (r *run) close() {
+	r.abortAll(errFinished)
+	if r.ctx.Err() != nil {
+		return
+	}
+	<-r.watched
+	r.poller.wait()
+}
+
+// interruptClosed reports whether the Interrupt has been given.
+func (r *run) interruptClosed() bool {
+	select {
+	case <-r.opts.Interrupt:
+		return true
+	default:
+		return false
+	}
+}
+
+// aborted reports whether even finishing chains must stop.
+func (r *run) aborted() bool { return r.abort.Err() != nil }
+
+// stopped reports whether no new step may start. It looks at the
+// Interrupt itself, so a stop is seen at once, not only once the watcher
+// has run.
+func (r *run) stopped() bool {
+	if r.stop.Err() != nil {
+		return true
+	}
+	if r.interruptClosed() {
+		r.halt(ErrInterrupted)
+		return true
+	}
+	return false
+}
+
+// unauthorized reports whether a 401 stopped the run.
+func (r *run) unauthorized() bool {
+	return errors.Is(context.Cause(r.abort), ErrUnauthorized)
+}
+
+// stopErr is why the run stopped.
+func (r *run) stopErr() error {
+	switch {
+	case r.unauthorized():
+		return ErrUnauthorized
+	case r.ctx.Err() != nil:
+		return ErrAbandoned
+	default:
+		return ErrInterrupted
+	}
+}
+
+// callMode runs one API request for server under the request bound, on
+// the abort context. It refuses to start once the run is stopped (for a
+// finishing request: only once it is aborted, not on the Interrupt), and
+// stops everything at once on a 401.
+func (r *run) callMode(server string, finishing bool, fn func(ctx context.Context) error) error {
+	halted, halt := r.stopped, r.stop.Done()
+	if finishing {
+		halted, halt = r.aborted, r.abort.Done()
+	}
+	if halted() {
+		return r.stopErr()
+	}
+	select {
+	case r.sem <- struct{}{}:
+	case <-halt:
+		return r.stopErr()
+	}
+	if halted() {
+		<-r.sem
+		return r.stopErr()
+	}
+	r.mu.Lock()
+	r.inFlight[server]++
+	r.mu.Unlock()
+
+	err := fn(r.abort)
+
+	r.mu.Lock()
+	if r.inFlight[server]--; r.inFlight[server] <= 0 {
+		delete(r.inFlight, server)
+	}
+	r.mu.Unlock()
+	if api.IsUnauthorized(err) {
+		// Stop everything before giving the slot back, so that no request
+		// waiting for it is sent with a token the API refuses.
+		r.abortAll(ErrUnauthorized)
+		<-r.sem
+		return err
+	}
+	<-r.sem
+
+	if err != nil && r.ctx.Err() != nil {
+		return fmt.Errorf("%w (the request ended with: %w)", ErrAbandoned, err)
+	}
+	if err != nil && r.aborted() && r.unauthorized() {
+		// Cancelled because another request was refused the token.
+		return fmt.Errorf("%w (the request ended with: %w)", ErrUnauthorized, err)
+	}
+	return err
+}
+
+// listAll is the poller's list: every page, one request slot. While a
+// chain is finishing a replacement the Interrupt does not refuse it.
+func (r *run) listAll(ctx context.Context) ([]api.Server, error) {
+	var servers []api.Server
+	err := r.callMode("", r.finishers.Load() > 0, func(ctx context.Context) error {
+		var err error
+		servers, err = r.acct.ListServers(ctx, api.ListOptions{})
+		return err
+	})
+	return servers, err
+}
+
+// execute runs every change's chain in parallel and gathers the results.
+// When ctx ends it returns at once, without waiting for the chains.
+func (r *run) execute(changes []engine.Change) *Result {
+	chains := make([]*chain, len(changes))
+	results := make([]*ServerResult, len(changes))
+	var wg sync.WaitGroup
+	for i := range changes {
+		chains[i] = newChain(r, changes[i])
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := chains[i].run()
+			r.mu.Lock()
+			results[i] = &res
+			r.mu.Unlock()
+		}()
+	}
+	all := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(all)
+	}()
+	select {
+	case <-all:
+	case <-r.ctx.Done():
+		// Give chains that have already returned a chance to be counted,
+		// but never wait for a request.
+		select {
+		case <-all:
+		default:
+		}
+	}
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := &Result{
+		Results:          make([]ServerResult, len(changes)),
+		Created:          int(r.created.Load()),
+		Interrupted:      r.interruptClosed() || r.ctx.Err() != nil,
+		CreditsExhausted: r.creditsExhausted.Load(),
+		Unauthorized:     r.unauthorized(),
+	}
+	for i, c := range changes {
+		if results[i] != nil {
+			out.Results[i] = *results[i]
+			continue
+		}
+		out.Results[i] = chains[i].abandoned(c)
+	}
+	if out.Interrupted && out.OK() {
+		// The stop came after every chain had ended: nothing was cut short.
+		out.Interrupted = false
+	}
+	for name := range r.inFlight {
+		if name != "" {
+			out.InFlight = append(out.InFlight, name)
+		}
+	}
+	sort.Strings(out.InFlight)
+	return out
+}

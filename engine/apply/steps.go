@@ -1,0 +1,130 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+
+	"github.com/vpsfleet/vpsfleet/api"
+)
+
+// maxPowerAttempts bounds how often a start or stop is sent for one step.
+const maxPowerAttempts = 10
+
+// deleteServer deletes server id and waits until the account no longer
+// lists it. A 404 means it is already gone. accepted, when not nil, is
+// called once the API has accepted the deletion, before the wait.
+func (ch *chain) deleteServer(id int64, name string, accepted func()) error {
+	s := ch.begin(engine.ActionDelete, id, "")
+	err := ch.call(func(ctx context.Context) error {
+		ch.changed.Store(true)
+		return ch.r.acct.DeleteServer(ctx, id)
+	})
+	switch {
+	case err == nil, api.IsNotFound(err):
+	case api.IsOutcomeUnknown(err):
+		// Deleting twice is harmless: the wait below tells whether the
+		// first one took effect, a second try makes sure.
+		err = ch.call(func(ctx context.Context) error { return ch.r.acct.DeleteServer(ctx, id) })
+		if err != nil && !api.IsNotFound(err) {
+			return s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err))
+		}
+	default:
+		return s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err))
+	}
+	if accepted != nil {
+		accepted()
+	}
+	if _, err := ch.wait(s, id, name, goalGone); err != nil {
+		return s.end(err)
+	}
+	return s.end(nil)
+}
+
+// patch sends one PATCH to server id as step a.
+func (ch *chain) patch(id int64, a engine.Action, req api.UpdateRequest, note string) error {
+	s := ch.begin(a, id, note)
+	err := ch.call(func(ctx context.Context) error {
+		ch.changed.Store(true)
+		_, err := ch.r.acct.UpdateServer(ctx, id, req)
+		return err
+	})
+	if err != nil {
+		return s.end(fmt.Errorf("updating %s (id %d): %w", ch.c.Name, id, err))
+	}
+	return s.end(nil)
+}
+
+// settle waits for a server in a transitional status to reach a stable one.
+func (ch *chain) settle(id int64, name string) error {
+	s := ch.begin(engine.ActionUpdate, id, "waiting for the server to settle")
+	if _, err := ch.wait(s, id, name, goalSettled); err != nil {
+		return s.end(err)
+	}
+	return s.end(nil)
+}
+
+// power starts (a is ActionStart) or stops server id and waits for it to
+// be active or stopped. An answer lost, or a 400 "already running" / "not
+// running", is resolved by reading the server: if it is at (or moving to)
+// the target the step continues; if it is in another transition it waits
+// for it to settle and tries again.
+func (ch *chain) power(id int64, a engine.Action) error {
+	if err := ch.gate(); err != nil {
+		return err
+	}
+	name := ch.c.Name
+	target, moving, goal := api.StatusActive, api.StatusStarting, goalActive
+	send := ch.r.acct.StartServer
+	verb := "starting"
+	if a == engine.ActionStop {
+		target, moving, goal = api.StatusStopped, api.StatusStopping, goalStopped
+		send = ch.r.acct.StopServer
+		verb = "stopping"
+	}
+	s := ch.begin(a, id, "")
+	var seen []string // the status after each failed attempt, for the error
+	for attempt := 1; ; attempt++ {
+		err := ch.call(func(ctx context.Context) error {
+			ch.changed.Store(true)
+			_, err := send(ctx, id)
+			return err
+		})
+		if err == nil {
+			break
+		}
+		if !api.IsBadRequest(err) && !api.IsOutcomeUnknown(err) {
+			return s.end(fmt.Errorf("%s %s (id %d): %w", verb, name, id, err))
+		}
+		srv, gerr := ch.get(id)
+		if gerr != nil {
+			return s.end(fmt.Errorf("%s %s (id %d): %w; reading it back also failed: %v", verb, name, id, err, gerr))
+		}
+		if srv.Status == target || srv.Status == moving {
+			break
+		}
+		seen = append(seen, string(srv.Status))
+		if attempt >= maxPowerAttempts {
+			return s.end(fmt.Errorf("%s %s (id %d): %w (%d attempts, statuses after each: %s)", verb, name, id, err, attempt, strings.Join(seen, ", ")))
+		}
+		switch {
+		case srv.Status == api.StatusSuspended:
+			return s.end(fmt.Errorf("%s %s (id %d): the server is suspended by the provider and accepts no action; have it unsuspended, then run apply again", verb, name, id))
+		case srv.Status.Transitional():
+			if _, werr := ch.wait(s, id, name, goalSettled); werr != nil {
+				return s.end(werr)
+			}
+		case api.IsBadRequest(err):
+			return s.end(fmt.Errorf("%s %s (id %d): %w (status %s)", verb, name, id, err, srv.Status))
+		}
+		if err := ch.gate(); err != nil {
+			return s.end(err)
+		}
+	}
+	if _, err := ch.wait(s, id, name, goal); err != nil {
+		return s.end(err)
+	}
+	return s.end(nil)
+}

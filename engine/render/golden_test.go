@@ -1,0 +1,123 @@
+package render
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/internal/golden"
+	"github.com/vpsfleet/vpsfleet/schema"
+)
+
+// goldenDir holds this package's golden files.
+var goldenDir = filepath.Join("..", "..", "testdata", "render")
+
+// goldenPlans are the plans rendered into testdata/engine/plans/<case>/.
+func goldenPlans(t *testing.T) map[string]*engine.Plan {
+	t.Helper()
+	build := func(fleet *schema.Fleet, live []api.Server) *engine.Plan {
+		p, diags := engine.BuildPlan(fleet, live, engine.PlanOptions{})
+		if diags.HasErrors() {
+			t.Fatalf("golden plan has errors: %v", diags)
+		}
+		return p
+	}
+	return map[string]*engine.Plan{
+		"empty": build(&schema.Fleet{Servers: []schema.DesiredServer{et.Desired("web-01", 1)}},
+			[]api.Server{et.Live(12345, "web-01"), et.Live(12346, "mail")}),
+		"every-action": build(&schema.Fleet{
+			Owns: []string{"web-*", "db-*"},
+			Servers: []schema.DesiredServer{
+				et.Desired("db-01", 3, et.WantPlanID(2), et.WantOSID(3), et.WantLocation("us-east"), et.WantBackups(true), et.CreateBeforeDestroy),
+				et.Desired("db-02", 10, et.WantBackups(true)),
+				et.Desired("web-01", 20, et.WantHost("web-1.example.com")),
+				et.Desired("web-02", 20, et.WantHost("web-2.example.com"), et.WantOff),
+				et.Desired("web-03", 20, et.WantHost("web-3.example.com"), et.SSHKey(42)),
+				et.Desired("web-04", 20, et.WantOff),
+				et.Desired("web-05", 20, et.WantPlanID(2), et.WantOff),
+				et.Desired("web-06", 20),
+				et.Desired("web-07", 20, et.WantOff),
+			},
+			Moves: []schema.Move{et.Move("db-old", "db-02", 30)},
+		}, []api.Server{
+			et.Live(12345, "db-01", et.Host("db01.example.com")),
+			et.Live(12346, "db-old"),
+			et.Live(12347, "web-01", et.Host("old.example.com")),
+			et.Live(12348, "web-02", et.Host("web-2.example.com")),
+			et.Live(12349, "web-04", et.Status(api.StatusStopped)),
+			et.Live(12350, "web-05", et.Status(api.StatusStopped)),
+			et.Live(12351, "web-06", et.Status(api.StatusStopped)),
+			et.Live(12352, "web-09"),
+			et.Live(12353, "mail"),
+		}),
+		"warnings": build(&schema.Fleet{
+			Owns:    []string{"web-*"},
+			Servers: []schema.DesiredServer{et.Desired("web-01", 1, et.WantBackups(true)), et.Desired("web-02", 2)},
+			Moves:   []schema.Move{et.Move("web-old", "web-02", 7)},
+		}, []api.Server{
+			et.Live(12345, "web-01", et.Status(api.StatusSuspended)),
+			et.Live(12346, "web-02"), et.Live(12347, "web-old"),
+		}),
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	renderers := map[string]func(*bytes.Buffer, *engine.Plan) error{
+		"plan.txt":  func(b *bytes.Buffer, p *engine.Plan) error { return Text(b, p, false) },
+		"plan.json": func(b *bytes.Buffer, p *engine.Plan) error { return JSON(b, p) },
+		"plan.md":   func(b *bytes.Buffer, p *engine.Plan) error { return Markdown(b, p) },
+	}
+	for name, p := range goldenPlans(t) {
+		for file, render := range renderers {
+			t.Run(name+"/"+file, func(t *testing.T) {
+				var b bytes.Buffer
+				if err := render(&b, p); err != nil {
+					t.Fatal(err)
+				}
+				golden.Check(t, filepath.Join(goldenDir, "plans", name, file), b.Bytes())
+			})
+		}
+	}
+}
+
+func TestRenderTextColour(t *testing.T) {
+	p := goldenPlans(t)["every-action"]
+	var plain, coloured bytes.Buffer
+	if err := Text(&plain, p, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := Text(&coloured, p, true); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "\x1b[") {
+		t.Error("plain rendering has escape codes")
+	}
+	if !strings.Contains(coloured.String(), "\x1b[32m+\x1b[0m") {
+		t.Errorf("coloured rendering lacks a green +:\n%q", coloured.String())
+	}
+	stripped := ansiPattern.ReplaceAllString(coloured.String(), "")
+	if stripped != plain.String() {
+		t.Errorf("colour changed the text:\n%s\nvs\n%s", stripped, plain.String())
+	}
+}
+
+func TestRenderNilPlan(t *testing.T) {
+	var b bytes.Buffer
+	for _, render := range []func() error{
+		func() error { return Text(&b, nil, false) },
+		func() error { return JSON(&b, nil) },
+		func() error { return Markdown(&b, nil) },
+	} {
+		if err := render(); err != nil {
+			t.Error(err)
+		}
+	}
+	if !strings.Contains(b.String(), NoChangesLine) || !strings.Contains(b.String(), `"changes": []`) {
+		t.Errorf("nil plan rendered as:\n%s", b.String())
+	}
+}

@@ -1,0 +1,38 @@
+package render
+
+import (
+	"testing"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+func TestSummaryLine(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes []engine.Change
+		want    string
+	}{
+		{"empty", nil, "No changes. The account matches the fleet."},
+		{"one of each", []engine.Change{
+			{Actions: []engine.Action{engine.ActionCreate, engine.ActionStop}},
+			{Actions: []engine.Action{engine.ActionUpdate}},
+			{Actions: []engine.Action{engine.ActionReplace, engine.ActionStop}},
+			{Actions: []engine.Action{engine.ActionDelete}},
+		}, "Plan: 1 to create, 1 to update, 1 to replace, 1 to delete, 2 power changes."},
+		{"one power change", []engine.Change{{Actions: []engine.Action{engine.ActionStart}}},
+			"Plan: 0 to create, 0 to update, 0 to replace, 0 to delete, 1 power change."},
+		{"renames are added when present", []engine.Change{{Actions: []engine.Action{engine.ActionRename, engine.ActionUpdate}}},
+			"Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 0 power changes, 1 to rename."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := engine.NewPlan(tt.changes...)
+			if got := SummaryLine(p); got != tt.want {
+				t.Errorf("SummaryLine = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := SummaryLine(nil); got != NoChangesLine {
+		t.Errorf("SummaryLine(nil) = %q", got)
+	}
+}

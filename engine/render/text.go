@@ -1,0 +1,127 @@
+// Package render holds the views of vpsfleet: the plan as text (colour on
+// request), JSON and Markdown, the apply report, and the progress of an
+// apply as log lines or a live terminal view. Every view reads plain data
+// (engine.Plan, apply.Event, apply.Result) and never the executor's
+// internals.
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fatih/color"
+
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+// RenderText writes the plan for people: one block per change (symbol,
+// name, what will happen, the reason, then each attribute before → after
+// with "# forces replacement" where it does), the warnings, the count of
+// unmanaged servers, and SummaryLine last. Colour (ANSI) only when color
+// is true; the caller decides (a terminal, no -no-color, no NO_COLOR). It
+// returns the first write error.
+func Text(w io.Writer, p *engine.Plan, color bool) error {
+	bw := bufio.NewWriter(w)
+	t := newTextStyle(color)
+	if p == nil {
+		p = engine.NewPlan()
+	}
+	if !p.Empty() {
+		fmt.Fprintf(bw, "vpsfleet will perform the following actions:\n\n")
+	}
+	for _, c := range p.Changes {
+		writeTextChange(bw, t, c)
+	}
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(bw, "%s %s\n", t.warn.Sprint("Warning:"), warn)
+	}
+	if len(p.Warnings) > 0 {
+		fmt.Fprintln(bw)
+	}
+	if p.Unmanaged > 0 {
+		fmt.Fprintf(bw, "%s in the account %s not managed by this fleet.\n",
+			countNoun(p.Unmanaged, "other server"), isAre(p.Unmanaged))
+	}
+	fmt.Fprintln(bw, t.bold.Sprint(SummaryLine(p)))
+	return bw.Flush()
+}
+
+// isAre agrees the verb with a count.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// textStyle holds the colours of one rendering; all are plain when colour
+// is off.
+type textStyle struct {
+	enabled                      bool
+	create, update, remove, warn *color.Color
+	dim, bold                    *color.Color
+}
+
+// newTextStyle makes fresh colour objects, enabled or not, leaving the
+// package-global color.NoColor alone.
+func newTextStyle(enabled bool) textStyle {
+	return textStyle{
+		enabled: enabled,
+		create:  newColor(enabled, color.FgGreen),
+		update:  newColor(enabled, color.FgYellow),
+		remove:  newColor(enabled, color.FgRed),
+		warn:    newColor(enabled, color.FgYellow, color.Bold),
+		dim:     newColor(enabled, color.Faint),
+		bold:    newColor(enabled, color.Bold),
+	}
+}
+
+// newColor makes one colour object, enabled or not.
+func newColor(enabled bool, attrs ...color.Attribute) *color.Color {
+	c := color.New(attrs...)
+	if enabled {
+		c.EnableColor()
+	} else {
+		c.DisableColor()
+	}
+	return c
+}
+
+// forAction returns the colour of an action's symbol (its ActionInfo).
+func (t textStyle) forAction(a engine.Action) *color.Color {
+	info, _ := a.Info()
+	return newColor(t.enabled, info.Color)
+}
+
+// writeTextChange writes one change block.
+func writeTextChange(w io.Writer, t textStyle, c engine.Change) {
+	sym := t.forAction(c.Primary()).Sprint(Symbol(c))
+	fmt.Fprintf(w, "  %s %s %s\n", sym, t.bold.Sprint(c.Subject()), actionPhrase(c))
+	fmt.Fprintf(w, "      %s\n", t.dim.Sprint("# "+c.Reason))
+	attrs := c.Attributes()
+	width := 0
+	for _, a := range attrs {
+		width = max(width, len(a.Name))
+	}
+	for _, a := range attrs {
+		name := a.Name + strings.Repeat(" ", width-len(a.Name))
+		switch {
+		case c.Before == nil:
+			fmt.Fprintf(w, "      %s %s = %s\n", t.create.Sprint("+"), name, a.After)
+		case c.After == nil:
+			fmt.Fprintf(w, "      %s %s = %s\n", t.remove.Sprint("-"), name, a.Before)
+		default:
+			line := fmt.Sprintf("      %s %s = %s → %s", t.update.Sprint("~"), name, a.BeforeText(), a.AfterText())
+			if a.ForcesReplacement {
+				line += " " + t.remove.Sprint("# forces replacement")
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+	if c.CreateBeforeDestroy && c.Has(engine.ActionReplace) {
+		fmt.Fprintf(w, "      %s\n", t.dim.Sprint("# create_before_destroy: the new server is made before the old one is deleted"))
+	}
+	fmt.Fprintln(w)
+}
