@@ -62,9 +62,15 @@ func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan,
 		}
 		switch len(p.Live) {
 		case 0:
+			if t := adoptableTemp(p.Desired, p.Temps); t != nil {
+				b.compare(p.Desired, t, finishing(t), nil)
+				b.dropTemps(p, t)
+				continue
+			}
 			b.create(p.Desired)
+			b.dropTemps(p, nil)
 		case 1:
-			b.compare(p.Desired, p.Live[0], p.Move)
+			b.dropTemps(p, b.compare(p.Desired, p.Live[0], moving(p.Move), p.Temps))
 		default:
 			b.duplicate(p.Desired, p.Live)
 		}
@@ -213,19 +219,22 @@ func (b *planBuilder) delete(s *api.Server, pattern string) {
 	}, s, nil)
 }
 
-// compare plans what a matched live server needs.
-func (b *planBuilder) compare(d *schema.DesiredServer, s *api.Server, mv *schema.Move) {
+// compare plans what a matched live server needs; ren is how it comes to
+// carry the desired name (nil when it carries it). A replace with
+// create_before_destroy finishes with a temporary server of temps left by
+// an earlier replacement when one is what the fleet asks for; that server
+// is returned (nil when none is kept).
+func (b *planBuilder) compare(d *schema.DesiredServer, s *api.Server, ren *renaming, temps []*api.Server) (kept *api.Server) {
 	before := liveState(s)
 	after := managedState(d, s, before)
 	if forcing := ForcingAttributes(before, after); len(forcing) > 0 {
-		b.replace(d, s, mv, before, after, forcing)
-		return
+		return b.replace(d, s, ren, before, after, forcing, temps)
 	}
 	c := Change{Name: d.Name, Before: before, After: after}
 	var reasons []string
-	if mv != nil {
+	if ren != nil {
 		c.Actions = append(c.Actions, ActionRename)
-		reasons = append(reasons, fmt.Sprintf("renamed from %s by moved block (%s)", mv.From, shortRange(mv.Range)))
+		reasons = append(reasons, ren.why)
 	}
 	var updated []string
 	if before.Hostname != after.Hostname {
@@ -247,10 +256,11 @@ func (b *planBuilder) compare(d *schema.DesiredServer, s *api.Server, mv *schema
 		reasons = append(reasons, fmt.Sprintf("power %s requested, server is %s", after.Power, s.Status))
 	}
 	if len(c.Actions) == 0 {
-		return
+		return nil
 	}
 	c.Reason = strings.Join(reasons, "; ")
 	b.add(c, s, d)
+	return nil
 }
 
 // ForcingAttributes lists, in display order, the attributes whose
@@ -269,7 +279,7 @@ func ForcingAttributes(before, after *ServerState) []schema.Attribute {
 
 // replace plans a delete-then-create of a matched server, refusing
 // protected ones.
-func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, mv *schema.Move, before, after *ServerState, forcing []schema.Attribute) {
+func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, ren *renaming, before, after *ServerState, forcing []schema.Attribute, temps []*api.Server) (kept *api.Server) {
 	why := forcingReason(before, after, forcing)
 	if p := b.protection(d, d.Name, s.Name); p != "" {
 		at := d.Range
@@ -279,7 +289,7 @@ func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, mv *schema
 		b.fail("Replacement of a protected server", fmt.Sprintf(
 			"%s (id %d) would be replaced (%s forces replacement), but %s forbids deleting it. Set the attribute back, or lift the protection if losing the server and its disk is intended.",
 			s.Name, s.ID, why, p), subject(at))
-		return
+		return nil
 	}
 	after.ID = 0
 	after.SSHKeyID = d.SSHKeyID
@@ -300,14 +310,21 @@ func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, mv *schema
 		CreateBeforeDestroy: d.Lifecycle.CreateBeforeDestroy,
 		ForcedBy:            forcing,
 	}
-	if mv != nil {
-		c.Reason += fmt.Sprintf("; the new server takes the name %s from moved block (%s)", d.Name, shortRange(mv.Range))
+	if ren != nil {
+		c.Reason += "; " + ren.takes
+	}
+	if c.CreateBeforeDestroy {
+		if kept = adoptableTemp(d, temps); kept != nil {
+			c.Replacement = liveState(kept)
+			c.Reason += fmt.Sprintf("; finishes the replacement begun earlier: %s (id %d) is kept as the new server", kept.Name, kept.ID)
+		}
 	}
 	if after.Power == schema.PowerOff {
 		c.Actions = append(c.Actions, ActionStop)
 		c.Reason += "; power off requested, so the new server is stopped once created"
 	}
 	b.add(c, s, d)
+	return kept
 }
 
 // warnUnmatchedTargets warns about every -target glob that names no

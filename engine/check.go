@@ -54,6 +54,14 @@ func (p *Plan) Check() error {
 		if c.Before != nil && c.Before.ID <= 0 {
 			return fmt.Errorf("%s: the live state has no server id", where)
 		}
+		if r := c.Replacement; r != nil {
+			switch {
+			case !c.Has(ActionReplace) || !c.CreateBeforeDestroy:
+				return fmt.Errorf("%s: only a create_before_destroy replace can finish with an existing server", where)
+			case r.ID <= 0 || r.ID == c.Before.ID:
+				return fmt.Errorf("%s: the replacement server has no id of its own", where)
+			}
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/vpsfleet/vpsfleet/api"
@@ -50,7 +51,7 @@ func detailsNeeded(fleet *schema.Fleet, live []api.Server, opts PlanOptions) []i
 		if p.Desired.Lifecycle.Ignores(schema.AttrBackupsEnabled) || !p.Targeted {
 			continue
 		}
-		for _, s := range p.Live {
+		for _, s := range slices.Concat(p.Live, p.Temps) {
 			if s.BackupsEnabled == nil {
 				need = append(need, pos[s.ID])
 			}

@@ -23,6 +23,10 @@ type Pair struct {
 	// Targeted reports whether -target selects the pair (by its desired
 	// name or its moved.from name); always true without targets.
 	Targeted bool
+	// Temps are live servers under a temporary name of the desired server
+	// (engine.TempName) when it is replaced with create_before_destroy:
+	// left by an earlier replacement that did not finish.
+	Temps []*api.Server
 }
 
 // MoveFrom returns the moved.from name of the pair, or "".
@@ -120,6 +124,7 @@ func Match(fleet *schema.Fleet, live []api.Server, targets schema.GlobSet) *Matc
 		}
 		m.Pairs[i] = p
 	}
+	m.claimTemps(live, claimed)
 	for _, s := range sortedLive(live) {
 		if claimed[s.ID] {
 			continue
@@ -128,6 +133,34 @@ func Match(fleet *schema.Fleet, live []api.Server, targets schema.GlobSet) *Matc
 		m.Orphans = append(m.Orphans, Orphan{Live: s, OwnedBy: owner, Targeted: m.Targets(s.Name)})
 	}
 	return m
+}
+
+// claimTemps gives every pair whose desired server is replaced with
+// create_before_destroy the unclaimed live servers under one of its
+// temporary names, and claims them.
+func (m *Matching) claimTemps(live []api.Server, claimed map[int64]bool) {
+	byPrefix := map[string]int{}
+	for i, p := range m.Pairs {
+		if p.Desired.Lifecycle.CreateBeforeDestroy {
+			tmp := TempName(p.Desired.Name, "0000")
+			byPrefix[tmp[:len(tmp)-tempTagLen]] = i
+		}
+	}
+	if len(byPrefix) == 0 {
+		return
+	}
+	for _, s := range sortedLive(live) {
+		if claimed[s.ID] || len(s.Name) <= tempTagLen {
+			continue
+		}
+		i, ok := byPrefix[s.Name[:len(s.Name)-tempTagLen]]
+		if !ok || !IsTempName(s.Name, m.Pairs[i].Desired.Name) {
+			continue
+		}
+		m.Pairs[i].Temps = append(m.Pairs[i].Temps, s)
+		m.names[s.Name] = true
+		claimed[s.ID] = true
+	}
 }
 
 // Targets reports whether any of names is selected by the -target globs;

@@ -57,6 +57,10 @@ type Change struct {
 	// CreateBeforeDestroy makes a replace create the new server under a
 	// temporary name first.
 	CreateBeforeDestroy bool `json:"create_before_destroy,omitempty"`
+	// Replacement, on a create_before_destroy replace, is the live server
+	// an earlier replacement left under a temporary name, which becomes
+	// the new server instead of creating one; nil otherwise.
+	Replacement *ServerState `json:"replacement,omitempty"`
 }
 
 // Has reports whether the change carries action a.

@@ -43,6 +43,15 @@ type Options struct {
 	Progress Progress
 	// Now is the clock for elapsed times and timeouts. Default time.Now.
 	Now func() time.Time
+	// KnownIDs are the ids of every server the plan saw in the account:
+	// a create whose answer was lost never adopts one of them, and a
+	// create answered with one of them is an error.
+	KnownIDs []int64
+	// Managed reports whether a server name is one the fleet manages (a
+	// declared name, a moved block's, or an owns match). Run ends by
+	// checking that no managed name, and no name of a change, is carried
+	// by two live servers. Nil: the changes' names only.
+	Managed func(name string) bool
 	// TempName gives the temporary name of a create_before_destroy
 	// replacement. Default: name + "-cbd-" + 4 random letters/digits.
 	TempName func(name string) string
@@ -92,8 +101,10 @@ func (o Options) withDefaults() Options {
 // create_before_destroy, create under a temporary name, delete, rename),
 // updates and renames PATCH, starts and stops wait for the status.
 //
-// It returns an error only for a misuse (a nil plan or account); every
-// server's failure is in its ServerResult. It never creates a server twice
+// It ends by listing the account and recording every managed name that
+// two live servers carry (Result.Duplicates), unless its context was
+// cancelled. It returns an error only for a misuse (a nil plan or
+// account); every server's failure is in its ServerResult. It never creates a server twice
 // for one change: a create whose answer was lost is resolved by looking the
 // name up and adopting what is there.
 func Run(ctx context.Context, acct engine.Account, p *engine.Plan, opts Options) (*Result, error) {
@@ -109,6 +120,9 @@ func Run(ctx context.Context, acct engine.Account, p *engine.Plan, opts Options)
 	r := newRun(ctx, acct, opts.withDefaults())
 	defer r.close()
 	res := r.execute(p.Changes)
+	if ctx.Err() == nil {
+		r.checkDuplicates(p.Changes, res)
+	}
 	sort.SliceStable(res.Results, func(i, j int) bool { return res.Results[i].Name < res.Results[j].Name })
 	return res, nil
 }

@@ -220,24 +220,35 @@ func (ch *chain) stopIfOff(id int64) error {
 }
 
 // replaceCreateFirst is a create_before_destroy replace: create under a
-// temporary name, wait, delete the old server, rename the new one. Once
-// the old server's deletion is accepted, the wait for it and the rename
-// run even after the first Ctrl-C (see finish). Every failure after the
-// temporary server exists names it and says how to recover.
+// temporary name (or, when the plan names a Replacement an earlier apply
+// left, take that one), wait, delete the old server, rename the new one.
+// Once the old server's deletion is accepted, the wait for it and the
+// rename run even after the first Ctrl-C (see finish). Every failure after
+// the temporary server exists names it and says how to recover.
 func (ch *chain) replaceCreateFirst() error {
 	before, after := ch.c.Before, ch.c.After
-	tmp := ch.r.opts.TempName(after.Name)
-	id, err := ch.createServer(tmp)
+	var (
+		tmp string
+		id  int64
+		err error
+	)
+	if r := ch.c.Replacement; r != nil {
+		tmp, id = r.Name, r.ID
+		err = ch.takeReplacement(r)
+	} else {
+		tmp = ch.r.opts.TempName(after.Name)
+		id, err = ch.createServer(tmp)
+	}
 	if err != nil {
 		if id != 0 {
-			return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: delete the replacement (vpsfleet server delete %d), then run apply again",
-				err, tmp, id, before.Name, before.ID, id)
+			return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: %s",
+				err, tmp, id, before.Name, before.ID, leftoverAdvice(tmp, id, after.Name))
 		}
 		return err
 	}
 	if err := ch.gate(); err != nil {
-		return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: delete the replacement (vpsfleet server delete %d) before applying again",
-			err, tmp, id, before.Name, before.ID, id)
+		return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: %s",
+			err, tmp, id, before.Name, before.ID, leftoverAdvice(tmp, id, after.Name))
 	}
 	defer ch.endFinish()
 	if err := ch.deleteServer(before.ID, before.Name, ch.finish); err != nil {
@@ -245,8 +256,7 @@ func (ch *chain) replaceCreateFirst() error {
 			err, tmp, id, before.Name, before.ID, renameAdvice(tmp, id, after.Name), id)
 	}
 	ch.id.Store(id)
-	name := after.Name
-	if err := ch.patch(id, engine.ActionRename, api.UpdateRequest{Name: &name}, "from "+tmp); err != nil {
+	if err := ch.patch(id, engine.ActionRename, ch.renameRequest(), "from "+tmp); err != nil {
 		return fmt.Errorf("%w; %s (id %d) is deleted and its replacement runs as %s (id %d): %s",
 			err, before.Name, before.ID, tmp, id, renameAdvice(tmp, id, after.Name))
 	}
@@ -254,9 +264,55 @@ func (ch *chain) replaceCreateFirst() error {
 	return ch.stopIfOff(id)
 }
 
+// takeReplacement makes the temporary server r, left by an earlier
+// replacement, this replacement's new server: it waits for it to be
+// active, as a create would.
+func (ch *chain) takeReplacement(r *engine.ServerState) error {
+	s := ch.begin(engine.ActionCreate, r.ID, "finishing with "+r.Name)
+	ch.id.Store(r.ID)
+	if _, err := ch.wait(s, r.ID, r.Name, goalActive); err != nil {
+		return s.end(err)
+	}
+	return s.end(nil)
+}
+
+// renameRequest is the PATCH that gives the new server of a
+// create_before_destroy replacement its name, and, when it was left by an
+// earlier replacement, the hostname and backups the fleet asks for now.
+func (ch *chain) renameRequest() api.UpdateRequest {
+	after := ch.c.After
+	name := after.Name
+	req := api.UpdateRequest{Name: &name}
+	if r := ch.c.Replacement; r != nil {
+		if after.Hostname != "" && after.Hostname != r.Hostname {
+			h := after.Hostname
+			req.Hostname = &h
+		}
+		if after.BackupsEnabled != r.BackupsEnabled {
+			b := after.BackupsEnabled
+			req.BackupsEnabled = &b
+		}
+	}
+	return req
+}
+
+// leftoverAdvice says what to do about a new server left beside the old
+// one under its temporary name: apply again finishes the replacement
+// with it (the planner knows the fleet's temporary names); any other name
+// must be dealt with by hand.
+func leftoverAdvice(tmp string, id int64, name string) string {
+	if engine.IsTempName(tmp, name) {
+		return fmt.Sprintf("run apply again, which finishes the replacement with it (or removes it if the fleet no longer asks for it), or delete it (vpsfleet server delete %d)", id)
+	}
+	return fmt.Sprintf("delete the replacement (vpsfleet server delete %d), then run apply again", id)
+}
+
 // renameAdvice says how to give a replacement left under its temporary
 // name the name it should have.
 func renameAdvice(tmp string, id int64, name string) string {
+	if engine.IsTempName(tmp, name) {
+		return fmt.Sprintf("run apply again, which renames it, or rename it (vpsfleet server update %d -name %s)", id, name)
+	}
 	return fmt.Sprintf("rename it (vpsfleet server update %d -name %s), or add moved { from = %q to = %q } to the fleet and run apply again",
 		id, name, tmp, name)
 }

@@ -1,10 +1,11 @@
 package apply
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,13 +18,21 @@ import (
 // which left no server behind, is sent again.
 const maxCreateAttempts = 10
 
+// adoptionSkew is how much earlier than this apply's create a server found
+// after a lost answer may say it was created, allowing for the provider's
+// clock: a server older than that was not made by this create.
+const adoptionSkew = time.Minute
+
 // createServer creates the desired server under name, waits for it to be
-// active and returns its id. A create whose answer was lost is resolved by
-// listing the account: a new server of that name with the requested
-// plan_id, os_id and location is adopted; one that differs, or several,
-// are an error (never deleted, never adopted); none, in two lists a poll
-// interval apart, means nothing was made, and the create is sent again. A
-// 402 marks the run's credits exhausted.
+// active and returns its id. The answer must name the server asked for:
+// another name, or the id of a server that existed before, is an error,
+// never counted as created. A create whose answer was lost is resolved by
+// listing the account: a new server of that name (one the plan did not
+// see, created no earlier than adoptionSkew before this create was sent)
+// with the requested plan_id, os_id and location is adopted; one that
+// differs, or several, are an error (never deleted, never adopted); none,
+// in two lists a poll interval apart, means nothing was made, and the
+// create is sent again. A 402 marks the run's credits exhausted.
 func (ch *chain) createServer(name string) (int64, error) {
 	r := ch.r
 	after := ch.c.After
@@ -39,11 +48,16 @@ func (ch *chain) createServer(name string) (int64, error) {
 		b := true
 		req.BackupsEnabled = &b
 	}
-	// Servers of this name that existed before: never adopted.
-	known := map[int64]bool{}
-	if b := ch.c.Before; b != nil && b.Name == name {
+	// Servers that existed before: never adopted, never taken for the
+	// answer.
+	known := make(map[int64]bool, len(r.opts.KnownIDs)+1)
+	for _, id := range r.opts.KnownIDs {
+		known[id] = true
+	}
+	if b := ch.c.Before; b != nil {
 		known[b.ID] = true
 	}
+	sentAt := time.Now()
 
 	note := ""
 	if name != after.Name {
@@ -66,6 +80,9 @@ func (ch *chain) createServer(name string) (int64, error) {
 			return err
 		})
 		if err == nil {
+			if why := answerMismatch(srv, name, known); why != "" {
+				return 0, s.end(fmt.Errorf("creating %s: the API answered with %s, so nothing was counted as created and nothing was sent again; run plan to see whether %s exists", name, why, name))
+			}
 			id = srv.ID
 			break
 		}
@@ -81,15 +98,21 @@ func (ch *chain) createServer(name string) (int64, error) {
 			ch.changed.Store(prior)
 			return 0, s.end(fmt.Errorf("creating %s: %w", name, err))
 		}
-		servers, lerr := ch.lookupNew(name, known)
-		if lerr == nil && len(servers) == 0 && ch.pause(r.opts.PollInterval) {
+		servers, stale, lerr := ch.lookupNew(name, known, sentAt)
+		if lerr == nil && len(servers) == 0 && len(stale) == 0 && ch.pause(r.opts.PollInterval) {
 			// A provider may commit a create some time after its answer
 			// was lost: look once more, a poll interval later, before
 			// sending it again.
-			servers, lerr = ch.lookupNew(name, known)
+			servers, stale, lerr = ch.lookupNew(name, known, sentAt)
 		}
 		if lerr != nil {
 			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and the account could not be checked for it (%v); run plan to see whether it exists before applying again", name, lerr))
+		}
+		if len(servers) == 0 && len(stale) > 0 {
+			// Someone gave the name to a server that existed before:
+			// it is not this create's, and creating again would make two.
+			return 0, s.end(fmt.Errorf("creating %s: the answer was lost, and the only server of that name (ids %s) existed before this create was sent (renamed into the name?), so it was not adopted and nothing was sent again; find out who renamed it, then run plan again",
+				name, joinIDs(stale)))
 		}
 		if len(servers) > 1 {
 			return 0, s.end(fmt.Errorf("creating %s: the answer was lost and %d new servers of that name appeared (ids %s); delete the extra ones by hand", name, len(servers), joinIDs(servers)))
@@ -123,11 +146,27 @@ func (ch *chain) createServer(name string) (int64, error) {
 	return id, s.end(nil)
 }
 
+// answerMismatch says how a create's answer is not the server asked for
+// (named name, new), or "" when it is.
+func answerMismatch(srv *api.Server, name string, known map[int64]bool) string {
+	switch {
+	case srv == nil || srv.ID <= 0:
+		return "no server id"
+	case srv.Name != name:
+		return fmt.Sprintf("server %q (id %d), not %s", srv.Name, srv.ID, name)
+	case known[srv.ID]:
+		return fmt.Sprintf("the id %d of a server that existed before", srv.ID)
+	}
+	return ""
+}
+
 // lookupNew lists the account and returns the servers, sorted by id,
-// named name that are not in known. A failed list is tried again twice.
-func (ch *chain) lookupNew(name string, known map[int64]bool) ([]api.Server, error) {
+// named name: fresh are those that are not in known and say they were
+// created no earlier than adoptionSkew before sentAt; stale are the
+// others, which existed before the create was sent. A failed list is
+// tried again twice.
+func (ch *chain) lookupNew(name string, known map[int64]bool, sentAt time.Time) (fresh, stale []api.Server, err error) {
 	var servers []api.Server
-	var err error
 	for range 3 {
 		servers, err = ch.r.listAll(ch.r.abort)
 		if err == nil || ch.halted() {
@@ -135,16 +174,21 @@ func (ch *chain) lookupNew(name string, known map[int64]bool) ([]api.Server, err
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []api.Server
 	for _, s := range servers {
-		if s.Name == name && !known[s.ID] {
-			out = append(out, s)
+		switch {
+		case s.Name != name:
+		case !known[s.ID] && !s.CreatedAt.Before(sentAt.Add(-adoptionSkew)):
+			fresh = append(fresh, s)
+		default:
+			stale = append(stale, s)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	byID := func(a, b api.Server) int { return cmp.Compare(a.ID, b.ID) }
+	slices.SortFunc(fresh, byID)
+	slices.SortFunc(stale, byID)
+	return fresh, stale, nil
 }
 
 // specDifference says how a listed server differs from a create request in
@@ -165,11 +209,11 @@ func specDifference(s api.Server, req api.CreateRequest) string {
 
 // joinIDs lists the servers' ids: "12345, 12346".
 func joinIDs(servers []api.Server) string {
-	parts := make([]string, len(servers))
+	ids := make([]int64, len(servers))
 	for i, s := range servers {
-		parts[i] = fmt.Sprint(s.ID)
+		ids[i] = s.ID
 	}
-	return strings.Join(parts, ", ")
+	return joinInt64s(ids)
 }
 
 // pause waits d, and reports false when the chain must stop before that.

@@ -61,9 +61,16 @@ type Result struct {
 	// flight when Run returned: only non-empty when the context was
 	// cancelled (the second Ctrl-C) while requests were outstanding.
 	InFlight []string
+	// Duplicates are the managed names two or more live servers carry
+	// once every chain has ended (see Run); any makes the run fail.
+	Duplicates []Duplicate
+	// CheckErr is why the account could not be checked for duplicates at
+	// the end, which makes the run fail; nil when it was checked.
+	CheckErr error
 }
 
-// OK reports whether every change is done.
+// OK reports whether every change is done and the final check found no
+// managed name carried by two live servers.
 func (r *Result) OK() bool {
 	if r == nil {
 		return false
@@ -73,7 +80,7 @@ func (r *Result) OK() bool {
 			return false
 		}
 	}
-	return true
+	return len(r.Duplicates) == 0 && r.CheckErr == nil
 }
 
 // Count returns how many results have outcome o.

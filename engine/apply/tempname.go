@@ -1,22 +1,18 @@
 package apply
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
 
-// maxNameLen is the API's limit on server names.
-const maxNameLen = 63
+	"github.com/vpsfleet/vpsfleet/engine"
+)
 
 // randomTempName is the default create_before_destroy temporary name:
-// name + "-cbd-" + 4 random lowercase letters or digits, with name cut so
-// the result stays within the API's 63 characters.
+// engine.TempName with a tag of 4 random lowercase letters or digits.
 func randomTempName(name string) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	suffix := make([]byte, 0, 9)
-	suffix = append(suffix, "-cbd-"...)
-	for range 4 {
-		suffix = append(suffix, alphabet[rand.IntN(len(alphabet))])
+	tag := make([]byte, 4)
+	for i := range tag {
+		tag[i] = alphabet[rand.IntN(len(alphabet))]
 	}
-	if len(name)+len(suffix) > maxNameLen {
-		name = name[:maxNameLen-len(suffix)]
-	}
-	return name + string(suffix)
+	return engine.TempName(name, string(tag))
 }

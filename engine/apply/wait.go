@@ -142,14 +142,20 @@ func (e *SettledError) Error() string {
 	return fmt.Sprintf("%s (id %d) is %s, not %s", e.Name, e.ID, e.Status, e.Want)
 }
 
-// waitFor blocks until server id (named name) reaches goal, the wait times
-// out (Options.Timeout, by Options.Now, checked on every tick; a
-// *TimeoutError), or the run stops. With strict, a server that settles in
+// waitFor blocks until server id, named name ("" takes any name), reaches
+// goal, the wait times out (Options.Timeout, by Options.Now, checked on
+// every tick; a *TimeoutError), or the run stops. A server of that id
+// under another name is an error: ids can be reissued, or an answer named
+// the wrong server. With strict, a server that settles in
 // a status other than the goal's ends the wait at once with a
 // *SettledError. It emits an EventStill per tick for step s and returns
 // the server as last seen.
 func (ch *chain) waitFor(s *stepRun, id int64, name string, goal waitGoal, strict bool) (api.Server, error) {
 	r := ch.r
+	expected := name
+	if name == "" {
+		name = "server"
+	}
 	src := ch.source(id)
 	defer src.close()
 	start := r.opts.Now()
@@ -180,6 +186,9 @@ func (ch *chain) waitFor(s *stepRun, id int64, name string, goal waitGoal, stric
 			if snap.err == nil {
 				if !found && goal != goalGone {
 					return last, fmt.Errorf("%s (id %d) disappeared while waiting for it to %s; someone else deleted it — run plan again", name, id, goal)
+				}
+				if found && expected != "" && srv.Name != expected && goal != goalGone {
+					return srv, fmt.Errorf("server id %d now carries the name %q, not %s: it is not the server this apply is waiting for; run plan to see where the account stands", id, srv.Name, name)
 				}
 				if found {
 					last, lastStatus, lastErr = srv, string(srv.Status), nil
@@ -222,8 +231,8 @@ func (ch *chain) wait(s *stepRun, id int64, name string, goal waitGoal) (api.Ser
 	return srv, err
 }
 
-// WaitFor waits until server id, named name, has the status want
-// (api.StatusActive or api.StatusStopped), reading the account through
+// WaitFor waits until server id, named name ("" takes any name), has the
+// status want (api.StatusActive or api.StatusStopped), reading the account through
 // the same shared poller as Run, with opts' Parallelism, Timeout,
 // PollInterval, MaxPollInterval and Now. It returns the server as last
 // seen, and an error when the server settles in another status (a

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
 )
 
 // CheckFresh compares the live account with what the plan saw. It returns
@@ -42,8 +43,10 @@ func (sp *File) CheckFresh(live []api.Server) error {
 			names[c.Name] = true
 			// The plan may only act on servers it saw: a change whose
 			// server is missing from Seen was not checked above.
-			if c.Before != nil && !seen[c.Before.ID] {
-				problems = append(problems, fmt.Sprintf("%s (id %d): the plan acts on it but did not record it (the plan file is damaged or was edited)", c.Before.Name, c.Before.ID))
+			for _, st := range []*engine.ServerState{c.Before, c.Replacement} {
+				if st != nil && !seen[st.ID] {
+					problems = append(problems, fmt.Sprintf("%s (id %d): the plan acts on it but did not record it (the plan file is damaged or was edited)", st.Name, st.ID))
+				}
 			}
 		}
 	}

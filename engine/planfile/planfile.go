@@ -76,6 +76,9 @@ func New(p *engine.Plan, fleet *schema.Fleet, live []api.Server, endpoint string
 			if c.Before != nil {
 				acted[c.Before.ID] = true
 			}
+			if c.Replacement != nil {
+				acted[c.Replacement.ID] = true
+			}
 		}
 	}
 	for i := range live {
@@ -97,4 +100,34 @@ func withoutCredentials(endpoint string) string {
 	}
 	u.User = nil
 	return u.String()
+}
+
+// KnownIDs lists the ids of every server the plan saw.
+func (sp *File) KnownIDs() []int64 {
+	ids := make([]int64, len(sp.Seen))
+	for i, s := range sp.Seen {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// Manages reports whether name is one the plan's fleet manages: the name of
+// a change or of a server it saw, or a fleet.owns match.
+func (sp *File) Manages(name string) bool {
+	if sp.Owns.MatchesAny(name) {
+		return true
+	}
+	for _, s := range sp.Seen {
+		if s.Name == name {
+			return true
+		}
+	}
+	if sp.Plan != nil {
+		for _, c := range sp.Plan.Changes {
+			if c.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -87,6 +87,13 @@ func Report(w io.Writer, r *apply.Result, color bool) error {
 	if names := r.InFlight; len(names) > 0 {
 		fmt.Fprintf(&b, "Requests may still be in flight for: %s; run plan to see where they stand.\n", strings.Join(names, ", "))
 	}
+	for _, d := range r.Duplicates {
+		fmt.Fprintf(&b, "%s %s. The account no longer matches the fleet: find out which one is in use, delete the other (vpsfleet server delete ID), then run plan.\n",
+			paint(ansiBold+ansiRed, "Duplicate:"), d)
+	}
+	if r.CheckErr != nil {
+		fmt.Fprintf(&b, "%s %s; run plan to see whether any name is carried twice.\n", paint(ansiBold+ansiRed, "Not checked:"), errLine(r.CheckErr))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -46,6 +46,9 @@ func TestWriteApplyReportGolden(t *testing.T) {
 			{Name: "web-01", Outcome: apply.OutcomeDone, ID: 12345, Elapsed: 4 * time.Second, Actions: []engine.Action{engine.ActionCreate}},
 			{Name: "web-02", Outcome: apply.OutcomeDone, ID: 12346, Elapsed: time.Second, Actions: []engine.Action{engine.ActionUpdate, engine.ActionRename}},
 		}}, false},
+		{"report_duplicates.golden", &apply.Result{Created: 1, Results: []apply.ServerResult{
+			{Name: "web-03", Outcome: apply.OutcomeDone, ID: 12350, Elapsed: 4 * time.Second, Actions: []engine.Action{engine.ActionCreate}},
+		}, Duplicates: []apply.Duplicate{{Name: "web-03", IDs: []int64{12350, 12351}}}}, false},
 		{"report_unauthorized.golden", &apply.Result{Unauthorized: true, InFlight: []string{"web-02"}, Results: []apply.ServerResult{
 			{Name: "web-01", Outcome: apply.OutcomeFailed, Elapsed: time.Second, Actions: []engine.Action{engine.ActionCreate},
 				Err: errors.New("creating web-01: POST /api/v1/servers/: 401 Unauthorized: Invalid token.")},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/planfile"
 	"github.com/vpsfleet/vpsfleet/engine/render"
 )
@@ -137,7 +138,10 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 			return exitError
 		}
 	}
-	return c.execute(pl.plan, pl.conn, af)
+	return c.execute(pl.plan, pl.conn, af, accountView{
+		known:   liveIDs(pl.live),
+		managed: engine.Match(pl.fleet, pl.live, nil).Concerns,
+	})
 }
 
 // applySaved applies a saved plan after checking it still fits the account.
@@ -169,5 +173,5 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 	if saved.Plan.Empty() {
 		return exitOK
 	}
-	return c.execute(saved.Plan, conn, af)
+	return c.execute(saved.Plan, conn, af, accountView{known: saved.KnownIDs(), managed: saved.Manages})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/apply"
 	"github.com/vpsfleet/vpsfleet/engine/render"
@@ -28,11 +29,28 @@ func (c *cli) confirm(question string) bool {
 	return true
 }
 
+// accountView is what the plan knew of the account, for the executor: the
+// ids it saw (a lost create never adopts one) and the names the fleet
+// manages (checked for duplicates at the end).
+type accountView struct {
+	known   []int64
+	managed func(name string) bool
+}
+
+// liveIDs lists the ids of servers.
+func liveIDs(servers []api.Server) []int64 {
+	ids := make([]int64, len(servers))
+	for i, s := range servers {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
 // execute runs plan against the account, showing progress and a report.
 // The first Ctrl-C reaches the executor as its Interrupt; the second ends
 // its context, so that it returns at once naming the servers whose
 // request may still be in flight.
-func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
+func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view accountView) int {
 	color := c.color(af.noColor)
 	progress, closeProgress := c.progress(plan)
 	ints := watchInterrupts(func() {
@@ -46,6 +64,8 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags) int {
 		PollInterval: af.pollInterval,
 		Interrupt:    ints.Soft.Done(),
 		Progress:     progress,
+		KnownIDs:     view.known,
+		Managed:      view.managed,
 	})
 	closeProgress()
 	if err != nil {

@@ -264,7 +264,7 @@ func (s *serverCmd) printServer(srv *api.Server) error {
 // server has the status want, and returns its detail, and fails when it settles in another status,
 // timeout passes, or the context ends, saying what to do.
 func waitForStatus(ctx context.Context, client *api.Client, id int64, want api.Status, timeout time.Duration) (*api.Server, error) {
-	srv, err := apply.WaitFor(ctx, client, id, fmt.Sprintf("server %d", id), want, apply.Options{
+	srv, err := apply.WaitFor(ctx, client, id, "", want, apply.Options{
 		Timeout:      timeout,
 		PollInterval: serverWaitInterval,
 	})
