@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -683,8 +684,8 @@ func TestReadmeNamesEveryFlag(t *testing.T) {
 			sections[m[1]] += part
 		}
 	}
-	common := map[string]bool{"endpoint": true, "token": true, "var": true, "var-file": true, "no-color": true}
-	for _, word := range []string{"-endpoint", "-token", "-var", "-var-file", "-no-color"} {
+	common := map[string]bool{"endpoint": true, "token": true, "request-timeout": true, "var": true, "var-file": true, "no-color": true}
+	for _, word := range []string{"-endpoint", "-token", "-request-timeout", "-var", "-var-file", "-no-color"} {
 		if !bytes.Contains(readme, []byte(word)) {
 			t.Errorf("README.md does not name %s", word)
 		}
@@ -967,4 +968,28 @@ func TestSavedPlanBoundToItsSandbox(t *testing.T) {
 		t.Errorf("a plan applied without a token: exit %d\n%s", r.code, r.stderr)
 	}
 	a.must(0, "apply", "-poll-interval", "10ms", "create.plan")
+}
+
+// TestRequestTimeoutFlag: -request-timeout bounds each request, so a hung
+// API fails the command with a message that names the timeout, instead of
+// holding it for the default 30 s per attempt.
+func TestRequestTimeoutFlag(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hung.Close()
+	defer close(release)
+	a := servedAccount(t, t.TempDir(), hung.URL, "tok-123")
+	r := a.run("server", "list", "-request-timeout", "50ms")
+	if r.code != 1 || !strings.Contains(r.stderr, "timed out after 50ms") {
+		t.Errorf("server list against a hung API: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := a.run("server", "list", "-request-timeout", "-1s"); r.code != 1 || !strings.Contains(r.stderr, "-request-timeout") {
+		t.Errorf("a negative -request-timeout: exit %d, stderr %q", r.code, r.stderr)
+	}
 }

@@ -24,12 +24,14 @@ const sandboxEndpointURL = "http://sandbox.vpsfleet.internal"
 
 // accountFlags are the flags of every command that talks to the account.
 type accountFlags struct {
-	endpoint string
-	token    string
+	endpoint       string
+	token          string
+	requestTimeout time.Duration
 }
 
-// register adds -endpoint and -token to fs.
+// register adds -endpoint, -token and -request-timeout to fs.
 func (a *accountFlags) register(fs *flag.FlagSet) {
+	fs.DurationVar(&a.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "how long one API request (sending it and reading its whole answer) may take before it is retried or fails")
 	fs.StringVar(&a.endpoint, "endpoint", "", "API endpoint: a `URL`, sandbox (the embedded account in "+defaultSandboxState+") or sandbox:PATH (default $VPSORG_ENDPOINT, else "+api.DefaultEndpoint+")")
 	fs.StringVar(&a.token, "token", "", "API `token` (default $VPSORG_TOKEN); prefer the environment variable, which no process listing shows")
 }
@@ -64,8 +66,15 @@ func (c *cli) connect(f accountFlags) (*connection, error) {
 	if token == "" {
 		token = c.getenv("VPSORG_TOKEN")
 	}
+	timeout := f.requestTimeout
+	switch {
+	case timeout < 0:
+		return nil, fmt.Errorf("-request-timeout %s: give a positive duration such as 30s", timeout)
+	case timeout == 0:
+		timeout = api.DefaultRequestTimeout
+	}
 	if endpoint == "sandbox" || strings.HasPrefix(endpoint, "sandbox:") {
-		return c.connectSandbox(strings.TrimPrefix(strings.TrimPrefix(endpoint, "sandbox"), ":"), token)
+		return c.connectSandbox(strings.TrimPrefix(strings.TrimPrefix(endpoint, "sandbox"), ":"), token, timeout)
 	}
 	if endpoint == "" {
 		endpoint = api.DefaultEndpoint
@@ -73,7 +82,7 @@ func (c *cli) connect(f accountFlags) (*connection, error) {
 	if token == "" {
 		return nil, fmt.Errorf("no API token for %s: set VPSORG_TOKEN (or pass -token).\nTo try vpsfleet without an account, use -endpoint sandbox", endpoint)
 	}
-	client, err := api.New(endpoint, token, api.WithUserAgent("vpsfleet/"+version()))
+	client, err := api.New(endpoint, token, api.WithUserAgent("vpsfleet/"+version()), api.WithRequestTimeout(timeout))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +91,7 @@ func (c *cli) connect(f accountFlags) (*connection, error) {
 
 // connectSandbox opens the embedded account on the state file at path
 // ("" = the default) and returns a client served by it in-process.
-func (c *cli) connectSandbox(path, token string) (*connection, error) {
+func (c *cli) connectSandbox(path, token string, timeout time.Duration) (*connection, error) {
 	if path == "" {
 		path = defaultSandboxState
 	}
@@ -100,7 +109,7 @@ func (c *cli) connectSandbox(path, token string) (*connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := api.New(sandboxEndpointURL, token, api.WithHandler(acct), api.WithUserAgent("vpsfleet/"+version()))
+	client, err := api.New(sandboxEndpointURL, token, api.WithHandler(acct), api.WithUserAgent("vpsfleet/"+version()), api.WithRequestTimeout(timeout))
 	if err != nil {
 		acct.Close()
 		return nil, err
