@@ -33,6 +33,7 @@ const (
 type Client struct {
 	endpoint *url.URL
 	token    secret
+	redactor *redactor // removes the token from server text
 
 	httpClient *http.Client
 	handler    http.Handler
@@ -87,9 +88,12 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 	if strings.ContainsAny(token, "\r\n\x00") {
 		return nil, errors.New("api client: the API token contains a line break or NUL byte; check how it was copied (the token is not shown)")
 	}
+	c.redactor = newRedactor(token)
 	u, err := parseEndpoint(endpoint, c.handler != nil)
 	if err != nil {
-		return nil, fmt.Errorf("api client: %w", err)
+		// The endpoint was refused; should the token be in it, the reason
+		// must not show it.
+		return nil, errors.New("api client: " + c.redactor.redact(err.Error()))
 	}
 	c.endpoint = u
 	c.httpClient = c.buildHTTPClient()
@@ -97,6 +101,7 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 	c.send = &sender{
 		httpClient: c.httpClient,
 		token:      c.token,
+		redactor:   c.redactor,
 		userAgent:  c.userAgent,
 		timeout:    c.timeout,
 		maxBody:    c.maxBody,
@@ -114,7 +119,8 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 // buildHTTPClient copies the configured http.Client (so the caller's is
 // never modified), routes it through the handler if one is set, and makes
 // it return redirects instead of following them: the API does not
-// redirect, and following one could drop the method or the body.
+// redirect, and following one could drop the method or the body. The
+// redirect's Location is kept away from http.Client (see redirectGuard).
 func (c *Client) buildHTTPClient() *http.Client {
 	hc := &http.Client{}
 	if c.httpClient != nil {
@@ -124,6 +130,7 @@ func (c *Client) buildHTTPClient() *http.Client {
 	if c.handler != nil {
 		hc.Transport = handlerTransport{handler: c.handler}
 	}
+	hc.Transport = redirectGuard{next: hc.Transport}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return hc
 }
@@ -166,10 +173,5 @@ func (secret) GoString() string { return redacted }
 func (secret) Format(f fmt.State, verb rune) { fmt.Fprint(f, redacted) }
 
 // redact removes the token from text the API sent back (a server echoing
-// the Authorization header must not leak it into an error).
-func (s secret) redact(text string) string {
-	if len(s) < 4 {
-		return text
-	}
-	return strings.ReplaceAll(text, string(s), redacted)
-}
+// the Authorization header must not leak it into an error); see redactor.
+func (s secret) redact(text string) string { return newRedactor(string(s)).redact(text) }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -56,22 +57,45 @@ func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, e
 			return nil, err
 		}
 		if seen[next.String()] || pages >= maxPages {
-			return nil, fmt.Errorf("GET %s: the server list does not end: page %d links back to %s; report this to VPS.org", u.RequestURI(), pages, next.RequestURI())
+			return nil, fmt.Errorf("GET %s: the server list does not end: page %d links back to %s; report this to VPS.org", c.redactor.redact(u.RequestURI()), pages, c.redactor.redact(next.RequestURI()))
 		}
 		seen[next.String()] = true
 		u = next
 	}
 }
 
+// maxLinkLen bounds a next-page link: a longer one is refused rather than
+// followed and quoted.
+const maxLinkLen = 4096
+
 // nextPage checks a list's next link and returns it on the endpoint's
-// scheme and host (only its path and query are taken).
+// scheme and host (only its path and query are taken). A link that holds
+// the token (in any part, escaped or not) is refused unquoted: following
+// it would put the token in every later error's path.
 func (c *Client) nextPage(current *url.URL, link string) (*url.URL, error) {
+	where := "GET " + c.redactor.redact(current.RequestURI())
+	if len(link) > maxLinkLen {
+		return nil, fmt.Errorf("%s: the API's next-page link is %d bytes long, more than the %d accepted; refusing to follow it (report this to VPS.org)", where, len(link), maxLinkLen)
+	}
+	if c.redactor.contains(link) {
+		return nil, fmt.Errorf("%s: the API's next-page link holds the API token; refusing to follow it (the link is not shown; report this to VPS.org)", where)
+	}
 	parsed, err := current.Parse(link)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: the API's next-page link %q is not a URL: %v", current.RequestURI(), shorten(link), err)
+		// url's error quotes the link; say only what was wrong with it.
+		why := "it cannot be parsed"
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			why = c.redactor.shorten(ue.Err.Error())
+		}
+		return nil, fmt.Errorf("%s: the API's next-page link is not a URL (%s); report this to VPS.org", where, why)
+	}
+	query, _ := url.QueryUnescape(parsed.RawQuery)
+	if c.redactor.contains(parsed.Host) || c.redactor.contains(parsed.Path) || c.redactor.contains(query) || c.redactor.contains(parsed.Fragment) {
+		return nil, fmt.Errorf("%s: the API's next-page link holds the API token; refusing to follow it (the link is not shown; report this to VPS.org)", where)
 	}
 	if !sameHost(parsed, c.endpoint) {
-		return nil, fmt.Errorf("GET %s: the API's next-page link points to host %q, not the endpoint's %q; refusing to send the token there (check the endpoint URL)", current.RequestURI(), parsed.Host, c.endpoint.Host)
+		return nil, fmt.Errorf("%s: the API's next-page link points to host %q, not the endpoint's %q; refusing to send the token there (check the endpoint URL)", where, c.redactor.shorten(parsed.Host), c.endpoint.Host)
 	}
 	next := *c.endpoint
 	next.Path, next.RawPath, next.RawQuery = parsed.Path, parsed.RawPath, parsed.RawQuery
@@ -200,10 +224,12 @@ func (c *Client) do(ctx context.Context, kind callKind, method string, u *url.UR
 		return nil
 	}
 	if err := decodeJSON(rep.body, out); err != nil {
-		return &Error{
+		// A decoding error may quote the answer (a time that does not
+		// parse): scrub it.
+		return c.redactor.scrub(&Error{
 			Status: rep.status, Method: method, Path: cl.path(),
-			Detail: err.Error(), Err: err, OutcomeUnknown: kind.mutates(),
-		}
+			Detail: c.redactor.message(err.Error()), Err: err, OutcomeUnknown: kind.mutates(),
+		})
 	}
 	return nil
 }
@@ -215,7 +241,7 @@ func (c *Client) attempt(ctx context.Context, cl *call) (*reply, *Error) {
 		return nil, e
 	}
 	if !success(rep.status) {
-		return nil, answerError(cl, rep, c.token, c.now())
+		return nil, c.redactor.scrub(answerError(cl, rep, c.redactor, c.now()))
 	}
 	return rep, nil
 }

@@ -15,11 +15,15 @@ import (
 
 // The client's transport is a chain of small layers, bottom up:
 //
+//	redirectGuard  keeps a redirect's Location from http.Client (transport_redirect.go)
 //	sender   one HTTP attempt: headers, per-attempt timeout, size-limited
 //	         body; knows whether the request was sent (transport_send.go)
 //	answer   turns a non-success answer into an *Error (transport_answer.go)
 //	retrier  retries what is safe, waits, spends the budget (transport_retry.go)
 //	Client   encodes the request and decodes the success body (servers.go)
+//
+// Every *Error a layer makes from what the server sent passes through the
+// client's redactor (redact.go) before it leaves the layer.
 
 // callKind says what retrying a request may do to the account.
 type callKind int
@@ -64,6 +68,7 @@ type reply struct {
 type sender struct {
 	httpClient *http.Client
 	token      secret
+	redactor   *redactor
 	userAgent  string
 	timeout    time.Duration
 	maxBody    int64
@@ -135,8 +140,7 @@ func (s *sender) failure(ctx, actx context.Context, c *call, err error, sent boo
 	default:
 		e.Detail = cause.Error()
 	}
-	e.Detail = s.token.redact(e.Detail)
-	return e
+	return s.redactor.scrub(e)
 }
 
 // errTooLarge is returned by readLimited when the body exceeds the limit.
