@@ -45,6 +45,7 @@ type Client struct {
 	backoff    func(retry int) time.Duration
 	sleep      func(ctx context.Context, d time.Duration) error
 	now        func() time.Time
+	maxListed  int // servers one ListServers call may receive
 
 	requests atomic.Int64
 	budget   *retryBudget
@@ -73,6 +74,7 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 		backoff:    DefaultBackoff,
 		sleep:      sleepContext,
 		now:        time.Now,
+		maxListed:  defaultMaxListed,
 	}
 	for _, opt := range opts {
 		if opt != nil {

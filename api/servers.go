@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,95 +11,6 @@ import (
 
 // serversPath is the collection every endpoint lives under.
 const serversPath = "/api/v1/servers/"
-
-// maxPages bounds how many pages ListServers follows, so a server that
-// keeps answering with a new next link cannot keep the client forever.
-const maxPages = 100000
-
-// ListServers returns every server of the account that matches opts,
-// following the list's next links through every page. A next link to
-// another host than the endpoint is refused (the token would go there), as
-// is a next link seen before. A server that moves between pages while the
-// list is read is returned once, as last seen. The result is never nil.
-func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, error) {
-	u := c.url(serversPath)
-	q := url.Values{}
-	if opts.Status != "" {
-		q.Set("status", string(opts.Status))
-	}
-	if opts.Location != "" {
-		q.Set("location", opts.Location)
-	}
-	u.RawQuery = q.Encode()
-
-	all := []Server{}
-	index := make(map[int64]int)
-	seen := map[string]bool{u.String(): true}
-	for pages := 1; ; pages++ {
-		var page listPage
-		if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &page); err != nil {
-			return nil, err
-		}
-		for _, s := range page.Results {
-			if i, ok := index[s.ID]; ok {
-				all[i] = s
-				continue
-			}
-			index[s.ID] = len(all)
-			all = append(all, s)
-		}
-		if page.Next == nil || *page.Next == "" {
-			return all, nil
-		}
-		next, err := c.nextPage(u, *page.Next)
-		if err != nil {
-			return nil, err
-		}
-		if seen[next.String()] || pages >= maxPages {
-			return nil, fmt.Errorf("GET %s: the server list does not end: page %d links back to %s; report this to VPS.org", c.redactor.redact(u.RequestURI()), pages, c.redactor.redact(next.RequestURI()))
-		}
-		seen[next.String()] = true
-		u = next
-	}
-}
-
-// maxLinkLen bounds a next-page link: a longer one is refused rather than
-// followed and quoted.
-const maxLinkLen = 4096
-
-// nextPage checks a list's next link and returns it on the endpoint's
-// scheme and host (only its path and query are taken). A link that holds
-// the token (in any part, escaped or not) is refused unquoted: following
-// it would put the token in every later error's path.
-func (c *Client) nextPage(current *url.URL, link string) (*url.URL, error) {
-	where := "GET " + c.redactor.redact(current.RequestURI())
-	if len(link) > maxLinkLen {
-		return nil, fmt.Errorf("%s: the API's next-page link is %d bytes long, more than the %d accepted; refusing to follow it (report this to VPS.org)", where, len(link), maxLinkLen)
-	}
-	if c.redactor.contains(link) {
-		return nil, fmt.Errorf("%s: the API's next-page link holds the API token; refusing to follow it (the link is not shown; report this to VPS.org)", where)
-	}
-	parsed, err := current.Parse(link)
-	if err != nil {
-		// url's error quotes the link; say only what was wrong with it.
-		why := "it cannot be parsed"
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			why = c.redactor.shorten(ue.Err.Error())
-		}
-		return nil, fmt.Errorf("%s: the API's next-page link is not a URL (%s); report this to VPS.org", where, why)
-	}
-	query, _ := url.QueryUnescape(parsed.RawQuery)
-	if c.redactor.contains(parsed.Host) || c.redactor.contains(parsed.Path) || c.redactor.contains(query) || c.redactor.contains(parsed.Fragment) {
-		return nil, fmt.Errorf("%s: the API's next-page link holds the API token; refusing to follow it (the link is not shown; report this to VPS.org)", where)
-	}
-	if !sameHost(parsed, c.endpoint) {
-		return nil, fmt.Errorf("%s: the API's next-page link points to host %q, not the endpoint's %q; refusing to send the token there (check the endpoint URL)", where, c.redactor.shorten(parsed.Host), c.endpoint.Host)
-	}
-	next := *c.endpoint
-	next.Path, next.RawPath, next.RawQuery = parsed.Path, parsed.RawPath, parsed.RawQuery
-	return &next, nil
-}
 
 // GetServer returns the server with the given id, with the detail-only
 // fields (IPv6Address, BackupsEnabled, ResourceUsage, Plan.Bandwidth).
