@@ -119,18 +119,22 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 }
 
 // buildHTTPClient copies the configured http.Client (so the caller's is
-// never modified), routes it through the handler if one is set, and makes
-// it return redirects instead of following them: the API does not
-// redirect, and following one could drop the method or the body. The
-// redirect's Location is kept away from http.Client (see redirectGuard).
+// never modified; without one, the client's own default transport is
+// used), routes it through the handler if one is set, and makes it return
+// redirects instead of following them: the API does not redirect, and
+// following one could drop the method or the body. The redirect's
+// Location is kept away from http.Client (see redirectGuard).
 func (c *Client) buildHTTPClient() *http.Client {
 	hc := &http.Client{}
 	if c.httpClient != nil {
 		copied := *c.httpClient
 		hc = &copied
 	}
-	if c.handler != nil {
+	switch {
+	case c.handler != nil:
 		hc.Transport = handlerTransport{handler: c.handler}
+	case c.httpClient == nil:
+		hc.Transport = newDefaultTransport()
 	}
 	hc.Transport = redirectGuard{next: hc.Transport}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

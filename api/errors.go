@@ -41,9 +41,12 @@ type Error struct {
 	Err error
 
 	// sent reports, for a transport failure, that the request may have
-	// reached the server; final, that retrying cannot help; retryAfter
-	// (when hasRetryAfter) is the wait the server asked for.
+	// reached the server; connect, that the server could not be reached
+	// at all (refused, no such host, dial timeout); final, that retrying
+	// cannot help; retryAfter (when hasRetryAfter) is the wait the server
+	// asked for.
 	sent          bool
+	connect       bool
 	final         bool
 	retryAfter    time.Duration
 	hasRetryAfter bool

@@ -43,9 +43,16 @@ func WithHandler(h http.Handler) Option {
 	}
 }
 
-// WithRequestTimeout bounds each attempt (sending the request and reading
-// its whole answer) to d; the default is DefaultRequestTimeout. d must be
-// positive.
+// WithRequestTimeout bounds each attempt to d: connecting, sending the
+// request and reading its whole answer, body included, whatever the
+// transport; the default is DefaultRequestTimeout. d must be positive.
+//
+// An attempt that times out fails with an error saying "timed out after
+// d" (errors.Is context.DeadlineExceeded). It is retried like any failure
+// after sending: a GET, PUT, PATCH or DELETE is sent again (so a hung API
+// costs about (retries+1)·d plus the backoff before the call fails), a
+// create or action never is (its error has OutcomeUnknown set). The
+// caller's context still bounds the whole call, retries included.
 func WithRequestTimeout(d time.Duration) Option {
 	return func(c *Client) {
 		if d <= 0 {
@@ -61,6 +68,11 @@ func WithRequestTimeout(d time.Duration) Option {
 // that long plus this backoff, so throttled requests do not all return in
 // the same instant. The default is DefaultBackoff. f must not be nil; a
 // negative result means no wait beyond any Retry-After.
+//
+// When the API cannot be reached at all (connection refused, unknown
+// host, dial timeout), a request is retried at most 3 times and each wait
+// is capped at 250 ms, 500 ms and 1 s, whatever f and WithMaxRetries say:
+// a refused connection fails within about 2 s.
 func WithBackoff(f func(retry int) time.Duration) Option {
 	return func(c *Client) {
 		if f == nil {

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -106,6 +108,10 @@ func (s *sender) send(ctx context.Context, c *call) (*reply, *Error) {
 		return nil, s.failure(ctx, actx, c, err, sent.Load())
 	}
 	defer resp.Body.Close()
+	// The attempt's deadline covers the body too: a transport whose body
+	// does not watch the request's context is unblocked by closing it.
+	stop := context.AfterFunc(actx, func() { resp.Body.Close() })
+	defer stop()
 	data, err := readLimited(resp.Body, s.maxBody)
 	if errors.Is(err, errTooLarge) {
 		return nil, &Error{
@@ -135,12 +141,29 @@ func (s *sender) failure(ctx, actx context.Context, c *call, err error, sent boo
 		e.final = true
 	case errors.Is(actx.Err(), context.DeadlineExceeded):
 		e.Detail = fmt.Sprintf("timed out after %s (the per-request timeout)", s.timeout)
+		e.Err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		e.connect = !sent && isConnectFailure(cause)
+	case !sent && isConnectFailure(cause):
+		e.Detail = cause.Error()
+		e.connect = true
 	case errors.Is(cause, io.EOF) || errors.Is(cause, io.ErrUnexpectedEOF):
 		e.Detail = "the connection closed before the whole answer arrived"
 	default:
 		e.Detail = cause.Error()
 	}
 	return s.redactor.scrub(e)
+}
+
+// isConnectFailure reports whether err is a failure to reach the server
+// at all: the connection was refused, the host name does not resolve, or
+// dialling failed or timed out. Nothing was sent.
+func isConnectFailure(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // errTooLarge is returned by readLimited when the body exceeds the limit.
