@@ -104,6 +104,9 @@ func hostileCases() []hostileCase {
 		{"content type holds the token", echo(500, `oops`, "Content-Type", "text/TOKEN"), opCreate, "non-JSON answer (text/[redacted]): oops"},
 		{"created_at holds the token", echo(200, `{"id": 12345, "name": "a", "created_at": "TOKEN"}`), opGet, "parsing time"},
 		{"a 503 echoing the token after every retry", echo(503, `{"detail": "TOKEN"}`), opGet, "503 Service Unavailable: [redacted] (after 6 attempts)"},
+		{"wrong id naming the token", echo(200, `{"id": 99, "name": "TOKEN", "status": "active"}`), opGet, "not 12345"},
+		{"create answer without an id naming the token", echo(201, `{"name": "TOKEN"}`), opCreate, "no usable server id"},
+		{"list item naming the token without an id", echo(200, `{"count": 1, "next": null, "results": [{"name": "TOKEN"}]}`), opList, "item 1"},
 		{"a 429 echoing the token", echo(429, `{"detail": "slow down TOKEN"}`, "Retry-After", "0"), opGet, "429 Too Many Requests: slow down [redacted]"},
 	}
 	// An error body is cut to a short message: the token at every place

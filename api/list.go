@@ -40,7 +40,8 @@ func listLimit(count, most int) int {
 // a quarter (at least 1000 more, for servers created while the list is
 // read), and never more than 250,000 in all. A next link to another host
 // than the endpoint is refused (the token would go there), as is one that
-// holds the token.
+// holds the token; a list item without a positive id or a name is an
+// error.
 func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, error) {
 	u := c.url(serversPath)
 	q := url.Values{}
@@ -58,7 +59,7 @@ func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, e
 	announced, limit, received := 0, 0, 0
 	for pages := 1; ; pages++ {
 		var page listPage
-		if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &page); err != nil {
+		if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &page, func() string { return checkListed(&page) }); err != nil {
 			return nil, err
 		}
 		where := "GET " + c.redactor.redact(u.RequestURI())
