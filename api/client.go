@@ -24,6 +24,7 @@ const (
 	DefaultMaxRetries           = 5
 	DefaultRetryBudget          = 100
 	DefaultMaxBodyBytes   int64 = 10 << 20
+	DefaultParallelism          = 10
 )
 
 // Client is a VPS.org API client. It is safe for concurrent use; every
@@ -46,6 +47,9 @@ type Client struct {
 	sleep      func(ctx context.Context, d time.Duration) error
 	now        func() time.Time
 	maxListed  int // servers one ListServers call may receive
+	// parallelism is the caller's requests in flight, which sizes the
+	// default transport's connection pool.
+	parallelism int
 
 	requests atomic.Int64
 	budget   *retryBudget
@@ -75,6 +79,8 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 		sleep:      sleepContext,
 		now:        time.Now,
 		maxListed:  defaultMaxListed,
+
+		parallelism: DefaultParallelism,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -134,7 +140,7 @@ func (c *Client) buildHTTPClient() *http.Client {
 	case c.handler != nil:
 		hc.Transport = handlerTransport{handler: c.handler}
 	case c.httpClient == nil:
-		hc.Transport = newDefaultTransport()
+		hc.Transport = newDefaultTransport(c.parallelism)
 	}
 	hc.Transport = redirectGuard{next: hc.Transport}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -17,7 +17,10 @@ func (c *Client) refuse(format string, args ...any) {
 }
 
 // WithHTTPClient sends requests through a copy of hc (its Transport,
-// Jar, Timeout). The copy never follows redirects. hc must not be nil.
+// Jar, Timeout). The copy never follows redirects. hc's Transport is used
+// as it is (nil means http.DefaultTransport): DefaultDialTimeout and
+// WithParallelism apply only to the client's own default transport. hc
+// must not be nil.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc == nil {
@@ -148,5 +151,25 @@ func WithMaxBodyBytes(n int64) Option {
 			return
 		}
 		c.maxBody = n
+	}
+}
+
+// WithParallelism tells the client that its caller keeps at most n
+// requests in flight at once (the CLI's -parallelism). The client's
+// default transport then keeps up to n+2 connections per host open, idle
+// between requests rather than closed, and never opens more: the two
+// spare ones absorb a request or two beyond n, and requests beyond n+2 at
+// once wait for a free connection (within their request timeout). A run
+// of any length thus opens at most n+2 connections to the API. The
+// default is DefaultParallelism. n must be positive. It does not change a
+// transport given with WithHTTPClient, and does not matter with
+// WithHandler.
+func WithParallelism(n int) Option {
+	return func(c *Client) {
+		if n <= 0 {
+			c.refuse("WithParallelism: the number of requests in flight must be positive, got %d", n)
+			return
+		}
+		c.parallelism = n
 	}
 }

@@ -11,12 +11,24 @@ import (
 // bounds a host that drops connection attempts silently.
 const DefaultDialTimeout = 5 * time.Second
 
+// spareConns is how many connections per host the default transport
+// keeps beyond the caller's parallelism.
+const spareConns = 2
+
 // newDefaultTransport is the transport of a client given no WithHTTPClient
 // and no WithHandler: http.DefaultTransport's settings (proxy from the
 // environment, HTTP/2, TLS handshake timeout), dialling within
-// DefaultDialTimeout. Each client has its own, so its connections are its
+// DefaultDialTimeout, with a connection pool sized for parallelism
+// requests in flight. Each client has its own, so its connections are its
 // own.
-func newDefaultTransport() *http.Transport {
+//
+// http.DefaultTransport keeps 2 idle connections per host: with 10
+// requests in flight, every answer beyond the second closed its
+// connection and the next request dialled a new one (478 connections for
+// one no-op plan of 10,000 servers). Here up to parallelism+spareConns
+// connections per host are kept idle, and no more are opened, so each is
+// reused for the whole run.
+func newDefaultTransport(parallelism int) *http.Transport {
 	t, ok := http.DefaultTransport.(*http.Transport)
 	if ok {
 		t = t.Clone()
@@ -34,5 +46,9 @@ func newDefaultTransport() *http.Transport {
 	}
 	dialer := &net.Dialer{Timeout: DefaultDialTimeout, KeepAlive: 30 * time.Second}
 	t.DialContext = dialer.DialContext
+	conns := parallelism + spareConns
+	t.MaxConnsPerHost = conns
+	t.MaxIdleConnsPerHost = conns
+	t.MaxIdleConns = max(t.MaxIdleConns, conns)
 	return t
 }
