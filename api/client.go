@@ -104,17 +104,12 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 		return nil, errors.New("api client: " + c.redactor.redact(err.Error()))
 	}
 	c.endpoint = u
+	// A transport the client did not make may ignore the request's
+	// context while its body is read.
+	watchBody := c.httpClient != nil && c.handler == nil
 	c.httpClient = c.buildHTTPClient()
 	c.budget = newRetryBudget(c.budgetSize)
-	c.send = &sender{
-		httpClient: c.httpClient,
-		token:      c.token,
-		redactor:   c.redactor,
-		userAgent:  c.userAgent,
-		timeout:    c.timeout,
-		maxBody:    c.maxBody,
-		count:      &c.requests,
-	}
+	c.send = newSender(c.httpClient, c.token, c.userAgent, watchBody, c.redactor, c.timeout, c.maxBody, &c.requests)
 	c.retry = &retrier{
 		maxRetries: c.maxRetries,
 		budget:     c.budget,

@@ -166,3 +166,31 @@ func TestRequestTimeoutBoundsTheBody(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout while reading the body", err)
 	}
 }
+
+// TestStalledBodyTimesOut: a server that sends its headers and part of
+// the body, then stalls, costs one request timeout, over HTTP and
+// in-process.
+func TestStalledBodyTimesOut(t *testing.T) {
+	stall := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(200)
+		io.WriteString(w, `{"id": 12345, `)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			var c *api.Client
+			opts := []api.Option{api.WithRequestTimeout(50 * time.Millisecond), api.WithMaxRetries(0)}
+			if tr.inProc {
+				c, _ = inProcess(t, stall, opts...)
+			} else {
+				c, _ = serve(t, stall, opts...)
+			}
+			err := opGet(context.Background(), c)
+			if err == nil || !strings.Contains(err.Error(), "timed out after 50ms") {
+				t.Fatalf("err = %v, want a timeout after 50ms", err)
+			}
+		})
+	}
+}
