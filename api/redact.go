@@ -127,7 +127,9 @@ func (r *redactor) redact(text string) string {
 			return
 		}
 		// A token with multi-byte characters may match from the middle of
-		// one: widen the run to whole characters.
+		// one: widen the run to whole characters. (The previous run's
+		// widening may have reached into this one: start after it.)
+		start = max(start, written)
 		for start > written && !utf8.RuneStart(text[start]) {
 			start--
 		}

@@ -80,3 +80,35 @@ func BenchmarkRedact10MB(b *testing.B) {
 		r.redact(text)
 	}
 }
+
+// FuzzRedact checks that no piece of minSecretPiece bytes of a long token
+// survives redaction, in any ASCII case, wherever it stands in the text.
+func FuzzRedact(f *testing.F) {
+	f.Add("tok-SECRET-7f3a9c", "x tok-SECRET-7f3a9c y")
+	f.Add("tok-SECRET-7f3a9c", "tok-SECRtok-SECRET-7F3A9Cxx-7f3a9c")
+	f.Add("ключ-секрет-42", "ч-секрет-42ключ-се")
+	f.Fuzz(func(t *testing.T, token, text string) {
+		// A token made of the replacement's own letters could be rebuilt
+		// from it; no real token is.
+		if len(token) < minSecretPiece || strings.ContainsAny(token, "[]") {
+			return
+		}
+		got := asciiLower(newRedactor(token).redact(text))
+		lower := asciiLower(token)
+		for i := 0; i+minSecretPiece <= len(lower); i++ {
+			if piece := lower[i : i+minSecretPiece]; strings.Contains(got, piece) {
+				t.Fatalf("redact(%q) with token %q = %q, still holding %q", text, token, got, piece)
+			}
+		}
+	})
+}
+
+// asciiLower lower-cases the ASCII letters of s, leaving every other byte
+// as it is (strings.ToLower would rewrite invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lowerASCII(c)
+	}
+	return string(b)
+}
