@@ -72,3 +72,14 @@ func TestCreateWithoutIDSaysWhatToLookFor(t *testing.T) {
 		t.Errorf("err = %v, want it to name the server to look for", err)
 	}
 }
+
+// TestUnusableAnswerCountsItsAttempts: an answer found wrong after a retry
+// says how many times the request was sent.
+func TestUnusableAnswerCountsItsAttempts(t *testing.T) {
+	c, _ := serve(t, &script{steps: []step{{status: 503}, {status: 200, body: `{"id": 1, "name": "x"}`}}})
+	err := opGet(context.Background(), c)
+	var e *api.Error
+	if !errors.As(err, &e) || e.Attempts != 2 || !strings.Contains(err.Error(), "(after 2 attempts)") {
+		t.Errorf("err = %v, want the wrong answer after 2 attempts", err)
+	}
+}

@@ -151,7 +151,7 @@ func (c *Client) do(ctx context.Context, kind callKind, method string, u *url.UR
 		// parse): scrub it.
 		return c.redactor.scrub(&Error{
 			Status: rep.status, Method: method, Path: cl.path(),
-			Detail: c.redactor.message(err.Error()), Err: err, OutcomeUnknown: kind.mutates(),
+			Detail: c.redactor.message(err.Error()), Err: err, OutcomeUnknown: kind.mutates(), Attempts: rep.attempts,
 		})
 	}
 	if check == nil {
@@ -160,7 +160,7 @@ func (c *Client) do(ctx context.Context, kind callKind, method string, u *url.UR
 	if problem := check(); problem != "" {
 		return c.redactor.scrub(&Error{
 			Status: rep.status, Method: method, Path: cl.path(),
-			Detail: problem, OutcomeUnknown: kind.mutates(), Attempts: 1, final: true,
+			Detail: problem, OutcomeUnknown: kind.mutates(), Attempts: rep.attempts, final: true,
 		})
 	}
 	return nil

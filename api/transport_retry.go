@@ -116,6 +116,7 @@ func (r *retrier) do(ctx context.Context, c *call, attempt attemptFunc) (*reply,
 		rep, e := attempt(ctx, c)
 		if e == nil {
 			r.budget.refund()
+			rep.attempts = n
 			return rep, nil
 		}
 		e.Attempts = n

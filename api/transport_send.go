@@ -64,6 +64,9 @@ type reply struct {
 	status int
 	header http.Header
 	body   []byte
+	// attempts is how many times the request was sent to get this
+	// answer; the retrier sets it.
+	attempts int
 }
 
 // sender is the bottom layer: it sends one attempt and reads its answer.
