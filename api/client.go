@@ -24,6 +24,7 @@ const (
 	DefaultMaxRetries           = 5
 	DefaultRetryBudget          = 100
 	DefaultMaxBodyBytes   int64 = 10 << 20
+	DefaultParallelism          = 10
 )
 
 // Client is a VPS.org API client. It is safe for concurrent use; every
@@ -33,6 +34,7 @@ const (
 type Client struct {
 	endpoint *url.URL
 	token    secret
+	redactor *redactor // removes the token from server text
 
 	httpClient *http.Client
 	handler    http.Handler
@@ -44,6 +46,10 @@ type Client struct {
 	backoff    func(retry int) time.Duration
 	sleep      func(ctx context.Context, d time.Duration) error
 	now        func() time.Time
+	maxListed  int // servers one ListServers call may receive
+	// parallelism is the caller's requests in flight, which sizes the
+	// default transport's connection pool.
+	parallelism int
 
 	requests atomic.Int64
 	budget   *retryBudget
@@ -72,6 +78,9 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 		backoff:    DefaultBackoff,
 		sleep:      sleepContext,
 		now:        time.Now,
+		maxListed:  defaultMaxListed,
+
+		parallelism: DefaultParallelism,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -87,21 +96,20 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 	if strings.ContainsAny(token, "\r\n\x00") {
 		return nil, errors.New("api client: the API token contains a line break or NUL byte; check how it was copied (the token is not shown)")
 	}
+	c.redactor = newRedactor(token)
 	u, err := parseEndpoint(endpoint, c.handler != nil)
 	if err != nil {
-		return nil, fmt.Errorf("api client: %w", err)
+		// The endpoint was refused; should the token be in it, the reason
+		// must not show it.
+		return nil, errors.New("api client: " + c.redactor.redact(err.Error()))
 	}
 	c.endpoint = u
+	// A transport the client did not make may ignore the request's
+	// context while its body is read.
+	watchBody := c.httpClient != nil && c.handler == nil
 	c.httpClient = c.buildHTTPClient()
 	c.budget = newRetryBudget(c.budgetSize)
-	c.send = &sender{
-		httpClient: c.httpClient,
-		token:      c.token,
-		userAgent:  c.userAgent,
-		timeout:    c.timeout,
-		maxBody:    c.maxBody,
-		count:      &c.requests,
-	}
+	c.send = newSender(c.httpClient, c.token, c.userAgent, watchBody, c.redactor, c.timeout, c.maxBody, &c.requests)
 	c.retry = &retrier{
 		maxRetries: c.maxRetries,
 		budget:     c.budget,
@@ -112,18 +120,24 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 }
 
 // buildHTTPClient copies the configured http.Client (so the caller's is
-// never modified), routes it through the handler if one is set, and makes
-// it return redirects instead of following them: the API does not
-// redirect, and following one could drop the method or the body.
+// never modified; without one, the client's own default transport is
+// used), routes it through the handler if one is set, and makes it return
+// redirects instead of following them: the API does not redirect, and
+// following one could drop the method or the body. The redirect's
+// Location is kept away from http.Client (see redirectGuard).
 func (c *Client) buildHTTPClient() *http.Client {
 	hc := &http.Client{}
 	if c.httpClient != nil {
 		copied := *c.httpClient
 		hc = &copied
 	}
-	if c.handler != nil {
+	switch {
+	case c.handler != nil:
 		hc.Transport = handlerTransport{handler: c.handler}
+	case c.httpClient == nil:
+		hc.Transport = newDefaultTransport(c.parallelism)
 	}
+	hc.Transport = redirectGuard{next: hc.Transport}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return hc
 }
@@ -166,10 +180,5 @@ func (secret) GoString() string { return redacted }
 func (secret) Format(f fmt.State, verb rune) { fmt.Fprint(f, redacted) }
 
 // redact removes the token from text the API sent back (a server echoing
-// the Authorization header must not leak it into an error).
-func (s secret) redact(text string) string {
-	if len(s) < 4 {
-		return text
-	}
-	return strings.ReplaceAll(text, string(s), redacted)
-}
+// the Authorization header must not leak it into an error); see redactor.
+func (s secret) redact(text string) string { return newRedactor(string(s)).redact(text) }

@@ -5,13 +5,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // maxDetailLen bounds a Detail made from a non-JSON body, so an HTML error
 // page becomes a short message rather than a screenful.
 const maxDetailLen = 120
+
+// maxMessageLen bounds each message the API sent as JSON (the detail, each
+// field message), and maxFields the number of fields kept, so that a
+// hostile answer cannot make an error the size of the answer.
+const (
+	maxMessageLen = 500
+	maxFields     = 50
+)
 
 // errorBody is what an error answer's body says, in DRF conventions.
 type errorBody struct {
@@ -22,57 +30,92 @@ type errorBody struct {
 // decodeErrorBody reads a DRF error body: {"detail": "..."} or
 // {"field": ["msg", ...], ...}. A field whose value is a single string is
 // taken as one message; "non_field_errors" is kept as a field. A body that
-// is not a JSON object becomes a short Detail describing it. It never fails.
-func decodeErrorBody(contentType string, body []byte) errorBody {
+// is not a JSON object becomes a short Detail describing it. Every text is
+// redacted by r before it is cut (see maxMessageLen, maxFields). It never
+// fails.
+func decodeErrorBody(r *redactor, contentType string, body []byte) errorBody {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return errorBody{}
 	}
 	var raw map[string]json.RawMessage
 	if trimmed[0] != '{' || json.Unmarshal(trimmed, &raw) != nil {
-		return errorBody{Detail: describeBody(contentType, trimmed)}
+		return errorBody{Detail: describeBody(r, contentType, trimmed)}
 	}
 	var out errorBody
-	for key, value := range raw {
+	keys := make([]string, 0, len(raw))
+	for key := range raw {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for i, key := range keys {
+		value := raw[key]
 		if key == "detail" {
 			var s string
 			if json.Unmarshal(value, &s) == nil {
-				out.Detail = s
+				out.Detail = r.message(s)
 				continue
 			}
 		}
-		msgs := fieldMessages(value)
+		msgs := fieldMessages(r, value)
 		if len(msgs) == 0 {
 			continue
 		}
 		if out.Fields == nil {
 			out.Fields = make(map[string][]string)
 		}
-		out.Fields[key] = msgs
+		if len(out.Fields) == maxFields {
+			out.Fields["…"] = []string{fmt.Sprintf("%d more fields not shown", len(keys)-i)}
+			break
+		}
+		out.Fields[r.message(key)] = msgs
 	}
 	return out
 }
 
 // fieldMessages reads a field's messages: a list of strings, one string,
-// or anything else shown as its JSON text.
-func fieldMessages(value json.RawMessage) []string {
+// or anything else shown as its JSON text (re-encoded, so that escapes
+// cannot hide the token from r), each redacted and cut.
+func fieldMessages(r *redactor, value json.RawMessage) []string {
 	var list []string
 	if json.Unmarshal(value, &list) == nil {
+		for i, m := range list {
+			list[i] = r.message(m)
+		}
 		return list
 	}
 	var one string
 	if json.Unmarshal(value, &one) == nil {
-		return []string{one}
+		return []string{r.message(one)}
 	}
-	return []string{shorten(string(value))}
+	return []string{r.shorten(plainJSON(value))}
+}
+
+// plainJSON is value as sent or, if it holds escapes, re-encoded without
+// escapes beyond what JSON needs: {"x":"\u0074ok"} is shown {"x":"tok"}.
+func plainJSON(value json.RawMessage) string {
+	if !bytes.ContainsRune(value, '\\') {
+		return string(value)
+	}
+	var v any
+	if json.Unmarshal(value, &v) != nil {
+		return string(value)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return string(value)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 var htmlTag = regexp.MustCompile(`(?s)<[^>]*>`)
 
 // describeBody turns a non-JSON body into a short one-line description,
-// e.g. `non-JSON answer (text/html): 502 Bad Gateway`.
-func describeBody(contentType string, body []byte) string {
+// e.g. `non-JSON answer (text/html): 502 Bad Gateway`, redacted by r.
+func describeBody(r *redactor, contentType string, body []byte) string {
 	text := string(body)
 	if m := htmlTitle.FindStringSubmatch(text); m != nil {
 		text = m[1]
@@ -81,25 +124,13 @@ func describeBody(contentType string, body []byte) string {
 	}
 	kind := "non-JSON answer"
 	if contentType != "" {
-		kind = fmt.Sprintf("non-JSON answer (%s)", shorten(contentType))
+		kind = fmt.Sprintf("non-JSON answer (%s)", r.shorten(contentType))
 	}
-	text = shorten(text)
+	text = r.shorten(text)
 	if text == "" {
 		return kind
 	}
 	return kind + ": " + text
-}
-
-// shorten collapses whitespace, drops invalid UTF-8 and cuts s to
-// maxDetailLen runes.
-func shorten(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= maxDetailLen {
-		return s
-	}
-	runes := []rune(s)
-	return string(runes[:maxDetailLen]) + "…"
 }
 
 // listPage is one page of GET /api/v1/servers/.

@@ -11,11 +11,16 @@ import (
 // parseEndpoint checks the API base URL and returns it without a trailing
 // slash. Plain http is refused unless the host is loopback or requests are
 // served in-process, because the token would cross the network in clear.
+// A URL with a query, a fragment or userinfo is not a base URL and is
+// refused; no error quotes any of those parts, which is where someone
+// might have put a credential.
 func parseEndpoint(raw string, inProcess bool) (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultEndpoint
 	}
-	u, err := url.Parse(raw)
+	full := raw
+	raw = withoutQuery(raw)
+	u, err := url.Parse(full)
 	if err != nil {
 		// The parser's error quotes the URL, credentials and all: say
 		// only what it was about.
@@ -36,8 +41,8 @@ func parseEndpoint(raw string, inProcess bool) (*url.URL, error) {
 	if u.User != nil {
 		return nil, fmt.Errorf("endpoint must not carry credentials in the URL; pass the token separately")
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("endpoint %q must not have a query or fragment; give only the base URL", raw)
+	if raw != withoutUserinfo(full) {
+		return nil, fmt.Errorf("endpoint %q must not have a query or fragment (not shown); give only the base URL", raw)
 	}
 	if u.Scheme == "http" && !inProcess && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("refusing plain http endpoint %q: the token would travel unencrypted; use https:// (plain http is allowed only to localhost, 127.0.0.0/8 or ::1)", raw)
@@ -71,6 +76,16 @@ func effectivePort(u *url.URL) string {
 		return "80"
 	}
 	return "443"
+}
+
+// withoutQuery cuts a URL's text at its query or fragment, so that an
+// endpoint can be quoted without them. It works on text that does not
+// parse.
+func withoutQuery(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		return raw[:i]
+	}
+	return raw
 }
 
 // withoutUserinfo replaces a "user:password@" part of a URL's authority

@@ -16,15 +16,22 @@ import (
 var ErrRetryBudgetExhausted = errors.New("the API kept failing and the client's retry budget is spent; try again later")
 
 // Error is a failed API request: either an answer with a non-success status
-// or a transport failure (Status 0). Its Error text is one line and never
-// contains the API token.
+// or a transport failure (Status 0), or a success answer that could not be
+// used. Its Error text is one line and never contains the API token; nor
+// does any of its fields, whatever the server sent (see Detail).
 type Error struct {
 	// Status is the HTTP status; 0 when no answer was received.
 	Status int
 	// Detail is the API's "detail" message, a short description of a
-	// non-JSON error body, or a description of the transport failure.
+	// non-JSON error body, or a description of the transport failure or
+	// of what is wrong with a success answer. Text from the server has the
+	// token (and any 8-character piece of it) replaced by "[redacted]",
+	// and is cut short: at most 500 characters for the API's messages,
+	// 120 for a description of a body.
 	Detail string
-	// Fields holds the per-field messages of a 400 answer, by field name.
+	// Fields holds the per-field messages of a 400 answer, by field name,
+	// redacted and cut like Detail; at most 50 fields are kept, and a
+	// field named "…" then says how many more were not.
 	Fields map[string][]string
 	// Method and Path name the request, e.g. "POST", "/api/v1/servers/".
 	// Path includes the query string, if any.
@@ -41,9 +48,12 @@ type Error struct {
 	Err error
 
 	// sent reports, for a transport failure, that the request may have
-	// reached the server; final, that retrying cannot help; retryAfter
-	// (when hasRetryAfter) is the wait the server asked for.
+	// reached the server; connect, that the server could not be reached
+	// at all (refused, no such host, dial timeout); final, that retrying
+	// cannot help; retryAfter (when hasRetryAfter) is the wait the server
+	// asked for.
 	sent          bool
+	connect       bool
 	final         bool
 	retryAfter    time.Duration
 	hasRetryAfter bool

@@ -72,7 +72,7 @@ func FuzzDecodeErrorBody(f *testing.F) {
 	f.Add("text/html", []byte("<html><title>502 Bad Gateway</title></html>"))
 	f.Add("", []byte("\xff\xfe<title>"))
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
-		got := decodeErrorBody(contentType, body)
+		got := decodeErrorBody(nil, contentType, body)
 		e := &Error{Status: 400, Method: "POST", Path: "/api/v1/servers/", Detail: got.Detail, Fields: got.Fields}
 		msg := e.Error()
 		if strings.ContainsAny(msg, "\r\n") {

@@ -29,7 +29,7 @@ func TestDecodeErrorBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := decodeErrorBody(tt.contentType, []byte(tt.body)); !reflect.DeepEqual(got, tt.want) {
+			if got := decodeErrorBody(nil, tt.contentType, []byte(tt.body)); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %#v, want %#v", got, tt.want)
 			}
 		})
@@ -41,7 +41,7 @@ func TestShortenCutsLongBodies(t *testing.T) {
 	for i := range long {
 		long[i] = 'a'
 	}
-	got := describeBody("", long)
+	got := describeBody(nil, "", long)
 	if n := len([]rune(got)); n > maxDetailLen+len("non-JSON answer: ")+1 {
 		t.Errorf("detail has %d runes", n)
 	}

@@ -17,7 +17,10 @@ func (c *Client) refuse(format string, args ...any) {
 }
 
 // WithHTTPClient sends requests through a copy of hc (its Transport,
-// Jar, Timeout). The copy never follows redirects. hc must not be nil.
+// Jar, Timeout). The copy never follows redirects. hc's Transport is used
+// as it is (nil means http.DefaultTransport): DefaultDialTimeout and
+// WithParallelism apply only to the client's own default transport. hc
+// must not be nil.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc == nil {
@@ -43,9 +46,16 @@ func WithHandler(h http.Handler) Option {
 	}
 }
 
-// WithRequestTimeout bounds each attempt (sending the request and reading
-// its whole answer) to d; the default is DefaultRequestTimeout. d must be
-// positive.
+// WithRequestTimeout bounds each attempt to d: connecting, sending the
+// request and reading its whole answer, body included, whatever the
+// transport; the default is DefaultRequestTimeout. d must be positive.
+//
+// An attempt that times out fails with an error saying "timed out after
+// d" (errors.Is context.DeadlineExceeded). It is retried like any failure
+// after sending: a GET, PUT, PATCH or DELETE is sent again (so a hung API
+// costs about (retries+1)·d plus the backoff before the call fails), a
+// create or action never is (its error has OutcomeUnknown set). The
+// caller's context still bounds the whole call, retries included.
 func WithRequestTimeout(d time.Duration) Option {
 	return func(c *Client) {
 		if d <= 0 {
@@ -61,6 +71,11 @@ func WithRequestTimeout(d time.Duration) Option {
 // that long plus this backoff, so throttled requests do not all return in
 // the same instant. The default is DefaultBackoff. f must not be nil; a
 // negative result means no wait beyond any Retry-After.
+//
+// When the API cannot be reached at all (connection refused, unknown
+// host, dial timeout), a request is retried at most 3 times and each wait
+// is capped at 250 ms, 500 ms and 1 s, whatever f and WithMaxRetries say:
+// a refused connection fails within about 2 s.
 func WithBackoff(f func(retry int) time.Duration) Option {
 	return func(c *Client) {
 		if f == nil {
@@ -136,5 +151,25 @@ func WithMaxBodyBytes(n int64) Option {
 			return
 		}
 		c.maxBody = n
+	}
+}
+
+// WithParallelism tells the client that its caller keeps at most n
+// requests in flight at once (the CLI's -parallelism). The client's
+// default transport then keeps up to n+2 connections per host open, idle
+// between requests rather than closed, and never opens more: the two
+// spare ones absorb a request or two beyond n, and requests beyond n+2 at
+// once wait for a free connection (within their request timeout). A run
+// of any length thus opens at most n+2 connections to the API. The
+// default is DefaultParallelism. n must be positive. It does not change a
+// transport given with WithHTTPClient, and does not matter with
+// WithHandler.
+func WithParallelism(n int) Option {
+	return func(c *Client) {
+		if n <= 0 {
+			c.refuse("WithParallelism: the number of requests in flight must be positive, got %d", n)
+			return
+		}
+		c.parallelism = n
 	}
 }

@@ -12,103 +12,42 @@ import (
 // serversPath is the collection every endpoint lives under.
 const serversPath = "/api/v1/servers/"
 
-// maxPages bounds how many pages ListServers follows, so a server that
-// keeps answering with a new next link cannot keep the client forever.
-const maxPages = 100000
-
-// ListServers returns every server of the account that matches opts,
-// following the list's next links through every page. A next link to
-// another host than the endpoint is refused (the token would go there), as
-// is a next link seen before. A server that moves between pages while the
-// list is read is returned once, as last seen. The result is never nil.
-func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, error) {
-	u := c.url(serversPath)
-	q := url.Values{}
-	if opts.Status != "" {
-		q.Set("status", string(opts.Status))
-	}
-	if opts.Location != "" {
-		q.Set("location", opts.Location)
-	}
-	u.RawQuery = q.Encode()
-
-	all := []Server{}
-	index := make(map[int64]int)
-	seen := map[string]bool{u.String(): true}
-	for pages := 1; ; pages++ {
-		var page listPage
-		if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &page); err != nil {
-			return nil, err
-		}
-		for _, s := range page.Results {
-			if i, ok := index[s.ID]; ok {
-				all[i] = s
-				continue
-			}
-			index[s.ID] = len(all)
-			all = append(all, s)
-		}
-		if page.Next == nil || *page.Next == "" {
-			return all, nil
-		}
-		next, err := c.nextPage(u, *page.Next)
-		if err != nil {
-			return nil, err
-		}
-		if seen[next.String()] || pages >= maxPages {
-			return nil, fmt.Errorf("GET %s: the server list does not end: page %d links back to %s; report this to VPS.org", u.RequestURI(), pages, next.RequestURI())
-		}
-		seen[next.String()] = true
-		u = next
-	}
-}
-
-// nextPage checks a list's next link and returns it on the endpoint's
-// scheme and host (only its path and query are taken).
-func (c *Client) nextPage(current *url.URL, link string) (*url.URL, error) {
-	parsed, err := current.Parse(link)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: the API's next-page link %q is not a URL: %v", current.RequestURI(), shorten(link), err)
-	}
-	if !sameHost(parsed, c.endpoint) {
-		return nil, fmt.Errorf("GET %s: the API's next-page link points to host %q, not the endpoint's %q; refusing to send the token there (check the endpoint URL)", current.RequestURI(), parsed.Host, c.endpoint.Host)
-	}
-	next := *c.endpoint
-	next.Path, next.RawPath, next.RawQuery = parsed.Path, parsed.RawPath, parsed.RawQuery
-	return &next, nil
-}
-
 // GetServer returns the server with the given id, with the detail-only
 // fields (IPv6Address, BackupsEnabled, ResourceUsage, Plan.Bandwidth).
 // A missing server is an error for which IsNotFound is true.
 func (c *Client) GetServer(ctx context.Context, id int64) (*Server, error) {
-	return callServer[Server](ctx, c, kindRead, http.MethodGet, id, "", nil)
+	return callServer(ctx, c, kindRead, http.MethodGet, id, "", nil, sameServer(id))
 }
 
 // CreateServer creates a server and returns it (status provisioning). The
 // request is never sent twice: if it was sent and its answer was lost or
 // was a server error, the error has OutcomeUnknown set and the server may
-// exist; look it up by name before creating again. A 402 (IsPaymentRequired)
-// means the credits do not cover it; a 400 (IsBadRequest) carries the
-// invalid fields in Error.Fields.
+// exist; look it up by name before creating again. The same holds for a
+// success answer that cannot be used: one that does not decode, or names
+// no positive id or no name. A 402
+// (IsPaymentRequired) means the credits do not cover it; a 400
+// (IsBadRequest) carries the invalid fields in Error.Fields.
 func (c *Client) CreateServer(ctx context.Context, req CreateRequest) (*Server, error) {
 	var s Server
-	if err := c.do(ctx, kindCreate, http.MethodPost, c.url(serversPath), req, &s); err != nil {
+	check := func() string { return c.checkCreated(req, &s) }
+	if err := c.do(ctx, kindCreate, http.MethodPost, c.url(serversPath), req, &s, check); err != nil {
 		return nil, err
 	}
 	return &s, nil
 }
 
 // ReplaceServer sets all of a server's changeable fields (PUT) and returns
-// the server. It is retried like any idempotent request.
+// the server. It is retried like any idempotent request. An answer about
+// another server than id is an error with OutcomeUnknown set.
 func (c *Client) ReplaceServer(ctx context.Context, id int64, req ReplaceRequest) (*Server, error) {
-	return callServer[Server](ctx, c, kindWrite, http.MethodPut, id, "", req)
+	return callServer(ctx, c, kindWrite, http.MethodPut, id, "", req, sameServer(id))
 }
 
 // UpdateServer changes the non-nil fields of req (PATCH) and returns the
-// server. It is retried like any idempotent request.
+// server. It is retried like any idempotent request. An answer about
+// another server than id is an error with OutcomeUnknown set.
 func (c *Client) UpdateServer(ctx context.Context, id int64, req UpdateRequest) (*Server, error) {
-	return callServer[Server](ctx, c, kindWrite, http.MethodPatch, id, "", req)
+	return callServer(ctx, c, kindWrite, http.MethodPatch, id, "", req, sameServer(id))
 }
 
 // DeleteServer deletes a server. A 404 is an error (IsNotFound), except
@@ -119,13 +58,14 @@ func (c *Client) DeleteServer(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, kindDelete, http.MethodDelete, u, nil, nil)
+	return c.do(ctx, kindDelete, http.MethodDelete, u, nil, nil, nil)
 }
 
 // StartServer asks a stopped server to start. A 400 (IsBadRequest) means
 // its status does not allow it (already running, suspended). Like a create,
 // it is never re-sent once sent: a lost answer or server error has
-// OutcomeUnknown set; read the server's status to learn what happened.
+// OutcomeUnknown set, as has an answer about another server; read the
+// server's status to learn what happened.
 func (c *Client) StartServer(ctx context.Context, id int64) (*ActionResult, error) {
 	return c.action(ctx, id, "start")
 }
@@ -143,19 +83,25 @@ func (c *Client) RebootServer(ctx context.Context, id int64) (*ActionResult, err
 // action posts to /api/v1/servers/{id}/{name}/, where name is start,
 // stop or reboot.
 func (c *Client) action(ctx context.Context, id int64, name string) (*ActionResult, error) {
-	return callServer[ActionResult](ctx, c, kindAction, http.MethodPost, id, name+"/", nil)
+	return callServer(ctx, c, kindAction, http.MethodPost, id, name+"/", nil, func(r *ActionResult) string { return checkAction(id, r) })
+}
+
+// sameServer is checkSameServer as a check for callServer.
+func sameServer(id int64) func(*Server) string {
+	return func(s *Server) string { return checkSameServer(id, s) }
 }
 
 // callServer sends method with in (nil: no body) to
 // /api/v1/servers/{id}/ plus suffix, as do does, and returns the answer
-// decoded into a new T.
-func callServer[T any](ctx context.Context, c *Client, kind callKind, method string, id int64, suffix string, in any) (*T, error) {
+// decoded into a new T, once check (see answers.go) finds nothing wrong
+// with it.
+func callServer[T any](ctx context.Context, c *Client, kind callKind, method string, id int64, suffix string, in any, check func(*T) string) (*T, error) {
 	u, err := c.serverURL(method, id, suffix)
 	if err != nil {
 		return nil, err
 	}
 	var out T
-	if err := c.do(ctx, kind, method, u, in, &out); err != nil {
+	if err := c.do(ctx, kind, method, u, in, &out, func() string { return check(&out) }); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -179,11 +125,12 @@ func (c *Client) serverURL(method string, id int64, suffix string) (*url.URL, er
 }
 
 // do runs one API call through the transport chain: it encodes in (nil:
-// no body), sends with retries, and decodes a success body into out (nil:
-// the body is ignored). A success answer that cannot be decoded is an
-// *Error; for a request that changes the account it has OutcomeUnknown
-// set, since the change was made.
-func (c *Client) do(ctx context.Context, kind callKind, method string, u *url.URL, in, out any) error {
+// no body), sends with retries, decodes a success body into out (nil: the
+// body is ignored) and asks check (nil: none) what is wrong with it. A
+// success answer that cannot be decoded or that check finds wrong is an
+// *Error, never retried; for a request that changes the account it has
+// OutcomeUnknown set, since the change may have been made.
+func (c *Client) do(ctx context.Context, kind callKind, method string, u *url.URL, in, out any, check func() string) error {
 	cl := &call{method: method, url: u, kind: kind}
 	if in != nil {
 		body, err := json.Marshal(in)
@@ -200,10 +147,21 @@ func (c *Client) do(ctx context.Context, kind callKind, method string, u *url.UR
 		return nil
 	}
 	if err := decodeJSON(rep.body, out); err != nil {
-		return &Error{
+		// A decoding error may quote the answer (a time that does not
+		// parse): scrub it.
+		return c.redactor.scrub(&Error{
 			Status: rep.status, Method: method, Path: cl.path(),
-			Detail: err.Error(), Err: err, OutcomeUnknown: kind.mutates(),
-		}
+			Detail: c.redactor.message(err.Error()), Err: err, OutcomeUnknown: kind.mutates(), Attempts: rep.attempts,
+		})
+	}
+	if check == nil {
+		return nil
+	}
+	if problem := check(); problem != "" {
+		return c.redactor.scrub(&Error{
+			Status: rep.status, Method: method, Path: cl.path(),
+			Detail: problem, OutcomeUnknown: kind.mutates(), Attempts: rep.attempts, final: true,
+		})
 	}
 	return nil
 }
@@ -215,7 +173,7 @@ func (c *Client) attempt(ctx context.Context, cl *call) (*reply, *Error) {
 		return nil, e
 	}
 	if !success(rep.status) {
-		return nil, answerError(cl, rep, c.token, c.now())
+		return nil, c.redactor.scrub(answerError(cl, rep, c.redactor, c.now()))
 	}
 	return rep, nil
 }

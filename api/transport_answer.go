@@ -11,31 +11,23 @@ import (
 func success(status int) bool { return status >= 200 && status < 300 }
 
 // answerError turns a non-success answer into an *Error: the DRF body's
-// detail and field messages (with the token removed, should the server
-// echo it), and the Retry-After wait if the answer carries one.
-func answerError(c *call, r *reply, token secret, now time.Time) *Error {
-	body := decodeErrorBody(r.header.Get("Content-Type"), r.body)
+// detail and field messages (with the token removed by red, should the
+// server echo it, before anything is cut), and the Retry-After wait if the
+// answer carries one.
+func answerError(c *call, r *reply, red *redactor, now time.Time) *Error {
+	body := decodeErrorBody(red, r.header.Get("Content-Type"), r.body)
 	e := &Error{
 		Status: r.status,
 		Method: c.method,
 		Path:   c.path(),
-		Detail: token.redact(body.Detail),
+		Detail: body.Detail,
+		Fields: body.Fields,
 		sent:   true,
-	}
-	for name, msgs := range body.Fields {
-		if e.Fields == nil {
-			e.Fields = make(map[string][]string, len(body.Fields))
-		}
-		clean := make([]string, len(msgs))
-		for i, m := range msgs {
-			clean[i] = token.redact(m)
-		}
-		e.Fields[token.redact(name)] = clean
 	}
 	if r.status >= 300 && r.status < 400 {
 		e.final = true
-		if loc := r.header.Get("Location"); loc != "" {
-			e.Detail = strings.TrimSpace(e.Detail + " unexpected redirect to " + shorten(loc) + "; check the endpoint URL")
+		if loc := r.header.Get(redirectLocation); loc != "" {
+			e.Detail = strings.TrimSpace(e.Detail + " unexpected redirect to " + red.quoteURL(loc) + "; check the endpoint URL")
 		}
 	}
 	if d, ok := parseRetryAfter(r.header.Get("Retry-After"), now); ok {

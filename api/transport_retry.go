@@ -116,6 +116,7 @@ func (r *retrier) do(ctx context.Context, c *call, attempt attemptFunc) (*reply,
 		rep, e := attempt(ctx, c)
 		if e == nil {
 			r.budget.refund()
+			rep.attempts = n
 			return rep, nil
 		}
 		e.Attempts = n
@@ -132,19 +133,43 @@ func (r *retrier) do(ctx context.Context, c *call, attempt attemptFunc) (*reply,
 		if v == giveUp || ctx.Err() != nil {
 			return nil, e
 		}
-		if n > r.maxRetries {
+		limit := r.maxRetries
+		if e.connect {
+			limit = min(limit, maxConnectRetries)
+		}
+		if n > limit {
 			return nil, e
 		}
 		if !r.budget.take() {
 			return nil, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, e)
 		}
 		wait := retryWait(e, r.backoff(n-1))
+		if e.connect {
+			wait = min(wait, connectRetryWait(n-1))
+		}
 		if wait > 0 {
 			if err := r.sleep(ctx, wait); err != nil {
 				return nil, fmt.Errorf("stopped while waiting %s to retry (%w) after: %w", wait, err, e)
 			}
 		}
 	}
+}
+
+// A server that cannot be reached at all (the connection is refused, the
+// host does not resolve, dialling times out) is retried only a few times,
+// briefly, whatever WithMaxRetries and WithBackoff say: it is either down
+// or the endpoint is wrong, and a quick restart is the only case a retry
+// helps. The waits add up to 1.75 s at most (250 ms, 500 ms, 1 s).
+const maxConnectRetries = 3
+
+// connectRetryWait caps the wait before retry number retry (0 for the
+// first) after a connection failure: 250ms·2^retry, at most 1 s.
+func connectRetryWait(retry int) time.Duration {
+	const base, ceiling = 250 * time.Millisecond, time.Second
+	if retry < 0 || retry > 2 {
+		return ceiling
+	}
+	return min(base<<retry, ceiling)
 }
 
 // retryWait is how long to wait before retrying after e: the jittered
