@@ -150,7 +150,7 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 	if err != nil {
 		return c.errorf("%v", err)
 	}
-	conn, err := c.connect(af.accountFlags)
+	conn, err := c.connect(af.account())
 	if err != nil {
 		return c.errorf("%v\nThe plan in %s was made for %s; nothing was changed.", err, file, saved.Endpoint)
 	}

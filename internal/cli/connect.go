@@ -27,6 +27,9 @@ type accountFlags struct {
 	endpoint       string
 	token          string
 	requestTimeout time.Duration
+	// parallelism is the -parallelism of the command, when it has one:
+	// the client keeps that many connections (plus two) open.
+	parallelism int
 }
 
 // register adds -endpoint, -token and -request-timeout to fs.
@@ -82,7 +85,11 @@ func (c *cli) connect(f accountFlags) (*connection, error) {
 	if token == "" {
 		return nil, fmt.Errorf("no API token for %s: set VPSORG_TOKEN (or pass -token).\nTo try vpsfleet without an account, use -endpoint sandbox", endpoint)
 	}
-	client, err := api.New(endpoint, token, api.WithUserAgent("vpsfleet/"+version()), api.WithRequestTimeout(timeout))
+	parallelism := f.parallelism
+	if parallelism < 1 {
+		parallelism = api.DefaultParallelism
+	}
+	client, err := api.New(endpoint, token, api.WithUserAgent("vpsfleet/"+version()), api.WithRequestTimeout(timeout), api.WithParallelism(parallelism))
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ func (c *cli) runExport(pos []string, af accountFlags, match stringList, out str
 	if err := checkGlobs("-match", match); err != nil {
 		return c.errorf("%v", err)
 	}
+	af.parallelism = parallelism
 	conn, err := c.connect(af)
 	if err != nil {
 		return c.errorf("%v", err)

@@ -38,6 +38,14 @@ func (p *planFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&p.parallelism, "parallelism", 10, "API requests in flight")
 }
 
+// account is the account flags with the -parallelism the client is sized
+// for.
+func (p *planFlags) account() accountFlags {
+	a := p.accountFlags
+	a.parallelism = p.parallelism
+	return a
+}
+
 func (p *planFlags) options() engine.PlanOptions {
 	return engine.PlanOptions{Targets: schema.GlobSet(p.targets), Parallelism: p.parallelism}
 }
@@ -133,7 +141,7 @@ func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy b
 	if fleet == nil {
 		return nil
 	}
-	conn, err := c.connect(pf.accountFlags)
+	conn, err := c.connect(pf.account())
 	if err != nil {
 		c.errorf("%v", err)
 		return nil
