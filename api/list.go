@@ -42,7 +42,42 @@ func listLimit(count, most int) int {
 // than the endpoint is refused (the token would go there), as is one that
 // holds the token; a list item without a positive id or a name is an
 // error.
+//
+// With opts.Stable, a listing whose pages announced different counts,
+// whose servers are not as many as announced, or whose next page is gone
+// (404) was read while the account changed, and is read again, up to StableListTries times with the
+// client's backoff between; if none is stable the error wraps
+// ErrListUnstable.
 func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, error) {
+	if !opts.Stable {
+		all, _, err := c.listOnce(ctx, opts)
+		return all, err
+	}
+	for try := 1; ; try++ {
+		all, stable, err := c.listOnce(ctx, opts)
+		if err != nil || stable {
+			return all, err
+		}
+		if try == StableListTries {
+			return nil, fmt.Errorf("GET %s: %w (%d listings)", serversPath, ErrListUnstable, try)
+		}
+		if err := c.sleep(ctx, max(c.backoff(try-1), 0)); err != nil {
+			return nil, fmt.Errorf("GET %s: stopped while waiting to list again: %w", serversPath, err)
+		}
+	}
+}
+
+// StableListTries bounds how often ListServers reads a list again for
+// ListOptions.Stable.
+const StableListTries = 8
+
+// ErrListUnstable is wrapped by the error of a ListOptions.Stable listing
+// that never held still: the account kept changing while it was read.
+var ErrListUnstable = errors.New("the account kept changing while it was listed, so no listing can be trusted to hold every server; try again once it has settled")
+
+// listOnce reads the list once; stable reports that every page announced
+// the first page's count and that as many servers arrived.
+func (c *Client) listOnce(ctx context.Context, opts ListOptions) (all []Server, stable bool, err error) {
 	u := c.url(serversPath)
 	q := url.Values{}
 	if opts.Status != "" {
@@ -53,14 +88,20 @@ func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, e
 	}
 	u.RawQuery = q.Encode()
 
-	all := []Server{}
+	all = []Server{}
+	stable = true
 	var index map[int64]int
 	seen := map[string]bool{u.String(): true}
 	announced, limit, received := 0, 0, 0
 	for pages := 1; ; pages++ {
 		var page listPage
 		if err := c.do(ctx, kindRead, http.MethodGet, u, nil, &page, func() string { return checkListed(&page) }); err != nil {
-			return nil, err
+			if pages > 1 && opts.Stable && IsNotFound(err) {
+				// The list shrank under the reader: the page it linked
+				// to is gone. Read it again.
+				return nil, false, nil
+			}
+			return nil, false, err
 		}
 		where := "GET " + c.redactor.redact(u.RequestURI())
 		if pages == 1 {
@@ -70,13 +111,15 @@ func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, e
 			// the server's word.
 			all = make([]Server, 0, min(announced, limit, maxPrealloc))
 			index = make(map[int64]int, min(announced, limit, maxPrealloc))
+		} else if page.Count != announced {
+			stable = false
 		}
 		received += len(page.Results)
 		if received > limit {
 			if limit == c.maxListed {
-				return nil, fmt.Errorf("%s: the server list does not end: %d servers were sent over %d pages, and the client lists at most %d in one call; report this to VPS.org", where, received, pages, limit)
+				return nil, false, fmt.Errorf("%s: the server list does not end: %d servers were sent over %d pages, and the client lists at most %d in one call; report this to VPS.org", where, received, pages, limit)
 			}
-			return nil, fmt.Errorf("%s: the server list does not end: the first page announced %d servers, and %d were sent over %d pages, more than the %d accepted while servers are created (a quarter more, at least %d); report this to VPS.org", where, announced, received, pages, limit, minListGrowth)
+			return nil, false, fmt.Errorf("%s: the server list does not end: the first page announced %d servers, and %d were sent over %d pages, more than the %d accepted while servers are created (a quarter more, at least %d); report this to VPS.org", where, announced, received, pages, limit, minListGrowth)
 		}
 		for _, s := range page.Results {
 			if i, ok := index[s.ID]; ok {
@@ -87,17 +130,17 @@ func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, e
 			all = append(all, s)
 		}
 		if page.Next == nil || *page.Next == "" {
-			return all, nil
+			return all, stable && len(all) == announced, nil
 		}
 		if len(page.Results) == 0 {
-			return nil, fmt.Errorf("%s: the server list does not end: an empty page (page %d) links to another; report this to VPS.org", where, pages)
+			return nil, false, fmt.Errorf("%s: the server list does not end: an empty page (page %d) links to another; report this to VPS.org", where, pages)
 		}
 		next, err := c.nextPage(u, *page.Next)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if seen[next.String()] {
-			return nil, fmt.Errorf("%s: the server list does not end: page %d links back to %s; report this to VPS.org", where, pages, c.redactor.redact(next.RequestURI()))
+			return nil, false, fmt.Errorf("%s: the server list does not end: page %d links back to %s; report this to VPS.org", where, pages, c.redactor.redact(next.RequestURI()))
 		}
 		seen[next.String()] = true
 		u = next

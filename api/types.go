@@ -99,6 +99,13 @@ type Server struct {
 type ListOptions struct {
 	Status   Status
 	Location string
+	// Stable asks for a listing no page shift can have cut short: servers
+	// deleted while a list is read move items to pages already read, so
+	// a server that existed throughout can be missed. With Stable the
+	// list is read again until every page announced the same count and
+	// as many servers arrived (see ListServers). The filters are sent;
+	// Stable itself is not.
+	Stable bool
 }
 
 // CreateRequest is the body of POST /api/v1/servers/. Name, PlanID, OSID

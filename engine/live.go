@@ -12,7 +12,8 @@ import (
 )
 
 // ReadLive reads what a plan of fleet needs from the account: every page of
-// the server list, then a detail GET for each live server that is matched
+// the server list (a Stable listing: a server a page shift hid would be
+// planned as a create), then a detail GET for each live server that is matched
 // to a desired server (by name, or as the moved.from of a moved.to that is
 // not live; within opts.Targets) whose BackupsEnabled the list left nil
 // and whose desired server does not ignore backups_enabled. The detail
@@ -26,7 +27,7 @@ func ReadLive(ctx context.Context, acct Account, fleet *schema.Fleet, opts PlanO
 	if acct == nil || fleet == nil {
 		return nil, errors.New("read live servers: no account or no fleet given")
 	}
-	live, err := acct.ListServers(ctx, api.ListOptions{})
+	live, err := acct.ListServers(ctx, api.ListOptions{Stable: true})
 	if err != nil {
 		return nil, fmt.Errorf("list servers: %w", err)
 	}

@@ -17,7 +17,7 @@ func ReadDetailed(ctx context.Context, acct Account, keep func(api.Server) bool,
 	if acct == nil {
 		return nil, errors.New("read servers: no account given")
 	}
-	live, err := acct.ListServers(ctx, api.ListOptions{})
+	live, err := acct.ListServers(ctx, api.ListOptions{Stable: true})
 	if err != nil {
 		return nil, fmt.Errorf("list servers: %w", err)
 	}

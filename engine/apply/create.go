@@ -163,16 +163,10 @@ func answerMismatch(srv *api.Server, name string, known map[int64]bool) string {
 // lookupNew lists the account and returns the servers, sorted by id,
 // named name: fresh are those that are not in known and say they were
 // created no earlier than adoptionSkew before sentAt; stale are the
-// others, which existed before the create was sent. A failed list is
-// tried again twice.
+// others, which existed before the create was sent. The listing is
+// Stable: a page shift must not hide a server that was made.
 func (ch *chain) lookupNew(name string, known map[int64]bool, sentAt time.Time) (fresh, stale []api.Server, err error) {
-	var servers []api.Server
-	for range 3 {
-		servers, err = ch.r.listAll(ch.r.abort)
-		if err == nil || ch.halted() {
-			break
-		}
-	}
+	servers, err := ch.r.list(api.ListOptions{Stable: true}, ch.finishing || ch.r.finishers.Load() > 0)
 	if err != nil {
 		return nil, nil, err
 	}

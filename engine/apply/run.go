@@ -211,12 +211,27 @@ func (r *run) callMode(server string, finishing bool, fn func(ctx context.Contex
 // listAll is the poller's list: every page, one request slot. While a
 // chain is finishing a replacement the Interrupt does not refuse it.
 func (r *run) listAll(ctx context.Context) ([]api.Server, error) {
+	return r.list(api.ListOptions{}, r.finishers.Load() > 0)
+}
+
+// list lists the account with opts in one request slot (see callMode),
+// trying a failed list twice more unless the run must stop. What is
+// concluded from a server's absence (that a lost create made nothing,
+// that no name is doubled) needs a Stable listing: a server missed
+// because of a page shift would be created twice.
+func (r *run) list(opts api.ListOptions, finishing bool) ([]api.Server, error) {
 	var servers []api.Server
-	err := r.callMode("", r.finishers.Load() > 0, func(ctx context.Context) error {
-		var err error
-		servers, err = r.acct.ListServers(ctx, api.ListOptions{})
-		return err
-	})
+	var err error
+	for range 3 {
+		err = r.callMode("", finishing, func(ctx context.Context) error {
+			var lerr error
+			servers, lerr = r.acct.ListServers(ctx, opts)
+			return lerr
+		})
+		if err == nil || r.aborted() || (!finishing && r.stopped()) {
+			break
+		}
+	}
 	return servers, err
 }
 

@@ -1,7 +1,6 @@
 package apply
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -26,26 +25,15 @@ func (d Duplicate) String() string {
 
 // checkDuplicates lists the account once every chain has ended and records
 // in res every managed name (Options.Managed, and every change's name)
-// that more than one live server carries. A listing that fails is
-// recorded as res.CheckErr. It sends its requests even after the
-// Interrupt, never after the run is abandoned.
+// that more than one live server carries, from a Stable listing. A
+// listing that fails is recorded as res.CheckErr. It sends its requests
+// even after the Interrupt, never after the run is abandoned.
 func (r *run) checkDuplicates(changes []engine.Change, res *Result) {
 	names := make(map[string]bool, len(changes))
 	for _, c := range changes {
 		names[c.Name] = true
 	}
-	var servers []api.Server
-	var err error
-	for range 3 {
-		err = r.callMode("", true, func(ctx context.Context) error {
-			var lerr error
-			servers, lerr = r.acct.ListServers(ctx, api.ListOptions{})
-			return lerr
-		})
-		if err == nil || r.aborted() {
-			break
-		}
-	}
+	servers, err := r.list(api.ListOptions{Stable: true}, true)
 	if err != nil {
 		res.CheckErr = fmt.Errorf("checking the account for servers that share a name: %w", err)
 		return
