@@ -41,6 +41,6 @@
 // 198.51.100.0/24 and, once those 508 are taken, from 100.64.0.0/10.
 //
 // The state file is JSON with a format name and version, written
-// atomically at most every 100 ms and on Close, and locked (flock on
-// PATH.lock) while an Account has it open.
+// atomically at most every 100 ms and on Close, and locked (an exclusive
+// file lock on PATH.lock, on every platform) while an Account has it open.
 package sandbox

@@ -9,14 +9,17 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
+
+	"github.com/gofrs/flock"
+
+	"github.com/vpsfleet/vpsfleet/internal/atomicfile"
 )
 
 // stateStore is the state file of one Account: its lock, and atomic
 // writes of snapshots.
 type stateStore struct {
 	path string
-	lock *os.File // holds an exclusive flock on path+".lock"
+	lock *flock.Flock // holds the exclusive lock on path+".lock"
 
 	writeMu  sync.Mutex // serialises writes; taken before Account.mu
 	released bool       // guarded by writeMu
@@ -37,27 +40,17 @@ func openStateStore(path string) (*stateStore, error) {
 		}
 	}
 	lockPath := path + ".lock"
-	f, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o600)
+	lock := flock.New(lockPath)
+	locked, err := lock.TryLock()
 	if err != nil {
-		return nil, fmt.Errorf("sandbox state %s: cannot open lock file: %w", path, err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("sandbox state %s is in use: another process holds its lock %s; stop that process or use another state file", path, lockPath)
-		}
 		return nil, fmt.Errorf("sandbox state %s: cannot lock %s: %w", path, lockPath, err)
 	}
-	st := &stateStore{path: path, lock: f}
+	if !locked {
+		return nil, fmt.Errorf("sandbox state %s is in use: another process holds its lock %s; stop that process or use another state file", path, lockPath)
+	}
+	st := &stateStore{path: path, lock: lock}
 	st.removeStaleTemps()
 	return st, nil
-}
-
-// tempPattern is the name of a temporary file writeLocked creates next to
-// the state file, with a * where the random part goes (as os.CreateTemp
-// and filepath.Glob both read it).
-func (s *stateStore) tempPattern() string {
-	return "." + filepath.Base(s.path) + ".tmp*"
 }
 
 // removeStaleTemps deletes temporary files a writer left behind when it
@@ -65,7 +58,7 @@ func (s *stateStore) tempPattern() string {
 // They never hold the account's state (the rename is what commits it), and
 // with the lock held no other writer can be using them.
 func (s *stateStore) removeStaleTemps() {
-	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(s.path), s.tempPattern()))
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(s.path), atomicfile.TempPattern(s.path)))
 	for _, name := range stale {
 		os.Remove(name)
 	}
@@ -115,11 +108,10 @@ func encodeState(st *state) []byte {
 	return append(data, '\n')
 }
 
-// writeLocked replaces the state file with data atomically: a temporary
-// file in the same directory, synced, renamed over it, then the directory
-// synced so the rename itself survives a crash. A crash at any point
-// leaves either the old file or the new one, never a mix. It writes
-// nothing once the store is released.
+// writeLocked replaces the state file with data atomically (see
+// atomicfile.WriteFile): a crash at any point leaves either the old file
+// or the new one, never a mix. It writes nothing once the store is
+// released.
 func (s *stateStore) writeLocked(data []byte) error {
 	if s.released {
 		return nil
@@ -127,39 +119,10 @@ func (s *stateStore) writeLocked(data []byte) error {
 	if data == nil {
 		return fmt.Errorf("sandbox state %s: could not encode the account", s.path)
 	}
-	dir := filepath.Dir(s.path)
-	tmp, err := os.CreateTemp(dir, s.tempPattern())
-	if err != nil {
-		return fmt.Errorf("sandbox state %s: cannot create a temporary file next to it: %w", s.path, err)
+	if err := atomicfile.WriteFile(s.path, data, 0o600); err != nil {
+		return fmt.Errorf("sandbox state %s: cannot write it: %w", s.path, err)
 	}
-	_, werr := tmp.Write(data)
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), s.path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("sandbox state %s: cannot write it: %w", s.path, werr)
-	}
-	syncDir(dir)
 	return nil
-}
-
-// syncDir flushes a directory's entries (a rename in it) to disk. Failure
-// is ignored: some file systems cannot sync a directory, and the rename
-// has happened either way.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	d.Sync()
-	d.Close()
 }
 
 // keepErr remembers the first background write error for Close.
@@ -180,7 +143,6 @@ func (s *stateStore) release() error {
 		return nil
 	}
 	s.released = true
-	syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN)
 	cerr := s.lock.Close()
 	s.errMu.Lock()
 	defer s.errMu.Unlock()
