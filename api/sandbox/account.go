@@ -28,6 +28,8 @@ type Account struct {
 	closed   bool
 
 	store *stateStore // nil: in memory only
+	seq   uint64      // the last change made (see change); guarded by mu
+	line  []byte      // commitLocked's encoding buffer; guarded by mu
 }
 
 // Stats counts the /api requests the account has received (every one,
@@ -48,10 +50,12 @@ var errClosed = errors.New("sandbox account is closed")
 //
 // With a StatePath, New creates the file's directory if needed, takes an
 // exclusive lock on StatePath+".lock" for the Account's lifetime, and loads
-// the file, or creates a new account and writes it when the file does not
-// exist. It fails, naming the file, when another process holds the lock,
-// when the file cannot be read or written, or when it is not a state file
-// of this format version.
+// the file and the journal of changes beside it (StatePath+".journal"),
+// or creates a new account and writes it when the file does not exist.
+// Every change is then synced to the journal before it is answered. New
+// fails, naming the file, when another process holds the lock, when the
+// files cannot be read or written, or when they are not state files of
+// this format version.
 func New(opts Options) (*Account, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -73,23 +77,11 @@ func New(opts Options) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, found, err := st.load()
-	if err != nil {
-		st.release()
+	if err := st.load(a); err != nil {
+		st.lock.Close()
 		return nil, err
 	}
-	if found {
-		a.restore(state)
-	} else {
-		a.initNew()
-	}
 	a.store = st
-	if !found {
-		if err := a.flush(); err != nil {
-			st.release()
-			return nil, err
-		}
-	}
 	return a, nil
 }
 
@@ -109,10 +101,11 @@ func (o Options) check() error {
 	return nil
 }
 
-// Close writes any pending state to the state file and releases its lock.
-// Requests served after Close are answered 503. Close is idempotent: later
-// calls return nil. It returns the first error met while writing state,
-// including earlier background writes.
+// Close waits until every change is on disk, writes the account into a
+// new state file (replacing it atomically) and removes the journal, then
+// releases the lock. Requests served after Close are answered 503. Close
+// is idempotent: later calls return nil. It returns the first error met
+// while writing state, including a journal write that failed earlier.
 func (a *Account) Close() error {
 	a.mu.Lock()
 	if a.closed {
@@ -124,11 +117,21 @@ func (a *Account) Close() error {
 	if a.store == nil {
 		return nil
 	}
-	err := a.flush()
-	if rerr := a.store.release(); err == nil {
-		err = rerr
+	return a.store.close(a)
+}
+
+// flush writes the account into a new state file now and empties the
+// journal, once every change in it is durable. Changes wait meanwhile.
+func (a *Account) flush() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.store.journal.lastGroup().wait(); err != nil {
+		return err
 	}
-	return err
+	if err := a.store.writeSnapshot(a.stateLocked()); err != nil {
+		return err
+	}
+	return a.store.journal.truncate()
 }
 
 // Stats returns a copy of the request counts, the same data as

@@ -40,7 +40,15 @@
 // provisioned: IPv4 addresses are unique, from 203.0.113.0/24 and
 // 198.51.100.0/24 and, once those 508 are taken, from 100.64.0.0/10.
 //
-// The state file is JSON with a format name and version, written
-// atomically at most every 100 ms and on Close, and locked (an exclusive
-// file lock on PATH.lock, on every platform) while an Account has it open.
+// The state is two files: a snapshot, PATH (JSON with a format name,
+// version and the seq of the last change it holds), and a journal beside
+// it, PATH.journal, of the changes made since, one checksummed JSON line
+// each. Every change is appended to the journal and synced to disk before
+// it is answered; changes that arrive while a sync runs share the next one
+// (group commit). Ids are never reused: the next id is saved with each
+// change. Close writes a new snapshot (replacing the file atomically) and
+// removes the journal. Opening replays the journal onto the snapshot and
+// drops a change a crash cut off mid-write, which was never answered. The
+// files are locked (an exclusive file lock on PATH.lock, on every
+// platform) while an Account has them open.
 package sandbox

@@ -21,7 +21,9 @@ func (a *Account) serveList(w http.ResponseWriter, r *http.Request) {
 	}
 	pageSize := a.opts.PageSize
 
-	a.mu.Lock()
+	if !a.lockOpen(w) {
+		return
+	}
 	now := a.opts.Now()
 	var matched []*record
 	if status == "" && location == "" {
@@ -36,8 +38,7 @@ func (a *Account) serveList(w http.ResponseWriter, r *http.Request) {
 	count := len(matched)
 	page, ok := pageNumber(q.Get("page"), count, pageSize)
 	if !ok {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Invalid page.")
+		a.answerLocked(w, http.StatusNotFound, "Invalid page.")
 		return
 	}
 	lo := min((page-1)*pageSize, count)
@@ -46,7 +47,9 @@ func (a *Account) serveList(w http.ResponseWriter, r *http.Request) {
 	for _, s := range matched[lo:hi] {
 		results = append(results, s.listItem(now))
 	}
-	a.mu.Unlock()
+	if !a.unlockDurable(w) {
+		return
+	}
 
 	list := wireList{Count: count, Results: results}
 	base := absoluteURL(r)

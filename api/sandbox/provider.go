@@ -32,23 +32,24 @@ func (a *Account) serveSuspend(w http.ResponseWriter, id int64, suspend bool) {
 		return
 	}
 	if rec.Suspended == suspend {
-		a.mu.Unlock()
 		msg := "Server is not suspended"
 		if suspend {
 			msg = "Server is already suspended"
 		}
-		writeDetail(w, http.StatusBadRequest, msg)
+		a.answerLocked(w, http.StatusBadRequest, msg)
 		return
 	}
 	now := a.opts.Now()
 	rec.Suspended = suspend
 	rec.UpdatedAt = now.UTC().Truncate(time.Microsecond)
-	a.markDirtyLocked()
+	a.commitLocked([]*record{rec}, nil)
 	msg := "Server is no longer suspended"
 	if suspend {
 		msg = "Server is suspended"
 	}
 	body := wireAction{Status: "success", Message: msg, Server: rec.actionServer(now)}
-	a.mu.Unlock()
+	if !a.unlockDurable(w) {
+		return
+	}
 	writeJSON(w, http.StatusOK, body)
 }

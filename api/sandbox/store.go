@@ -8,27 +8,26 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"github.com/gofrs/flock"
 
 	"github.com/vpsfleet/vpsfleet/internal/atomicfile"
 )
 
-// stateStore is the state file of one Account: its lock, and atomic
-// writes of snapshots.
+// stateStore is the state of one Account on disk: the snapshot file
+// (path), the journal of changes made since it (path+".journal"), and the
+// exclusive lock (path+".lock") held while the Account is open.
+//
+// A change is appended to the journal and synced before it is answered
+// (see journal). Close writes a new snapshot, replacing the file
+// atomically, and then removes the journal. Opening replays the journal's
+// changes that follow the snapshot's seq, so a crash at any point loses
+// no change that was answered.
 type stateStore struct {
-	path string
-	lock *flock.Flock // holds the exclusive lock on path+".lock"
-
-	writeMu  sync.Mutex // serialises writes; taken before Account.mu
-	released bool       // guarded by writeMu
-
-	// scheduled is guarded by Account.mu: a background write is pending.
-	scheduled bool
-
-	errMu sync.Mutex
-	err   error // first background write error
+	path        string
+	journalPath string
+	lock        *flock.Flock // holds the exclusive lock on path+".lock"
+	journal     *journal     // nil until loaded
 }
 
 // openStateStore creates the file's directory if needed and takes the
@@ -48,25 +47,85 @@ func openStateStore(path string) (*stateStore, error) {
 	if !locked {
 		return nil, fmt.Errorf("sandbox state %s is in use: another process holds its lock %s; stop that process or use another state file", path, lockPath)
 	}
-	st := &stateStore{path: path, lock: lock}
+	st := &stateStore{path: path, journalPath: path + ".journal", lock: lock}
 	st.removeStaleTemps()
 	return st, nil
 }
 
 // removeStaleTemps deletes temporary files a writer left behind when it
-// was killed between creating one and renaming it over the state file.
-// They never hold the account's state (the rename is what commits it), and
-// with the lock held no other writer can be using them.
+// was killed between creating one and renaming it over the snapshot or the
+// journal. They never hold the account's state (the rename is what
+// commits it), and with the lock held no other writer can be using them.
 func (s *stateStore) removeStaleTemps() {
-	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(s.path), atomicfile.TempPattern(s.path)))
-	for _, name := range stale {
-		os.Remove(name)
+	for _, name := range []string{s.path, s.journalPath} {
+		stale, _ := filepath.Glob(filepath.Join(filepath.Dir(name), atomicfile.TempPattern(name)))
+		for _, tmp := range stale {
+			os.Remove(tmp)
+		}
 	}
 }
 
-// load reads and checks the state file. found is false when it does not
-// exist yet.
-func (s *stateStore) load() (st *state, found bool, err error) {
+// load fills the empty account a from the snapshot and the journal, or,
+// when there is no snapshot, makes a new account and writes its snapshot.
+// A journal whose snapshot is gone belongs to an account someone removed:
+// it is removed too. A torn change at the journal's end (a crash in the
+// middle of a write, never answered) is cut off. Then the journal is
+// ready for appends.
+func (s *stateStore) load(a *Account) error {
+	st, found, err := s.readSnapshot()
+	if err != nil {
+		return err
+	}
+	if found {
+		a.restore(st)
+	} else {
+		if err := os.Remove(s.journalPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sandbox state %s: cannot remove the journal %s of a removed account: %w", s.path, s.journalPath, err)
+		}
+		a.initNew()
+		if err := s.writeSnapshot(a.stateLocked()); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(s.journalPath, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sandbox state %s: cannot open its journal %s: %w", s.path, s.journalPath, err)
+	}
+	scan, err := scanJournal(f, 0, a.replayNextLocked)
+	if err == nil && scan.torn {
+		err = f.Truncate(scan.end)
+		if err == nil {
+			err = f.Sync()
+		}
+		if err != nil {
+			err = fmt.Errorf("cannot cut off the torn change at its end: %w", err)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("sandbox state %s: its journal %s: %w; move both files away to start a new account", s.path, s.journalPath, err)
+	}
+	s.journal = newJournal(s.journalPath, f, scan.end)
+	return nil
+}
+
+// replayNextLocked applies a journal change that follows the account's
+// seq; changes the snapshot already holds are skipped, and a gap (changes
+// missing between the snapshot and the journal) is an error.
+func (a *Account) replayNextLocked(c *change) error {
+	switch {
+	case c.Seq <= a.seq:
+		return nil
+	case c.Seq != a.seq+1:
+		return fmt.Errorf("change %d follows change %d: the changes between them are missing", c.Seq, a.seq)
+	}
+	a.replayLocked(c)
+	return nil
+}
+
+// readSnapshot reads and checks the snapshot file. found is false when it
+// does not exist yet.
+func (s *stateStore) readSnapshot() (st *state, found bool, err error) {
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -108,14 +167,11 @@ func encodeState(st *state) []byte {
 	return append(data, '\n')
 }
 
-// writeLocked replaces the state file with data atomically (see
+// writeSnapshot replaces the snapshot file with st atomically (see
 // atomicfile.WriteFile): a crash at any point leaves either the old file
-// or the new one, never a mix. It writes nothing once the store is
-// released.
-func (s *stateStore) writeLocked(data []byte) error {
-	if s.released {
-		return nil
-	}
+// or the new one, never a mix.
+func (s *stateStore) writeSnapshot(st *state) error {
+	data := encodeState(st)
 	if data == nil {
 		return fmt.Errorf("sandbox state %s: could not encode the account", s.path)
 	}
@@ -125,32 +181,23 @@ func (s *stateStore) writeLocked(data []byte) error {
 	return nil
 }
 
-// keepErr remembers the first background write error for Close.
-func (s *stateStore) keepErr(err error) {
-	s.errMu.Lock()
-	defer s.errMu.Unlock()
-	if s.err == nil {
-		s.err = err
+// close stops the journal once every change is durable. If the journal
+// holds changes and did not fail, it writes them into a new snapshot and
+// removes the journal, so a closed account is one file. It then releases
+// the lock. It returns the first error: the journal's failure, or the
+// final snapshot's (the journal is kept then, and holds every change).
+func (s *stateStore) close(a *Account) error {
+	err := s.journal.close()
+	if err == nil && s.journal.size > 0 {
+		a.mu.Lock()
+		err = s.writeSnapshot(a.stateLocked())
+		a.mu.Unlock()
 	}
-}
-
-// release stops all writes and unlocks the state file. It returns the
-// first background write error, if any.
-func (s *stateStore) release() error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.released {
-		return nil
+	if err == nil {
+		os.Remove(s.journalPath) // a leftover journal holds only changes the snapshot has
 	}
-	s.released = true
-	cerr := s.lock.Close()
-	s.errMu.Lock()
-	defer s.errMu.Unlock()
-	if s.err != nil {
-		return s.err
+	if lerr := s.lock.Close(); err == nil && lerr != nil {
+		err = fmt.Errorf("sandbox state %s: cannot release its lock: %w", s.path, lerr)
 	}
-	if cerr != nil {
-		return fmt.Errorf("sandbox state %s: cannot release its lock: %w", s.path, cerr)
-	}
-	return nil
+	return err
 }
