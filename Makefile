@@ -31,6 +31,10 @@ bench:
 	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
 	$(GO) test -run '^$$' -bench 'ListServers10000|Create1000' -benchtime 3x -benchmem ./api/ ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Account10000' -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'CreateParallel' -benchtime 3x -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'ListPage|ListAllFiltered|JournalAppend' -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'Compaction' -benchtime 3x -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'Serve100000' -benchtime 1x -benchmem ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Sandbox|Apply' -benchtime 1x -timeout 30m ./engine/
 
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).

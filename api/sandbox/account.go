@@ -17,6 +17,7 @@ type Account struct {
 	mu       sync.Mutex
 	servers  []*record // in id order
 	byID     map[int64]*record
+	index    serverIndex // servers by location and status
 	nextID   int64
 	credits  int64
 	ipv4s    map[string]bool // addresses in use
@@ -27,9 +28,10 @@ type Account struct {
 	requests map[string]int64
 	closed   bool
 
-	store *stateStore // nil: in memory only
-	seq   uint64      // the last change made (see change); guarded by mu
-	line  []byte      // commitLocked's encoding buffer; guarded by mu
+	store      *stateStore   // nil: in memory only
+	seq        uint64        // the last change made (see change); guarded by mu
+	line       []byte        // commitLocked's encoding buffer; guarded by mu
+	compacting chan struct{} // closed when the running compaction ends; nil when none; guarded by mu
 }
 
 // Stats counts the /api requests the account has received (every one,
@@ -61,14 +63,7 @@ func New(opts Options) (*Account, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	a := &Account{
-		opts:     opts,
-		byID:     make(map[int64]*record),
-		ipv4s:    make(map[string]bool),
-		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9e3779b97f4a7c15)),
-		requests: make(map[string]int64),
-	}
-	a.limiter = newTokenBucket(opts.RateLimit, opts.Now())
+	a := newAccount(opts)
 	if opts.StatePath == "" {
 		a.initNew()
 		return a, nil
@@ -83,6 +78,19 @@ func New(opts Options) (*Account, error) {
 	}
 	a.store = st
 	return a, nil
+}
+
+// newAccount is an empty account with opts, which have their defaults.
+func newAccount(opts Options) *Account {
+	a := &Account{
+		opts:     opts,
+		byID:     make(map[int64]*record),
+		ipv4s:    make(map[string]bool),
+		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9e3779b97f4a7c15)),
+		requests: make(map[string]int64),
+	}
+	a.limiter = newTokenBucket(opts.RateLimit, opts.Now())
+	return a
 }
 
 // check rejects options that make no sense.
@@ -113,6 +121,7 @@ func (a *Account) Close() error {
 		return nil
 	}
 	a.closed = true
+	a.waitCompactionLocked()
 	a.mu.Unlock()
 	if a.store == nil {
 		return nil
@@ -125,12 +134,15 @@ func (a *Account) Close() error {
 func (a *Account) flush() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.waitCompactionLocked()
 	if err := a.store.journal.lastGroup().wait(); err != nil {
 		return err
 	}
-	if err := a.store.writeSnapshot(a.stateLocked()); err != nil {
+	size, err := a.store.writeSnapshot(a.stateLocked())
+	if err != nil {
 		return err
 	}
+	a.store.snapshotSize, a.store.sinceSnapshot = size, 0
 	return a.store.journal.truncate()
 }
 

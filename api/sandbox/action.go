@@ -60,6 +60,7 @@ func (a *Account) serveAction(w http.ResponseWriter, id int64, action string) {
 	}
 	rec.PhaseUntil = now.Add(a.opts.TransitionDelay)
 	rec.UpdatedAt = now.UTC().Truncate(time.Microsecond)
+	a.refileLocked(rec, now)
 	a.commitLocked([]*record{rec}, nil)
 	body := wireAction{Status: "success", Message: actionMessages[action], Server: rec.actionServer(now)}
 	if !a.unlockDurable(w) {

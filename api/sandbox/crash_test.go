@@ -25,8 +25,9 @@ import (
 var crashTrials = flag.Int("sandbox.crash-trials", 8, "trials of TestCrashAfterAnswer")
 
 // TestCrashAfterAnswer serves the sandbox over real HTTP from a child
-// process on a state file, sends it creates, patches and deletes from
-// several connections at once, and SIGKILLs it right after a 201. The
+// process on a state file (compacting its journal every 8 KiB of
+// changes), sends it creates, patches and deletes from several
+// connections at once, and SIGKILLs it right after a 201. The
 // state file, reopened, must hold every change that was answered: each
 // acknowledged server with its id and name (and hostname, when a patch of
 // it was answered), none whose delete was answered, and a new create must
@@ -240,7 +241,8 @@ func crashRequest(client *http.Client, method, url, body string) (int, []byte, e
 // crashServe is the process TestCrashAfterAnswer kills: it serves the
 // account on path over HTTP until it is killed.
 func crashServe(path string) {
-	a, err := New(Options{StatePath: path, Token: testToken, Empty: true, Credits: 1 << 40})
+	// Compact every few changes, so kills also land in compactions.
+	a, err := New(Options{StatePath: path, Token: testToken, Empty: true, Credits: 1 << 40, compactAfter: 8 << 10})
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)

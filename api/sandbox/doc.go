@@ -36,7 +36,9 @@
 //
 // Statuses are computed from timestamps (a server is provisioning until
 // created_at plus the provision delay), so a state file written by one
-// process is valid in the next. Addresses appear once a server is
+// process is valid in the next. Servers are indexed by location and
+// status, kept right as timed transitions come due, so a filtered list
+// page costs what an unfiltered one does at any size. Addresses appear once a server is
 // provisioned: IPv4 addresses are unique, from 203.0.113.0/24 and
 // 198.51.100.0/24 and, once those 508 are taken, from 100.64.0.0/10.
 //
@@ -46,8 +48,10 @@
 // each. Every change is appended to the journal and synced to disk before
 // it is answered; changes that arrive while a sync runs share the next one
 // (group commit). Ids are never reused: the next id is saved with each
-// change. Close writes a new snapshot (replacing the file atomically) and
-// removes the journal. Opening replays the journal onto the snapshot and
+// change. When the journal has grown past the snapshot's size (and at
+// least 1 MiB), it is compacted in the background: a new snapshot
+// replaces the file atomically, then a new journal the old one, while
+// requests go on. Close writes a new snapshot and removes the journal. Opening replays the journal onto the snapshot and
 // drops a change a crash cut off mid-write, which was never answered. The
 // files are locked (an exclusive file lock on PATH.lock, on every
 // platform) while an Account has them open.

@@ -16,6 +16,8 @@ func (a *Account) commitLocked(put []*record, del []int64) {
 	c := change{Seq: a.seq, NextID: a.nextID, Credits: a.credits, Put: put, Delete: del}
 	a.line = appendChangeLine(a.line[:0], &c)
 	a.store.journal.append(a.line)
+	a.store.sinceSnapshot += int64(len(a.line))
+	a.maybeCompactLocked()
 }
 
 // unlockDurable unlocks a.mu and waits until every change made before

@@ -3,7 +3,10 @@ package sandbox
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
+
+	"github.com/vpsfleet/vpsfleet/internal/atomicfile"
 )
 
 // journalFile is what the journal writes to: an *os.File, opened for
@@ -40,6 +43,12 @@ type journal struct {
 	open    *commitGroup // the group pending changes belong to; nil when none
 	last    *commitGroup // the latest group given a change; nil when none
 	failed  error        // set once; then every group fails with it
+
+	// While a compaction writes a snapshot, carry collects every change
+	// appended after the snapshot's seq, for the journal that replaces
+	// this one (see carryInto).
+	carrying bool
+	carry    []byte
 
 	wake    chan struct{} // a change is pending (capacity 1)
 	stop    chan struct{} // closed by close: drain and exit
@@ -84,6 +93,9 @@ func (j *journal) append(line []byte) *commitGroup {
 		j.last = j.open
 	}
 	j.pending = append(j.pending, line...)
+	if j.carrying {
+		j.carry = append(j.carry, line...)
+	}
 	select {
 	case j.wake <- struct{}{}:
 	default:
@@ -212,6 +224,60 @@ func (j *journal) truncate() error {
 		return fmt.Errorf("cannot sync the journal %s to disk: %w", j.path, err)
 	}
 	j.size, j.allocated = 0, 0
+	return nil
+}
+
+// startCarry begins collecting the changes appended from now on, for a
+// compaction whose snapshot holds every change so far. The caller holds
+// the account's lock and has waited for lastGroup, so nothing is pending.
+func (j *journal) startCarry() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.carrying, j.carry = true, nil
+}
+
+// stopCarry ends a compaction that failed: the journal goes on as it is,
+// holding every change.
+func (j *journal) stopCarry() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.carrying, j.carry = false, nil
+}
+
+// carryInto ends a compaction whose snapshot is now on disk: it replaces
+// the file with a new journal holding only the changes carried (those
+// after the snapshot) that were already written, atomically, and appends
+// to it from then on; carried changes still pending are written to it by
+// the committer as usual. A crash before the rename leaves the old
+// journal, whose changes up to the snapshot's seq are skipped when it is
+// replayed. When the new journal cannot be written the old one is kept
+// (it still holds every change) and the error returned.
+func (j *journal) carryInto() error {
+	j.fileMu.Lock()
+	defer j.fileMu.Unlock()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	carry, pending := j.carry, len(j.pending)
+	j.carrying, j.carry = false, nil
+	if j.failed != nil {
+		return j.failed
+	}
+	written := carry[:len(carry)-pending]
+	if err := j.file.Close(); err != nil {
+		j.failed = fmt.Errorf("cannot close the journal %s: %w", j.path, err)
+		return j.failed
+	}
+	werr := atomicfile.WriteFile(j.path, written, 0o600)
+	f, err := os.OpenFile(j.path, os.O_RDWR, 0)
+	if err != nil {
+		j.failed = fmt.Errorf("cannot reopen the journal %s: %w", j.path, err)
+		return j.failed
+	}
+	j.file = f
+	if werr != nil {
+		return fmt.Errorf("cannot write a new journal %s: %w", j.path, werr)
+	}
+	j.size, j.allocated = int64(len(written)), int64(len(written))
 	return nil
 }
 

@@ -44,6 +44,10 @@ type Options struct {
 	// Empty makes a new account start with no servers; otherwise it holds
 	// the documentation's two example servers (ids 12345 and 12346).
 	Empty bool
+
+	// compactAfter, when positive, replaces the journal's compaction
+	// bound (see compactBoundLocked); for tests.
+	compactAfter int64
 }
 
 // Defaults used by New for zero-valued fields.

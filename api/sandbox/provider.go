@@ -42,6 +42,7 @@ func (a *Account) serveSuspend(w http.ResponseWriter, id int64, suspend bool) {
 	now := a.opts.Now()
 	rec.Suspended = suspend
 	rec.UpdatedAt = now.UTC().Truncate(time.Microsecond)
+	a.refileLocked(rec, now)
 	a.commitLocked([]*record{rec}, nil)
 	msg := "Server is no longer suspended"
 	if suspend {

@@ -95,9 +95,11 @@ func (a *Account) replayLocked(c *change) {
 	a.seq = c.Seq
 }
 
-// insertLocked adds a server, keeping servers in id order. Appending a
-// new highest id is O(1).
+// insertLocked adds a server, keeping servers in id order, and files it
+// in the index. Appending a new highest id is O(1).
 func (a *Account) insertLocked(r *record) {
+	a.index.settle(a.opts.Now(), a.servers)
+	a.index.file(r)
 	a.byID[r.ID] = r
 	a.claimIPv4Locked(r.IPv4)
 	if r.ID >= a.nextID {
@@ -116,12 +118,21 @@ func (a *Account) insertLocked(r *record) {
 
 // removeLocked deletes a server and frees its address.
 func (a *Account) removeLocked(r *record) {
+	a.index.unfile(r)
 	delete(a.byID, r.ID)
 	a.releaseIPv4Locked(r.IPv4)
 	i := sort.Search(len(a.servers), func(i int) bool { return a.servers[i].ID >= r.ID })
 	if i < len(a.servers) && a.servers[i] == r {
 		a.servers = append(a.servers[:i], a.servers[i+1:]...)
 	}
+}
+
+// refileLocked files a server anew in the index after its phase or
+// suspension changed at now.
+func (a *Account) refileLocked(r *record, now time.Time) {
+	a.index.settle(now, a.servers)
+	a.index.unfile(r)
+	a.index.file(r)
 }
 
 // stateLocked is the account's state as the snapshot file holds it,

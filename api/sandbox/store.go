@@ -28,6 +28,10 @@ type stateStore struct {
 	journalPath string
 	lock        *flock.Flock // holds the exclusive lock on path+".lock"
 	journal     *journal     // nil until loaded
+
+	// Guarded by the account's mu:
+	snapshotSize  int64 // bytes of the snapshot file
+	sinceSnapshot int64 // bytes of changes appended after the snapshot's seq
 }
 
 // openStateStore creates the file's directory if needed and takes the
@@ -72,21 +76,22 @@ func (s *stateStore) removeStaleTemps() {
 // middle of a write, never answered) is cut off. Then the journal is
 // ready for appends.
 func (s *stateStore) load(a *Account) error {
-	st, found, err := s.readSnapshot()
+	st, size, err := s.readSnapshot()
 	if err != nil {
 		return err
 	}
-	if found {
+	if st != nil {
 		a.restore(st)
 	} else {
 		if err := os.Remove(s.journalPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("sandbox state %s: cannot remove the journal %s of a removed account: %w", s.path, s.journalPath, err)
 		}
 		a.initNew()
-		if err := s.writeSnapshot(a.stateLocked()); err != nil {
+		if size, err = s.writeSnapshot(a.stateLocked()); err != nil {
 			return err
 		}
 	}
+	s.snapshotSize = size
 	f, err := os.OpenFile(s.journalPath, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("sandbox state %s: cannot open its journal %s: %w", s.path, s.journalPath, err)
@@ -106,6 +111,7 @@ func (s *stateStore) load(a *Account) error {
 		return fmt.Errorf("sandbox state %s: its journal %s: %w; move both files away to start a new account", s.path, s.journalPath, err)
 	}
 	s.journal = newJournal(s.journalPath, f, scan.end)
+	s.sinceSnapshot = scan.end
 	return nil
 }
 
@@ -123,21 +129,21 @@ func (a *Account) replayNextLocked(c *change) error {
 	return nil
 }
 
-// readSnapshot reads and checks the snapshot file. found is false when it
-// does not exist yet.
-func (s *stateStore) readSnapshot() (st *state, found bool, err error) {
+// readSnapshot reads and checks the snapshot file, and returns it with
+// its size; st is nil when the file does not exist yet.
+func (s *stateStore) readSnapshot() (st *state, size int64, err error) {
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("sandbox state %s: cannot read it: %w", s.path, err)
+		return nil, 0, fmt.Errorf("sandbox state %s: cannot read it: %w", s.path, err)
 	}
 	st, err = decodeState(data)
 	if err != nil {
-		return nil, false, fmt.Errorf("sandbox state %s: %w; move it away to start a new account", s.path, err)
+		return nil, 0, fmt.Errorf("sandbox state %s: %w; move it away to start a new account", s.path, err)
 	}
-	return st, true, nil
+	return st, int64(len(data)), nil
 }
 
 // decodeState parses and checks a state file's bytes.
@@ -157,28 +163,48 @@ func decodeState(data []byte) (*state, error) {
 	return &st, nil
 }
 
-// encodeState renders a state file. Encoding these plain structs cannot
-// fail.
+// encodeState renders a state file: the JSON of st and a newline. The
+// servers are encoded one at a time into one buffer sized for them, by
+// one encoder that reuses its scratch space, so encoding a large account
+// needs little beyond the file's own bytes. Encoding these plain structs
+// cannot fail; nil means it did.
 func encodeState(st *state) []byte {
-	data, err := json.Marshal(st)
-	if err != nil {
+	head := *st
+	head.Servers = nil
+	data, err := json.Marshal(head) // {...,"servers":null}
+	if err != nil || !bytes.HasSuffix(data, []byte(`"servers":null}`)) {
 		return nil
 	}
-	return append(data, '\n')
+	var out bytes.Buffer
+	out.Grow(len(data) + len(st.Servers)*360)
+	out.Write(data[:len(data)-len(`null}`)])
+	out.WriteByte('[')
+	enc := json.NewEncoder(&out)
+	for i, r := range st.Servers {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		if err := enc.Encode(r); err != nil {
+			return nil
+		}
+		out.Truncate(out.Len() - 1) // the newline Encode adds
+	}
+	out.WriteString("]}\n")
+	return out.Bytes()
 }
 
 // writeSnapshot replaces the snapshot file with st atomically (see
 // atomicfile.WriteFile): a crash at any point leaves either the old file
-// or the new one, never a mix.
-func (s *stateStore) writeSnapshot(st *state) error {
+// or the new one, never a mix. It returns the file's size.
+func (s *stateStore) writeSnapshot(st *state) (int64, error) {
 	data := encodeState(st)
 	if data == nil {
-		return fmt.Errorf("sandbox state %s: could not encode the account", s.path)
+		return 0, fmt.Errorf("sandbox state %s: could not encode the account", s.path)
 	}
 	if err := atomicfile.WriteFile(s.path, data, 0o600); err != nil {
-		return fmt.Errorf("sandbox state %s: cannot write it: %w", s.path, err)
+		return 0, fmt.Errorf("sandbox state %s: cannot write it: %w", s.path, err)
 	}
-	return nil
+	return int64(len(data)), nil
 }
 
 // close stops the journal once every change is durable. If the journal
@@ -190,7 +216,7 @@ func (s *stateStore) close(a *Account) error {
 	err := s.journal.close()
 	if err == nil && s.journal.size > 0 {
 		a.mu.Lock()
-		err = s.writeSnapshot(a.stateLocked())
+		_, err = s.writeSnapshot(a.stateLocked())
 		a.mu.Unlock()
 	}
 	if err == nil {

@@ -274,7 +274,7 @@ func readStateFiles(t *testing.T, path string) *Account {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &Account{byID: map[int64]*record{}, ipv4s: map[string]bool{}}
+	a := newAccount(Options{}.withDefaults())
 	a.restore(st)
 	f, err := os.Open(path + ".journal")
 	if errors.Is(err, fs.ErrNotExist) {
