@@ -28,7 +28,8 @@ type Account struct {
 	requests map[string]int64
 	closed   bool
 
-	store      *stateStore   // nil: in memory only
+	store      *stateStore   // nil: in memory only, or read-only
+	readOnly   *stateReader  // non-nil: another process holds the state; guarded by mu
 	seq        uint64        // the last change made (see change); guarded by mu
 	line       []byte        // commitLocked's encoding buffer; guarded by mu
 	compacting chan struct{} // closed when the running compaction ends; nil when none; guarded by mu
@@ -57,7 +58,8 @@ var errClosed = errors.New("sandbox account is closed")
 // Every change is then synced to the journal before it is answered. New
 // fails, naming the file, when another process holds the lock, when the
 // files cannot be read or written, or when they are not state files of
-// this format version.
+// this format version. With ReadOnlyIfLocked, a lock held by another
+// process opens the account read-only instead (see Options).
 func New(opts Options) (*Account, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -69,6 +71,9 @@ func New(opts Options) (*Account, error) {
 		return a, nil
 	}
 	st, err := openStateStore(opts.StatePath)
+	if errors.Is(err, errStateLocked) && opts.ReadOnlyIfLocked {
+		return openReadOnly(a)
+	}
 	if err != nil {
 		return nil, err
 	}

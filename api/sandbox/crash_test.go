@@ -76,24 +76,7 @@ type ackedServer struct {
 // creates, and checks the state file it leaves.
 func crashTrial(t *testing.T, path string, trial int) crashTally {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashAfterAnswer$")
-	cmd.Env = append(os.Environ(), "SANDBOX_CRASH_SERVE="+path)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
-	if err != nil || !ok {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("trial %d: the serving process did not start: %q, %v", trial, line, err)
-	}
-	base := "http://" + addr
+	cmd, base := startServing(t, path)
 
 	var (
 		mu       sync.Mutex
@@ -215,6 +198,30 @@ func crashTrial(t *testing.T, path string, trial int) crashTally {
 		t.Errorf("trial %d: the first id after the crash is %d, but %d was already answered", trial, ids[0], maxID)
 	}
 	return tally
+}
+
+// startServing starts a child process serving the sandbox on path over
+// HTTP (see crashServe) and returns it with its base URL.
+func startServing(t *testing.T, path string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashAfterAnswer$")
+	cmd.Env = append(os.Environ(), "SANDBOX_CRASH_SERVE="+path)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
+	if err != nil || !ok {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the serving process did not start: %q, %v", line, err)
+	}
+	return cmd, "http://" + addr
 }
 
 // crashRequest sends one request; err is a transport error (the process

@@ -82,7 +82,8 @@ func (a *Account) exists(w http.ResponseWriter, id int64) bool {
 // caller to unlock. When the account has been closed meanwhile (a request
 // already past ServeHTTP's check) it unlocks, answers 503 and reports
 // false, so no change is acknowledged that Close did not save; when its
-// journal has failed it answers 500 the same way.
+// journal has failed it answers 500 the same way. A read-only account is
+// first brought up to date with its files.
 func (a *Account) lockOpen(w http.ResponseWriter) bool {
 	a.mu.Lock()
 	if a.closed {
@@ -94,6 +95,9 @@ func (a *Account) lockOpen(w http.ResponseWriter) bool {
 		a.mu.Unlock()
 		writeStateFailed(w, err)
 		return false
+	}
+	if a.readOnly != nil {
+		a.refreshLocked()
 	}
 	return true
 }

@@ -54,5 +54,8 @@
 // requests go on. Close writes a new snapshot and removes the journal. Opening replays the journal onto the snapshot and
 // drops a change a crash cut off mid-write, which was never answered. The
 // files are locked (an exclusive file lock on PATH.lock, on every
-// platform) while an Account has them open.
+// platform) while an Account has them open. With
+// Options.ReadOnlyIfLocked, an Account opened while another process holds
+// the lock reads the files instead, follows that process's changes, and
+// refuses changes of its own with 423 Locked.
 package sandbox

@@ -32,6 +32,9 @@ func (a *Account) Import(specs []ServerSpec) ([]int64, error) {
 			return nil, fmt.Errorf("sandbox import: server %d (%q): %w", i, s.Name, err)
 		}
 	}
+	if a.readOnly != nil {
+		return nil, errors.New("sandbox import: " + a.readOnly.readOnlyDetail())
+	}
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()

@@ -17,7 +17,9 @@ func (a *Account) serveSandbox(w http.ResponseWriter, r *http.Request, rt route)
 	case rt.kind == routeSandboxStats && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		writeJSON(w, http.StatusOK, a.Stats())
 	case rt.kind == routeSandboxSuspend && r.Method == http.MethodPost:
-		a.serveSuspend(w, rt.id, rt.action == "suspend")
+		if !a.refuseChange(w) {
+			a.serveSuspend(w, rt.id, rt.action == "suspend")
+		}
 	default:
 		writeMethodNotAllowed(w, r.Method)
 	}

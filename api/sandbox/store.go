@@ -49,7 +49,7 @@ func openStateStore(path string) (*stateStore, error) {
 		return nil, fmt.Errorf("sandbox state %s: cannot lock %s: %w", path, lockPath, err)
 	}
 	if !locked {
-		return nil, fmt.Errorf("sandbox state %s is in use: another process holds its lock %s; stop that process or use another state file", path, lockPath)
+		return nil, fmt.Errorf("sandbox state %s is in use: %w %s; stop that process or use another state file", path, errStateLocked, lockPath)
 	}
 	st := &stateStore{path: path, journalPath: path + ".journal", lock: lock}
 	st.removeStaleTemps()
@@ -115,6 +115,14 @@ func (s *stateStore) load(a *Account) error {
 	return nil
 }
 
+// errJournalGap is wrapped by the error of a journal whose first change
+// is not the one after its snapshot's seq.
+var errJournalGap = errors.New("the changes between them are missing")
+
+// errStateLocked is wrapped by openStateStore's error when another
+// process holds the lock.
+var errStateLocked = errors.New("another process holds its lock")
+
 // replayNextLocked applies a journal change that follows the account's
 // seq; changes the snapshot already holds are skipped, and a gap (changes
 // missing between the snapshot and the journal) is an error.
@@ -123,7 +131,7 @@ func (a *Account) replayNextLocked(c *change) error {
 	case c.Seq <= a.seq:
 		return nil
 	case c.Seq != a.seq+1:
-		return fmt.Errorf("change %d follows change %d: the changes between them are missing", c.Seq, a.seq)
+		return fmt.Errorf("change %d follows change %d: %w", c.Seq, a.seq, errJournalGap)
 	}
 	a.replayLocked(c)
 	return nil
