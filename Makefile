@@ -13,8 +13,9 @@ all: build
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) .
 
-# test: formatting, vet, then every test with the race detector.
-test: fmt-check vet
+# test: formatting, vet, the cross-platform builds, then every test with
+# the race detector.
+test: fmt-check vet cross
 	$(GO) test -race -count=1 -timeout 10m ./...
 
 fmt-check:
@@ -38,6 +39,10 @@ bench:
 	$(GO) test -run '^$$' -bench 'ListServers10000|Create1000' -benchtime 3x -benchmem ./api/ ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'NoOpPlan10000' -benchtime 5x -benchmem ./api/
 	$(GO) test -run '^$$' -bench 'Account10000' -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'CreateParallel' -benchtime 3x -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'ListPage|ListAllFiltered|JournalAppend' -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'Compaction' -benchtime 3x -benchmem ./api/sandbox/
+	$(GO) test -run '^$$' -bench 'Serve100000' -benchtime 1x -benchmem ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Sandbox' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench 'Apply' -benchtime 1x -timeout 30m ./engine/apply/
 

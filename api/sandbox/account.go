@@ -17,6 +17,7 @@ type Account struct {
 	mu       sync.Mutex
 	servers  []*record // in id order
 	byID     map[int64]*record
+	index    serverIndex // servers by location and status
 	nextID   int64
 	credits  int64
 	ipv4s    map[string]bool // addresses in use
@@ -27,7 +28,11 @@ type Account struct {
 	requests map[string]int64
 	closed   bool
 
-	store *stateStore // nil: in memory only
+	store      *stateStore   // nil: in memory only, or read-only
+	readOnly   *stateReader  // non-nil: another process holds the state; guarded by mu
+	seq        uint64        // the last change made (see change); guarded by mu
+	line       []byte        // commitLocked's encoding buffer; guarded by mu
+	compacting chan struct{} // closed when the running compaction ends; nil when none; guarded by mu
 }
 
 // Stats counts the /api requests the account has received (every one,
@@ -48,15 +53,40 @@ var errClosed = errors.New("sandbox account is closed")
 //
 // With a StatePath, New creates the file's directory if needed, takes an
 // exclusive lock on StatePath+".lock" for the Account's lifetime, and loads
-// the file, or creates a new account and writes it when the file does not
-// exist. It fails, naming the file, when another process holds the lock,
-// when the file cannot be read or written, or when it is not a state file
-// of this format version.
+// the file and the journal of changes beside it (StatePath+".journal"),
+// or creates a new account and writes it when the file does not exist.
+// Every change is then synced to the journal before it is answered. New
+// fails, naming the file, when another process holds the lock, when the
+// files cannot be read or written, or when they are not state files of
+// this format version. With ReadOnlyIfLocked, a lock held by another
+// process opens the account read-only instead (see Options).
 func New(opts Options) (*Account, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
 	opts = opts.withDefaults()
+	a := newAccount(opts)
+	if opts.StatePath == "" {
+		a.initNew()
+		return a, nil
+	}
+	st, err := openStateStore(opts.StatePath)
+	if errors.Is(err, errStateLocked) && opts.ReadOnlyIfLocked {
+		return openReadOnly(a)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := st.load(a); err != nil {
+		st.lock.Close()
+		return nil, err
+	}
+	a.store = st
+	return a, nil
+}
+
+// newAccount is an empty account with opts, which have their defaults.
+func newAccount(opts Options) *Account {
 	a := &Account{
 		opts:     opts,
 		byID:     make(map[int64]*record),
@@ -65,32 +95,7 @@ func New(opts Options) (*Account, error) {
 		requests: make(map[string]int64),
 	}
 	a.limiter = newTokenBucket(opts.RateLimit, opts.Now())
-	if opts.StatePath == "" {
-		a.initNew()
-		return a, nil
-	}
-	st, err := openStateStore(opts.StatePath)
-	if err != nil {
-		return nil, err
-	}
-	state, found, err := st.load()
-	if err != nil {
-		st.release()
-		return nil, err
-	}
-	if found {
-		a.restore(state)
-	} else {
-		a.initNew()
-	}
-	a.store = st
-	if !found {
-		if err := a.flush(); err != nil {
-			st.release()
-			return nil, err
-		}
-	}
-	return a, nil
+	return a
 }
 
 // check rejects options that make no sense.
@@ -109,10 +114,11 @@ func (o Options) check() error {
 	return nil
 }
 
-// Close writes any pending state to the state file and releases its lock.
-// Requests served after Close are answered 503. Close is idempotent: later
-// calls return nil. It returns the first error met while writing state,
-// including earlier background writes.
+// Close waits until every change is on disk, writes the account into a
+// new state file (replacing it atomically) and removes the journal, then
+// releases the lock. Requests served after Close are answered 503. Close
+// is idempotent: later calls return nil. It returns the first error met
+// while writing state, including a journal write that failed earlier.
 func (a *Account) Close() error {
 	a.mu.Lock()
 	if a.closed {
@@ -120,15 +126,29 @@ func (a *Account) Close() error {
 		return nil
 	}
 	a.closed = true
+	a.waitCompactionLocked()
 	a.mu.Unlock()
 	if a.store == nil {
 		return nil
 	}
-	err := a.flush()
-	if rerr := a.store.release(); err == nil {
-		err = rerr
+	return a.store.close(a)
+}
+
+// flush writes the account into a new state file now and empties the
+// journal, once every change in it is durable. Changes wait meanwhile.
+func (a *Account) flush() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.waitCompactionLocked()
+	if err := a.store.journal.lastGroup().wait(); err != nil {
+		return err
 	}
-	return err
+	size, err := a.store.writeSnapshot(a.stateLocked())
+	if err != nil {
+		return err
+	}
+	a.store.snapshotSize, a.store.sinceSnapshot = size, 0
+	return a.store.journal.truncate()
 }
 
 // Stats returns a copy of the request counts, the same data as

@@ -47,8 +47,7 @@ func (a *Account) serveAction(w http.ResponseWriter, id int64, action string) {
 	}
 	now := a.opts.Now()
 	if why := refusal(action, rec.status(now)); why != "" {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusBadRequest, why)
+		a.answerLocked(w, http.StatusBadRequest, why)
 		return
 	}
 	switch action {
@@ -61,8 +60,11 @@ func (a *Account) serveAction(w http.ResponseWriter, id int64, action string) {
 	}
 	rec.PhaseUntil = now.Add(a.opts.TransitionDelay)
 	rec.UpdatedAt = now.UTC().Truncate(time.Microsecond)
-	a.markDirtyLocked()
+	a.refileLocked(rec, now)
+	a.commitLocked([]*record{rec}, nil)
 	body := wireAction{Status: "success", Message: actionMessages[action], Server: rec.actionServer(now)}
-	a.mu.Unlock()
+	if !a.unlockDurable(w) {
+		return
+	}
 	writeJSON(w, http.StatusOK, body)
 }

@@ -8,8 +8,9 @@ import (
 
 // serveCreate answers POST /api/v1/servers/: validate every field, charge
 // the plan's price (402 when the balance cannot cover it), then add the
-// server, provisioning until now+ProvisionDelay. With drop set, the server
-// is committed and the answer is lost: the handler aborts.
+// server, provisioning until now+ProvisionDelay. The answer waits until
+// the server, its id and the next id are on disk. With drop set, the
+// server is committed and the answer is lost: the handler aborts.
 func (a *Account) serveCreate(w http.ResponseWriter, r *http.Request, drop bool) {
 	obj, berr := readObject(r)
 	if berr != nil {
@@ -27,8 +28,7 @@ func (a *Account) serveCreate(w http.ResponseWriter, r *http.Request, drop bool)
 	now := a.opts.Now().UTC().Truncate(time.Microsecond)
 	price := plans[in.PlanID].Price
 	if a.credits < price {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusPaymentRequired, "Insufficient credits")
+		a.answerLocked(w, http.StatusPaymentRequired, "Insufficient credits")
 		return
 	}
 	a.credits -= price
@@ -42,9 +42,11 @@ func (a *Account) serveCreate(w http.ResponseWriter, r *http.Request, drop bool)
 	rec.IPv4 = a.allocateIPv4Locked()
 	rec.IPv6 = fmt.Sprintf("2001:db8::%x", rec.ID)
 	a.insertLocked(rec)
-	a.markDirtyLocked()
+	a.commitLocked([]*record{rec}, nil)
 	body := rec.created(now)
-	a.mu.Unlock()
+	if !a.unlockDurable(w) {
+		return
+	}
 	if drop {
 		panic(http.ErrAbortHandler)
 	}

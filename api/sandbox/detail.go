@@ -14,7 +14,9 @@ func (a *Account) serveGet(w http.ResponseWriter, id int64) {
 		return
 	}
 	body := rec.detail(a.opts.Now())
-	a.mu.Unlock()
+	if !a.unlockDurable(w) {
+		return
+	}
 	writeJSON(w, http.StatusOK, body)
 }
 
@@ -42,8 +44,9 @@ func (a *Account) serveUpdate(w http.ResponseWriter, r *http.Request, id int64, 
 		return
 	}
 	if ferr != nil {
-		a.mu.Unlock()
-		writeJSON(w, http.StatusBadRequest, ferr)
+		if a.unlockDurable(w) {
+			writeJSON(w, http.StatusBadRequest, ferr)
+		}
 		return
 	}
 	now := a.opts.Now()
@@ -57,9 +60,11 @@ func (a *Account) serveUpdate(w http.ResponseWriter, r *http.Request, id int64, 
 		rec.BackupsEnabled = in.BackupsEnabled
 	}
 	rec.UpdatedAt = now.UTC().Truncate(time.Microsecond)
-	a.markDirtyLocked()
+	a.commitLocked([]*record{rec}, nil)
 	body := rec.detail(now)
-	a.mu.Unlock()
+	if !a.unlockDurable(w) {
+		return
+	}
 	writeJSON(w, http.StatusOK, body)
 }
 
@@ -76,13 +81,23 @@ func (a *Account) exists(w http.ResponseWriter, id int64) bool {
 // lockOpen locks the account and reports true, leaving a.mu held for the
 // caller to unlock. When the account has been closed meanwhile (a request
 // already past ServeHTTP's check) it unlocks, answers 503 and reports
-// false, so no change is acknowledged that Close did not save.
+// false, so no change is acknowledged that Close did not save; when its
+// journal has failed it answers 500 the same way. A read-only account is
+// first brought up to date with its files.
 func (a *Account) lockOpen(w http.ResponseWriter) bool {
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
 		writeClosed(w)
 		return false
+	}
+	if err := a.stateFailedLocked(); err != nil {
+		a.mu.Unlock()
+		writeStateFailed(w, err)
+		return false
+	}
+	if a.readOnly != nil {
+		a.refreshLocked()
 	}
 	return true
 }
@@ -96,8 +111,7 @@ func (a *Account) lockRecord(w http.ResponseWriter, id int64) *record {
 	}
 	rec, ok := a.byID[id]
 	if !ok {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Not found.")
+		a.answerLocked(w, http.StatusNotFound, "Not found.")
 		return nil
 	}
 	return rec
@@ -109,11 +123,19 @@ func (a *Account) lockRecord(w http.ResponseWriter, id int64) *record {
 func (a *Account) lockChangeable(w http.ResponseWriter, id int64) *record {
 	rec := a.lockRecord(w, id)
 	if rec != nil && rec.Suspended {
-		a.mu.Unlock()
-		writeDetail(w, http.StatusBadRequest, msgSuspended)
+		a.answerLocked(w, http.StatusBadRequest, msgSuspended)
 		return nil
 	}
 	return rec
+}
+
+// answerLocked unlocks a.mu and answers a refusal that depends on what
+// the account holds (no such server, not running, ...), once what it saw
+// is durable.
+func (a *Account) answerLocked(w http.ResponseWriter, status int, detail string) {
+	if a.unlockDurable(w) {
+		writeDetail(w, status, detail)
+	}
 }
 
 // serveDelete answers DELETE /api/v1/servers/{id}/: 204 with no body.
@@ -124,8 +146,10 @@ func (a *Account) serveDelete(w http.ResponseWriter, id int64) {
 		return
 	}
 	a.removeLocked(rec)
-	a.markDirtyLocked()
-	a.mu.Unlock()
+	a.commitLocked(nil, []int64{rec.ID})
+	if !a.unlockDurable(w) {
+		return
+	}
 	w.Header().Set("Vary", "Accept")
 	w.WriteHeader(http.StatusNoContent)
 }

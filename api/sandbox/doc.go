@@ -36,11 +36,26 @@
 //
 // Statuses are computed from timestamps (a server is provisioning until
 // created_at plus the provision delay), so a state file written by one
-// process is valid in the next. Addresses appear once a server is
+// process is valid in the next. Servers are indexed by location and
+// status, kept right as timed transitions come due, so a filtered list
+// page costs what an unfiltered one does at any size. Addresses appear once a server is
 // provisioned: IPv4 addresses are unique, from 203.0.113.0/24 and
 // 198.51.100.0/24 and, once those 508 are taken, from 100.64.0.0/10.
 //
-// The state file is JSON with a format name and version, written
-// atomically at most every 100 ms and on Close, and locked (flock on
-// PATH.lock) while an Account has it open.
+// The state is two files: a snapshot, PATH (JSON with a format name,
+// version and the seq of the last change it holds), and a journal beside
+// it, PATH.journal, of the changes made since, one checksummed JSON line
+// each. Every change is appended to the journal and synced to disk before
+// it is answered; changes that arrive while a sync runs share the next one
+// (group commit). Ids are never reused: the next id is saved with each
+// change. When the journal has grown past the snapshot's size (and at
+// least 1 MiB), it is compacted in the background: a new snapshot
+// replaces the file atomically, then a new journal the old one, while
+// requests go on. Close writes a new snapshot and removes the journal. Opening replays the journal onto the snapshot and
+// drops a change a crash cut off mid-write, which was never answered. The
+// files are locked (an exclusive file lock on PATH.lock, on every
+// platform) while an Account has them open. With
+// Options.ReadOnlyIfLocked, an Account opened while another process holds
+// the lock reads the files instead, follows that process's changes, and
+// refuses changes of its own with 423 Locked.
 package sandbox

@@ -24,20 +24,29 @@ type ServerSpec struct {
 // provisioned (active, or stopped with Stopped), with addresses assigned;
 // no credits are charged. Every spec is checked as a create would check
 // it; when one is invalid, Import adds nothing and says which one and
-// why. It returns the new ids in spec order.
+// why. It returns the new ids in spec order once the servers are on disk,
+// or the error that kept them from it.
 func (a *Account) Import(specs []ServerSpec) ([]int64, error) {
 	for i, s := range specs {
 		if err := s.check(); err != nil {
 			return nil, fmt.Errorf("sandbox import: server %d (%q): %w", i, s.Name, err)
 		}
 	}
+	if a.readOnly != nil {
+		return nil, errors.New("sandbox import: " + a.readOnly.readOnlyDetail())
+	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.closed {
+		a.mu.Unlock()
 		return nil, errClosed
+	}
+	if err := a.stateFailedLocked(); err != nil {
+		a.mu.Unlock()
+		return nil, fmt.Errorf("sandbox import: %w", err)
 	}
 	now := a.opts.Now().UTC().Truncate(time.Microsecond)
 	ids := make([]int64, len(specs))
+	recs := make([]*record, len(specs))
 	for i, s := range specs {
 		rec := &record{
 			ID: a.nextID, Name: s.Name, Hostname: s.Hostname,
@@ -52,8 +61,12 @@ func (a *Account) Import(specs []ServerSpec) ([]int64, error) {
 		rec.IPv6 = fmt.Sprintf("2001:db8::%x", rec.ID)
 		a.insertLocked(rec)
 		ids[i] = rec.ID
+		recs[i] = rec
 	}
-	a.markDirtyLocked()
+	a.commitLocked(recs, nil)
+	if err := a.unlockWait(); err != nil {
+		return nil, fmt.Errorf("sandbox import: %w", err)
+	}
 	return ids, nil
 }
 

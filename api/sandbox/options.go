@@ -44,6 +44,19 @@ type Options struct {
 	// Empty makes a new account start with no servers; otherwise it holds
 	// the documentation's two example servers (ids 12345 and 12346).
 	Empty bool
+	// ReadOnlyIfLocked makes New, when another process holds the state
+	// file's lock, open the account read-only instead of failing: it
+	// reads the state files as they are on disk, reads them again when
+	// they have changed before answering a request, answers every read as
+	// usual, and refuses every change (423 Locked, with a detail saying
+	// another process holds the sandbox state and to retry when it ends;
+	// Import returns that error). Without a StatePath, or when the lock
+	// is free, it changes nothing: New takes the lock as usual.
+	ReadOnlyIfLocked bool
+
+	// compactAfter, when positive, replaces the journal's compaction
+	// bound (see compactBoundLocked); for tests.
+	compactAfter int64
 }
 
 // Defaults used by New for zero-valued fields.

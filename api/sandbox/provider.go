@@ -17,7 +17,9 @@ func (a *Account) serveSandbox(w http.ResponseWriter, r *http.Request, rt route)
 	case rt.kind == routeSandboxStats && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		writeJSON(w, http.StatusOK, a.Stats())
 	case rt.kind == routeSandboxSuspend && r.Method == http.MethodPost:
-		a.serveSuspend(w, rt.id, rt.action == "suspend")
+		if !a.refuseChange(w) {
+			a.serveSuspend(w, rt.id, rt.action == "suspend")
+		}
 	default:
 		writeMethodNotAllowed(w, r.Method)
 	}
@@ -32,23 +34,25 @@ func (a *Account) serveSuspend(w http.ResponseWriter, id int64, suspend bool) {
 		return
 	}
 	if rec.Suspended == suspend {
-		a.mu.Unlock()
 		msg := "Server is not suspended"
 		if suspend {
 			msg = "Server is already suspended"
 		}
-		writeDetail(w, http.StatusBadRequest, msg)
+		a.answerLocked(w, http.StatusBadRequest, msg)
 		return
 	}
 	now := a.opts.Now()
 	rec.Suspended = suspend
 	rec.UpdatedAt = now.UTC().Truncate(time.Microsecond)
-	a.markDirtyLocked()
+	a.refileLocked(rec, now)
+	a.commitLocked([]*record{rec}, nil)
 	msg := "Server is no longer suspended"
 	if suspend {
 		msg = "Server is suspended"
 	}
 	body := wireAction{Status: "success", Message: msg, Server: rec.actionServer(now)}
-	a.mu.Unlock()
+	if !a.unlockDurable(w) {
+		return
+	}
 	writeJSON(w, http.StatusOK, body)
 }

@@ -62,6 +62,8 @@ type record struct {
 	Phase          phase     `json:"phase"`
 	PhaseUntil     time.Time `json:"phase_until"` // zero: the phase has always been over
 	Suspended      bool      `json:"suspended"`
+
+	filedAs string // the status the account's index files it under; "" when not filed
 }
 
 // status is the server's status at now.

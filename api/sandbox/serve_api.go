@@ -42,6 +42,9 @@ func (a *Account) serveAPI(w http.ResponseWriter, r *http.Request, rt route, dro
 		writeJSON(w, http.StatusOK, routeDescription(rt))
 		return
 	}
+	if changes(rt, method) && a.refuseChange(w) {
+		return
+	}
 	switch {
 	case rt.kind == routeList && method == http.MethodGet:
 		a.serveList(w, r)

@@ -16,14 +16,13 @@ const (
 	stateVersion = 1
 )
 
-// flushInterval bounds how long a change waits before it is written to
-// the state file; changes within one interval are written together.
-const flushInterval = 100 * time.Millisecond
-
-// state is the state file's content.
+// state is the snapshot file's content. Seq is the last journal change
+// it includes: replay skips the changes up to it. (Files written before
+// the journal existed have no seq: 0, and no journal.)
 type state struct {
 	Format  string    `json:"format"`
 	Version int       `json:"version"`
+	Seq     uint64    `json:"seq"`
 	NextID  int64     `json:"next_id"`
 	Credits int64     `json:"credits"`
 	Servers []*record `json:"servers"`
@@ -66,8 +65,9 @@ func (a *Account) initNew() {
 	}
 }
 
-// restore loads a state read from the state file.
+// restore loads a state read from the snapshot file.
 func (a *Account) restore(s *state) {
+	a.seq = s.Seq
 	a.nextID = s.NextID
 	a.credits = s.Credits
 	for _, r := range s.Servers {
@@ -75,9 +75,31 @@ func (a *Account) restore(s *state) {
 	}
 }
 
-// insertLocked adds a server, keeping servers in id order. Appending a
-// new highest id is O(1).
+// replayLocked applies one journal change: the servers it put replace
+// those of their ids, the ids it deleted go, and the account's counters
+// take its values (the next id never goes back).
+func (a *Account) replayLocked(c *change) {
+	for _, id := range c.Delete {
+		if r := a.byID[id]; r != nil {
+			a.removeLocked(r)
+		}
+	}
+	for _, r := range c.Put {
+		if old := a.byID[r.ID]; old != nil {
+			a.removeLocked(old)
+		}
+		a.insertLocked(r)
+	}
+	a.nextID = max(a.nextID, c.NextID)
+	a.credits = c.Credits
+	a.seq = c.Seq
+}
+
+// insertLocked adds a server, keeping servers in id order, and files it
+// in the index. Appending a new highest id is O(1).
 func (a *Account) insertLocked(r *record) {
+	a.index.settle(a.opts.Now(), a.servers)
+	a.index.file(r)
 	a.byID[r.ID] = r
 	a.claimIPv4Locked(r.IPv4)
 	if r.ID >= a.nextID {
@@ -96,11 +118,29 @@ func (a *Account) insertLocked(r *record) {
 
 // removeLocked deletes a server and frees its address.
 func (a *Account) removeLocked(r *record) {
+	a.index.unfile(r)
 	delete(a.byID, r.ID)
 	a.releaseIPv4Locked(r.IPv4)
 	i := sort.Search(len(a.servers), func(i int) bool { return a.servers[i].ID >= r.ID })
 	if i < len(a.servers) && a.servers[i] == r {
 		a.servers = append(a.servers[:i], a.servers[i+1:]...)
+	}
+}
+
+// refileLocked files a server anew in the index after its phase or
+// suspension changed at now.
+func (a *Account) refileLocked(r *record, now time.Time) {
+	a.index.settle(now, a.servers)
+	a.index.unfile(r)
+	a.index.file(r)
+}
+
+// stateLocked is the account's state as the snapshot file holds it,
+// sharing the account's records: encode it before unlocking.
+func (a *Account) stateLocked() *state {
+	return &state{
+		Format: stateFormat, Version: stateVersion, Seq: a.seq,
+		NextID: a.nextID, Credits: a.credits, Servers: a.servers,
 	}
 }
 
@@ -116,36 +156,9 @@ func (a *Account) snapshotLocked() *state {
 		ptrs[i] = &recs[i]
 	}
 	return &state{
-		Format: stateFormat, Version: stateVersion,
+		Format: stateFormat, Version: stateVersion, Seq: a.seq,
 		NextID: a.nextID, Credits: a.credits, Servers: ptrs,
 	}
-}
-
-// markDirtyLocked schedules a write of the state file, coalescing all
-// changes made within flushInterval into one write.
-func (a *Account) markDirtyLocked() {
-	if a.store == nil || a.closed || a.store.scheduled {
-		return
-	}
-	a.store.scheduled = true
-	time.AfterFunc(flushInterval, func() {
-		if err := a.flush(); err != nil {
-			a.store.keepErr(err)
-		}
-	})
-}
-
-// flush writes the current state to the state file now. Writes are
-// serialised, and each writes a snapshot taken after the previous write
-// began, so the file never goes back in time.
-func (a *Account) flush() error {
-	a.store.writeMu.Lock()
-	defer a.store.writeMu.Unlock()
-	a.mu.Lock()
-	a.store.scheduled = false
-	st := a.snapshotLocked()
-	a.mu.Unlock()
-	return a.store.writeLocked(encodeState(st))
 }
 
 // validateState checks a decoded state file, naming the first problem.
@@ -163,17 +176,29 @@ func validateState(s *state) error {
 			return fmt.Errorf("servers[%d] is null", i)
 		case r.ID <= 0 || seen[r.ID]:
 			return fmt.Errorf("servers[%d] has a missing or duplicate id %d", i, r.ID)
-		case plans[r.PlanID].ID == 0:
-			return fmt.Errorf("server %d has unknown plan_id %d", r.ID, r.PlanID)
-		case osImages[r.OSID].ID == 0:
-			return fmt.Errorf("server %d has unknown os_id %d", r.ID, r.OSID)
 		}
-		switch r.Phase {
-		case phaseProvision, phaseStop, phaseStart, phaseReboot:
-		default:
-			return fmt.Errorf("server %d has unknown phase %q", r.ID, r.Phase)
+		if err := validateRecord(r); err != nil {
+			return err
 		}
 		seen[r.ID] = true
+	}
+	return nil
+}
+
+// validateRecord checks one stored server, naming the first problem.
+func validateRecord(r *record) error {
+	switch {
+	case r.ID <= 0:
+		return fmt.Errorf("a server has the invalid id %d", r.ID)
+	case plans[r.PlanID].ID == 0:
+		return fmt.Errorf("server %d has unknown plan_id %d", r.ID, r.PlanID)
+	case osImages[r.OSID].ID == 0:
+		return fmt.Errorf("server %d has unknown os_id %d", r.ID, r.OSID)
+	}
+	switch r.Phase {
+	case phaseProvision, phaseStop, phaseStart, phaseReboot:
+	default:
+		return fmt.Errorf("server %d has unknown phase %q", r.ID, r.Phase)
 	}
 	return nil
 }

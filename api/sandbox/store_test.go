@@ -244,23 +244,50 @@ func (s servedAccount) close() {
 	}
 }
 
-// TestBackgroundFlush checks changes reach the state file without Close,
-// within the coalescing interval (it waits for the real-time flush).
-func TestBackgroundFlush(t *testing.T) {
+// TestAnsweredChangeOnDisk checks changes reach the state files without
+// Close: each is on disk (snapshot plus journal) by the time it is
+// answered, with no wait.
+func TestAnsweredChangeOnDisk(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	s := serveAccount(t, Options{StatePath: path, Token: testToken, Empty: true})
 	defer s.close()
 	id := s.create("web", 1)
-	for {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st, err := decodeState(data); err == nil && len(st.Servers) == 1 && st.Servers[0].ID == id {
-			return
-		}
-		time.Sleep(flushInterval / 4)
+	disk := readStateFiles(t, path)
+	if len(disk.servers) != 1 || disk.servers[0].ID != id || disk.nextID != id+1 {
+		t.Fatalf("on disk after the 201: %d servers, next id %d; want server %d and next id %d", len(disk.servers), disk.nextID, id, id+1)
 	}
+	s.mustDo("DELETE", "/api/v1/servers/"+itoa(int(id))+"/", "", http.StatusNoContent)
+	if disk := readStateFiles(t, path); len(disk.servers) != 0 || disk.nextID != id+1 {
+		t.Fatalf("on disk after the 204: %d servers, next id %d; want none and next id %d", len(disk.servers), disk.nextID, id+1)
+	}
+}
+
+// readStateFiles reads the account the state files at path hold (the
+// snapshot and the journal's changes after it) without taking the lock.
+func readStateFiles(t *testing.T, path string) *Account {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := decodeState(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAccount(Options{}.withDefaults())
+	a.restore(st)
+	f, err := os.Open(path + ".journal")
+	if errors.Is(err, fs.ErrNotExist) {
+		return a
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := scanJournal(f, 0, a.replayNextLocked); err != nil {
+		t.Fatalf("journal: %v", err)
+	}
+	return a
 }
 
 // TestLatency checks Latency delays /api answers (a lower bound only).
