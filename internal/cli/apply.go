@@ -7,11 +7,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	"github.com/vpsfleet/vpsfleet/api"
-	"github.com/vpsfleet/vpsfleet/engine"
-	"github.com/vpsfleet/vpsfleet/engine/planfile"
-	"github.com/vpsfleet/vpsfleet/engine/render"
 )
 
 const applyDescription = `
@@ -111,67 +106,4 @@ func isSavedPlanFile(path string) bool {
 	}
 	info, err := os.Stat(path)
 	return err == nil && info.Mode().IsRegular()
-}
-
-// applyFleet plans from fleet files, asks, and applies.
-func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
-	ctx, stop := signalContext()
-	pl := c.makePlan(ctx, path, af.planFlags, destroy)
-	stop()
-	if pl == nil {
-		return exitError
-	}
-	defer pl.conn.Close()
-	color := c.color(af.noColor)
-	if err := render.Text(c.stdout, pl.plan, color); err != nil {
-		return c.errorf("%v", err)
-	}
-	if pl.plan.Empty() {
-		return exitOK
-	}
-	if !af.autoApprove {
-		question := "Do you want to perform these actions?"
-		if destroy {
-			question = "Do you really want to destroy these servers? This cannot be undone."
-		}
-		if !c.confirm(question) {
-			return exitError
-		}
-	}
-	return c.execute(pl.plan, pl.conn, af, accountView{
-		known:   liveIDs(pl.live),
-		managed: engine.Match(pl.fleet, pl.live, nil).Concerns,
-	})
-}
-
-// applySaved applies a saved plan after checking it still fits the account.
-func (c *cli) applySaved(file string, af applyFlags) int {
-	saved, err := planfile.Read(file)
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	conn, err := c.connect(af.account())
-	if err != nil {
-		return c.errorf("%v\nThe plan in %s was made for %s; nothing was changed.", err, file, saved.Endpoint)
-	}
-	defer conn.Close()
-	if saved.Endpoint != conn.endpoint {
-		return c.errorf("the plan in %s was made for %s, but this apply would run against %s; nothing was changed.\nPoint vpsfleet at the same account (-endpoint or VPSORG_ENDPOINT), or make a new plan.", file, saved.Endpoint, conn.endpoint)
-	}
-	ctx, stop := signalContext()
-	live, err := conn.client.ListServers(ctx, api.ListOptions{})
-	stop()
-	if err != nil {
-		return c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
-	}
-	if err := saved.CheckFresh(live); err != nil {
-		return c.errorf("the account changed since the plan in %s was made; nothing was changed.\n%v\nRun \"vpsfleet plan -out %s\" again, review it, then apply it.", file, err, file)
-	}
-	if err := render.Text(c.stdout, saved.Plan, c.color(af.noColor)); err != nil {
-		return c.errorf("%v", err)
-	}
-	if saved.Plan.Empty() {
-		return exitOK
-	}
-	return c.execute(saved.Plan, conn, af, accountView{known: saved.KnownIDs(), managed: saved.Manages})
 }

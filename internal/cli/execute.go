@@ -1,33 +1,14 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/apply"
 	"github.com/vpsfleet/vpsfleet/engine/render"
 )
-
-// confirm asks question on a terminal and reports whether the answer was
-// exactly "yes". Without a terminal it refuses and says how to approve.
-func (c *cli) confirm(question string) bool {
-	if !c.stdinTTY {
-		c.errorf("no terminal to ask for confirmation; nothing was changed.\nIn pipelines, review the plan and pass -auto-approve (or apply a saved plan: vpsfleet plan -out FILE, then vpsfleet apply FILE).")
-		return false
-	}
-	fmt.Fprintf(c.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
-	line, _ := bufio.NewReader(c.stdin).ReadString('\n')
-	if strings.TrimSpace(line) != "yes" {
-		fmt.Fprintf(c.stdout, "\nApply cancelled; nothing was changed.\n")
-		return false
-	}
-	fmt.Fprintln(c.stdout)
-	return true
-}
 
 // accountView is what the plan knew of the account, for the executor: the
 // ids it saw (a lost create never adopts one) and the names the fleet
@@ -87,14 +68,4 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		return exitError
 	}
 	return exitOK
-}
-
-// progress chooses the live view on a terminal, event lines otherwise, and
-// returns it with what finishes it.
-func (c *cli) progress(plan *engine.Plan) (apply.Progress, func()) {
-	if c.stdoutTTY {
-		live := render.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
-		return live, func() { live.Close() }
-	}
-	return render.NewLineProgress(c.stdout, time.Now), func() {}
 }
