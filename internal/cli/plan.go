@@ -86,6 +86,11 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	if err := checkParallelism(pf.parallelism); err != nil {
 		return c.errorf("%v", err)
 	}
+	if o.out != "" {
+		if err := planfile.CheckTarget(o.out); err != nil {
+			return c.errorf("%v", err)
+		}
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	pl := c.makePlan(ctx, path, pf, false)
@@ -107,7 +112,11 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 		return c.errorf("writing the plan: %v", err)
 	}
 	if o.out != "" {
-		saved := planfile.New(pl.plan, pl.fleet, pl.live, pl.conn.endpoint, time.Now())
+		saved := planfile.New(pl.plan, pl.fleet, pl.live, planfile.Made{
+			Endpoint: pl.conn.endpoint,
+			Targets:  schema.GlobSet(pf.targets),
+			At:       time.Now(),
+		})
 		if err := planfile.Write(o.out, saved); err != nil {
 			return c.errorf("saving the plan: %v", err)
 		}
