@@ -213,6 +213,13 @@ func TestHelpOnEveryCommand(t *testing.T) {
 			t.Errorf("vpsfleet server %s --help: exit %d, stdout %q", s, h.code, h.stdout)
 		}
 	}
+	// Where a flag takes a glob, -h says GLOB.
+	for cmd, flag := range map[string]string{"plan": "target", "apply": "target", "destroy": "target", "export": "match"} {
+		h := a.must(0, cmd, "-h").stdout
+		if !strings.Contains(h, "[-"+flag+" GLOB]") || !strings.Contains(h, "\n  -"+flag+" GLOB\n") {
+			t.Errorf("vpsfleet %s -h does not say -%s GLOB:\n%s", cmd, flag, h)
+		}
+	}
 	if r := a.run("sandbox", "serve", "-h"); r.code != 0 || !strings.Contains(r.stdout, "-provision-delay") {
 		t.Errorf("sandbox serve -h: exit %d: %s", r.code, r.stdout)
 	}
@@ -911,6 +918,10 @@ func TestExitCodesAndErrors(t *testing.T) {
 		{"plain http", []string{"VPSORG_ENDPOINT=http://api.example.com", "VPSORG_TOKEN=tok-987"}, []string{"server", "list"}, 1, []string{"https://"}, ""},
 		{"unknown sandbox subcommand", nil, []string{"sandbox", "start"}, 1, []string{`unknown sandbox subcommand "start"`}, ""},
 		{"export -parallelism 0", nil, []string{"export", "-parallelism", "0"}, 1, []string{"-parallelism 0"}, ""},
+		{"a duration without a unit", nil, []string{"apply", "-timeout", "5", qs}, 1, []string{"-timeout", "use a unit, e.g. 5m"}, ""},
+		{"no command", nil, nil, 1, []string{"needs a command", "plan"}, ""},
+		{"no server subcommand", nil, []string{"server"}, 1, []string{"server needs a subcommand", "server get"}, ""},
+		{"no sandbox subcommand", nil, []string{"sandbox"}, 1, []string{"sandbox needs a subcommand", "sandbox serve"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -930,7 +941,15 @@ func TestExitCodesAndErrors(t *testing.T) {
 			if (tt.stdout == "") != (r.stdout == "") || !strings.Contains(r.stdout, tt.stdout) {
 				t.Errorf("stdout %q, want %q", r.stdout, tt.stdout)
 			}
-			for _, never := range []string{"goroutine ", "panic:", "tok-987", "&{", "Usage:"} {
+			// Every error starts the same way.
+			if tt.code != 0 && !strings.HasPrefix(r.stderr, "Error: ") {
+				t.Errorf("stderr does not start with \"Error: \":\n%s", r.stderr)
+			}
+			never := []string{"goroutine ", "panic:", "tok-987", "&{"}
+			if len(tt.args) > 0 && tt.args[0] != "server" && tt.args[0] != "sandbox" {
+				never = append(never, "Usage:") // a missing (sub)command lists them
+			}
+			for _, never := range never {
 				if strings.Contains(r.stderr, never) {
 					t.Errorf("stderr holds %q:\n%s", never, r.stderr)
 				}

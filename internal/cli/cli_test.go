@@ -60,6 +60,12 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"a", "-out"}, exitError, "", []string{"flag needs an argument: -out"}, "Usage"},
 		{[]string{"-h"}, exitOK, "Usage: vpsfleet x", nil, "Error"},
 		{[]string{"a", "--help"}, exitOK, "-parallelism", nil, "Error"},
+		// A duration without a unit says how to write one; -h still
+		// names the flag's type.
+		{[]string{"-timeout", "5"}, exitError, "", []string{`Error: invalid value "5" for flag -timeout: use a unit, e.g. 5m`}, "parse error"},
+		{[]string{"-timeout", "soon"}, exitError, "", []string{`invalid value "soon" for flag -timeout`, "e.g. 5m, 30s"}, "parse error"},
+		{[]string{"-timeout", ""}, exitError, "", []string{"with a unit, e.g. 5m"}, "parse error"},
+		{[]string{"-h"}, exitOK, "-timeout duration", nil, "Error"},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
@@ -68,7 +74,11 @@ func TestParseFlagsErrors(t *testing.T) {
 		fs.Bool("json", false, "")
 		fs.Int("parallelism", 1, "requests in flight")
 		fs.String("out", "", "a `FILE`")
+		timeout := fs.Duration("timeout", time.Minute, "how long")
 		_, code, ok := parseFlags(fs, tt.args)
+		if *timeout != time.Minute {
+			t.Errorf("%q: -timeout changed to %s", tt.args, *timeout)
+		}
 		if ok || code != tt.code {
 			t.Errorf("%q: ok %v code %d, want false %d", tt.args, ok, code, tt.code)
 		}

@@ -26,7 +26,7 @@ var exportCommand = &command{
 		var af accountFlags
 		var match stringList
 		af.register(fs)
-		fs.Var(&match, "match", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
+		fs.Var(&match, "match", "only servers whose name matches this `GLOB`, e.g. 'web-*' (repeatable)")
 		out := fs.String("out", "", "write to `FILE` instead of standard output")
 		parallelism := fs.Int("parallelism", 10, "API requests in flight")
 		return func(pos []string) int { return c.runExport(pos, af, match, *out, *parallelism) }

@@ -34,7 +34,7 @@ type planFlags struct {
 func (p *planFlags) register(fs *flag.FlagSet) {
 	p.fleetFlags.register(fs)
 	p.accountFlags.register(fs)
-	fs.Var(&p.targets, "target", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
+	fs.Var(&p.targets, "target", "only servers whose name, or the label of whose server block, matches this `GLOB`, e.g. 'web-*' or web (repeatable)")
 	fs.IntVar(&p.parallelism, "parallelism", 10, "API requests in flight")
 }
 
@@ -53,7 +53,7 @@ func (p *planFlags) options() engine.PlanOptions {
 var planCommand = &command{
 	name:        "plan",
 	synopsis:    "Show the changes that would bring the account to the fleet",
-	usage:       "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
+	usage:       "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target GLOB] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
 	description: planDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var o planOutput
