@@ -659,12 +659,17 @@ server "db-01" {
 `})
 	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
 	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
-	if r := a.run("destroy", fleet); r.code != 1 || !strings.Contains(r.stderr, "-auto-approve") {
+	// destroy speaks of destroying: no advice to save a plan it cannot
+	// save, no "Apply complete", no count of servers created.
+	if r := a.run("destroy", fleet); r.code != 1 || !strings.Contains(r.stderr, "-auto-approve") || strings.Contains(r.stderr, "plan -out") {
 		t.Fatalf("destroy without a terminal: exit %d\n%s", r.code, r.stderr)
 	}
 	r := a.must(0, "destroy", "-auto-approve", "-poll-interval", "10ms", fleet)
 	if !strings.Contains(r.stdout, "db-01 kept: lifecycle.prevent_destroy") {
 		t.Errorf("destroy does not say what it kept:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "Destroy complete! 2 servers destroyed.") || strings.Contains(r.stdout, "Apply") || strings.Contains(r.stdout, "created") {
+		t.Errorf("destroy's report:\n%s", r.stdout)
 	}
 	counts := a.namesCount()
 	if counts["app-01"]+counts["app-02"] != 0 || counts["db-01"] != 1 || counts["bystander"] != 1 {

@@ -30,7 +30,9 @@ type LiveProgress struct {
 	total    int
 	now      func() time.Time
 	finished int
-	failed   int
+	// ended counts the servers whose chain did not end done, by outcome
+	// (failed, interrupted, not started), as the report counts them.
+	ended    map[apply.Outcome]int
 	running  map[string]liveServer
 	drawn    int // lines of the last frame, to move back over
 	lastDraw time.Time
@@ -50,7 +52,7 @@ func NewLiveProgress(w io.Writer, total int, now func() time.Time) *LiveProgress
 	if now == nil {
 		now = time.Now
 	}
-	return &LiveProgress{w: w, total: total, now: now, running: make(map[string]liveServer)}
+	return &LiveProgress{w: w, total: total, now: now, running: make(map[string]liveServer), ended: make(map[apply.Outcome]int)}
 }
 
 // Event implements apply.Progress. It redraws at most every 100 ms, and at once
@@ -77,15 +79,20 @@ func (p *LiveProgress) Event(e apply.Event) {
 		delete(p.running, e.Server)
 		p.finished++
 		urgent = true
-	case apply.EventFail:
+	case apply.EventFail, apply.EventSkip:
 		delete(p.running, e.Server)
 		p.finished++
-		p.failed++
-		above = fmt.Sprintf("%s: failed: %s\n", e.Server, errLine(e.Err))
-		urgent = true
-	case apply.EventSkip:
-		delete(p.running, e.Server)
-		p.finished++
+		outcome := e.Outcome
+		if outcome == "" {
+			outcome = apply.OutcomeFailed
+			if e.Kind == apply.EventSkip {
+				outcome = apply.OutcomeNotStarted
+			}
+		}
+		p.ended[outcome]++
+		if e.Kind == apply.EventFail {
+			above = fmt.Sprintf("%s: %s: %s\n", e.Server, outcome, errLine(e.Err))
+		}
 		urgent = true
 	}
 	if above == "" && !urgent && p.now().Sub(p.lastDraw) < liveRedrawGap {
@@ -127,8 +134,14 @@ func (p *LiveProgress) frame() string {
 		filled = min(liveBarWidth, p.finished*liveBarWidth/p.total)
 	}
 	fmt.Fprintf(&b, "[%s%s] %d/%d", strings.Repeat("=", filled), strings.Repeat(" ", liveBarWidth-filled), p.finished, p.total)
-	if p.failed > 0 {
-		fmt.Fprintf(&b, " (%d failed)", p.failed)
+	var ended []string
+	for _, o := range []apply.Outcome{apply.OutcomeFailed, apply.OutcomeNotStarted, apply.OutcomeInterrupted} {
+		if n := p.ended[o]; n > 0 {
+			ended = append(ended, fmt.Sprintf("%d %s", n, o))
+		}
+	}
+	if len(ended) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(ended, ", "))
 	}
 	b.WriteString("\n")
 	names := make([]string, 0, len(p.running))

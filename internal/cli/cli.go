@@ -22,6 +22,10 @@ type cli struct {
 	// stdoutTTY, stderrTTY and stdinTTY say whether those streams are
 	// terminals.
 	stdoutTTY, stderrTTY, stdinTTY bool
+	// promptSignals, when set, replaces the process's Ctrl-C (and
+	// SIGTERM) while a prompt waits for an answer: it returns the channel
+	// they arrive on and the function that stops them. For tests.
+	promptSignals func() (<-chan os.Signal, func())
 }
 
 // newCLI returns the cli of this process.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -101,25 +103,57 @@ func TestParseFlagsErrors(t *testing.T) {
 
 func TestConfirm(t *testing.T) {
 	tests := []struct {
-		tty    bool
-		answer string
-		want   bool
-		says   string
+		tty     bool
+		command string
+		answer  string
+		want    bool
+		says    string
+		never   string
 	}{
-		{true, "yes\n", true, "Enter a value"},
-		{true, "y\n", false, "cancelled"},
-		{true, "", false, "cancelled"},
-		{false, "yes\n", false, "-auto-approve"},
+		{true, "apply", "yes\n", true, "Enter a value", "cancelled"},
+		{true, "apply", "y\n", false, "Apply cancelled; nothing was changed.", "Destroy"},
+		{true, "apply", "", false, "Apply cancelled", "Destroy"},
+		{false, "apply", "yes\n", false, "-auto-approve (or apply a saved plan", "Enter a value"},
+		// destroy speaks of destroying, and gives no advice to save a
+		// plan it cannot save.
+		{true, "destroy", "no\n", false, "Destroy cancelled; nothing was changed.", "Apply"},
+		{false, "destroy", "yes\n", false, "-auto-approve.", "plan -out"},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
 		c := &cli{stdin: strings.NewReader(tt.answer), stdout: &out, stderr: &errb, stdinTTY: tt.tty, getenv: func(string) string { return "" }}
-		if got := c.confirm("Go?"); got != tt.want {
-			t.Errorf("tty %v answer %q: confirm = %v, want %v", tt.tty, tt.answer, got, tt.want)
+		if got := c.confirm("Go?", tt.command); got != tt.want {
+			t.Errorf("%s tty %v answer %q: confirm = %v, want %v", tt.command, tt.tty, tt.answer, got, tt.want)
 		}
-		if !strings.Contains(out.String()+errb.String(), tt.says) {
-			t.Errorf("tty %v answer %q: output %q lacks %q", tt.tty, tt.answer, out.String()+errb.String(), tt.says)
+		if all := out.String() + errb.String(); !strings.Contains(all, tt.says) || strings.Contains(all, tt.never) {
+			t.Errorf("%s tty %v answer %q: output %q, want %q and no %q", tt.command, tt.tty, tt.answer, all, tt.says, tt.never)
 		}
+	}
+}
+
+// TestConfirmCtrlC: Ctrl-C at the prompt, while no answer has come,
+// cancels and says so, as Terraform does, instead of killing the process
+// silently; the signals are handed back once the prompt is over.
+func TestConfirmCtrlC(t *testing.T) {
+	for _, command := range []string{"apply", "destroy"} {
+		stdin, typing := io.Pipe() // nothing is ever typed
+		sigs := make(chan os.Signal, 1)
+		stopped := false
+		var out, errb bytes.Buffer
+		c := &cli{stdin: stdin, stdout: &out, stderr: &errb, stdinTTY: true, getenv: func(string) string { return "" },
+			promptSignals: func() (<-chan os.Signal, func()) { return sigs, func() { stopped = true } }}
+		sigs <- os.Interrupt
+		if c.confirm("Go?", command) {
+			t.Errorf("%s: Ctrl-C at the prompt approved", command)
+		}
+		want := strings.ToUpper(command[:1]) + command[1:] + " cancelled (Ctrl-C at the prompt); nothing was changed."
+		if errb.String() != "Error: "+want+"\n" || !strings.Contains(out.String(), "Enter a value") {
+			t.Errorf("%s: stdout %q stderr %q, want the prompt and %q", command, out.String(), errb.String(), want)
+		}
+		if !stopped {
+			t.Errorf("%s: the prompt kept the signals", command)
+		}
+		typing.Close()
 	}
 }
 

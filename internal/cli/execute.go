@@ -16,6 +16,8 @@ import (
 type accountView struct {
 	known   []int64
 	managed func(name string) bool
+	// destroy words the report for vpsfleet destroy.
+	destroy bool
 }
 
 // liveIDs lists the ids of servers.
@@ -61,7 +63,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		return exitError
 	}
 	fmt.Fprintln(c.stdout)
-	if err := render.Report(c.stdout, res, color); err != nil {
+	if err := render.Report(c.stdout, res, render.ReportOptions{Color: color, Destroy: view.destroy}); err != nil {
 		return c.errorf("%v", err)
 	}
 	if !res.OK() {
