@@ -82,7 +82,7 @@ func TestLiveProgressGolden(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock()
 	var out bytes.Buffer
-	p := NewLiveProgress(&out, 5, clock.now)
+	p := NewLiveProgress(&out, 5, LiveOptions{Now: clock.now, Tick: -1})
 	for _, st := range progressScript() {
 		clock.advance(st.after)
 		p.Event(st.e)
@@ -127,7 +127,7 @@ func TestProgressAgreesWithReport(t *testing.T) {
 		{Name: "web-05", Outcome: apply.OutcomeDone, Actions: []engine.Action{engine.ActionDelete}},
 	}}
 	var live, lines, report bytes.Buffer
-	lp := NewLiveProgress(&live, len(result.Results), newFakeClock().now)
+	lp := NewLiveProgress(&live, len(result.Results), LiveOptions{Now: newFakeClock().now, Tick: -1})
 	pp := NewLineProgress(&lines, newFakeClock().now)
 	for _, e := range events {
 		lp.Event(e)
@@ -144,7 +144,7 @@ func TestProgressAgreesWithReport(t *testing.T) {
 	if !strings.Contains(report.String(), counts+".") {
 		t.Errorf("the report:\n%s\nwant %s", report.String(), counts)
 	}
-	for _, want := range []string{"web-02: interrupted: interrupted:", "web-03: not started: insufficient credits"} {
+	for _, want := range []string{"web-01: failed: creating web-01", "web-03: not started: insufficient credits"} {
 		if !strings.Contains(live.String(), want) {
 			t.Errorf("the live view lacks %q:\n%s", want, live.String())
 		}

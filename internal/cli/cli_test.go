@@ -319,3 +319,39 @@ func TestWaitForStatusGivesUp(t *testing.T) {
 		t.Errorf("waitForStatus = %v, want a give-up error naming the status and -timeout", err)
 	}
 }
+
+// TestColumns: the live view's width is the terminal's, else $COLUMNS,
+// else unknown (0, which the view reads as 80 columns).
+func TestColumns(t *testing.T) {
+	tests := []struct {
+		terminal int
+		env      string
+		want     int
+	}{
+		{100, "57", 100},
+		{0, "57", 57},
+		{0, " 57 ", 57},
+		{0, "wide", 0},
+		{0, "", 0},
+		{-1, "-3", 0},
+	}
+	for _, tt := range tests {
+		c := &cli{stdoutWidth: func() int { return tt.terminal }, getenv: func(k string) string {
+			if k == "COLUMNS" {
+				return tt.env
+			}
+			return ""
+		}}
+		if got := c.columns(); got != tt.want {
+			t.Errorf("terminal %d, COLUMNS %q: columns %d, want %d", tt.terminal, tt.env, got, tt.want)
+		}
+	}
+	f, err := os.CreateTemp(t.TempDir(), "not-a-terminal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if w := terminalWidth(f); w != 0 {
+		t.Errorf("a file has a terminal width of %d", w)
+	}
+}

@@ -35,9 +35,9 @@ func liveIDs(servers []api.Server) []int64 {
 // request may still be in flight.
 func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view accountView) int {
 	color := c.color(af.noColor)
-	progress, closeProgress := c.progress(plan)
+	progress := c.progress(plan)
 	ints := watchInterrupts(func() {
-		fmt.Fprintf(c.stderr, "\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
+		progress.say("\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
 	})
 	defer ints.Stop()
 	ctx := ints.Hard
@@ -50,7 +50,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		KnownIDs:     view.known,
 		Managed:      view.managed,
 	})
-	closeProgress()
+	progress.close()
 	if err != nil {
 		return c.errorf("%v", err)
 	}
