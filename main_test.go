@@ -633,10 +633,46 @@ moved {
 	if len(targeted.Changes) != 2 || targeted.Changes[0].Name != "web-01" || targeted.Changes[1].Name != "web-02" {
 		t.Errorf("plan -target web-0[12]: %+v", targeted.Changes)
 	}
+	// Every targeted plan says that targeting is in effect; a target that
+	// matches nothing says so, and the plan does not claim that the
+	// account matches the fleet while changes are pending.
+	for _, target := range []string{"web-0[12]", "nothing"} {
+		r := a.must(0, "plan", "-target", target, fleet)
+		if !strings.Contains(r.stdout, "Warning: Targeting is in effect") || strings.Contains(r.stdout, "The account matches the fleet") {
+			t.Errorf("plan -target %s:\n%s", target, r.stdout)
+		}
+	}
+	if r := a.must(0, "plan", "-target", "nothing", fleet); !strings.Contains(r.stdout, `Warning: -target "nothing" matches nothing`) ||
+		!strings.Contains(r.stdout, "No changes to the targeted servers.") {
+		t.Errorf("plan -target nothing:\n%s", r.stdout)
+	}
 	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
 	a.must(0, "plan", "-detailed-exitcode", fleet)
 	if counts := a.namesCount(); counts["other"] != 1 || counts["web-09"] != 0 || counts["db-old"] != 0 || counts["db-01"] != 1 {
 		t.Errorf("after apply: %v", counts)
+	}
+}
+
+// TestTargetSelectsAGroupByItsLabel: -target with a server block's label
+// selects every server the block declares, and only those.
+func TestTargetSelectsAGroupByItsLabel(t *testing.T) {
+	a := newAccount(t)
+	dir := a.groupFleet("web", 3)
+	if err := os.WriteFile(filepath.Join(dir, "db.hcl"), []byte("server \"web-db\" {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Changes []struct{ Name string } `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(a.must(2, "plan", "-json", "-detailed-exitcode", "-target", "web", dir).stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range doc.Changes {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, " ") != "web-0 web-1 web-2" {
+		t.Errorf("plan -target web plans %q, want the three servers of server \"web\"", names)
 	}
 }
 

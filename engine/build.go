@@ -38,15 +38,17 @@ import (
 // Live servers claimed by no desired server are deleted when a fleet.owns
 // glob matches them, and counted in Plan.Unmanaged otherwise (whatever the
 // targets). With opts.Targets, only servers whose desired, live or
-// moved.from name matches a target are planned.
+// moved.from name, or whose server block's label, matches a target are
+// planned: a server block's label targets its whole group.
 //
 // Errors, as diagnostics with the server block's range when known: a
 // replace or delete of a server under lifecycle.prevent_destroy or
 // fleet.protect, and two live servers for one desired server. Those
 // servers get no change; the caller must not apply a plan that came with
-// errors. Warnings (suspended servers, a target that matches nothing, an
-// ignored moved block) are diagnostics of severity warning and also
-// strings in Plan.Warnings. A nil fleet is an error diagnostic.
+// errors. Warnings (suspended servers, targeting in effect, a target that
+// matches nothing, an ignored moved block) are diagnostics of severity
+// warning and also strings in Plan.Warnings; a targeted plan records its
+// targets in Plan.Targets. A nil fleet is an error diagnostic.
 func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan, hcl.Diagnostics) {
 	b := &planBuilder{plan: newPlan(), fleet: fleet}
 	if fleet == nil {
@@ -84,7 +86,7 @@ func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan,
 			b.delete(o.Live, o.OwnedBy)
 		}
 	}
-	b.warnUnmatchedTargets(m, live)
+	b.warnTargets(m, live, opts.Targets)
 	return b.finish()
 }
 
@@ -327,11 +329,25 @@ func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, ren *renam
 	return kept
 }
 
-// warnUnmatchedTargets warns about every -target glob that names no
-// desired server, moved.from or live server.
-func (b *planBuilder) warnUnmatchedTargets(m *Matching, live []api.Server) {
+// warnTargets warns, when the plan is targeted, that targeting is in
+// effect (as Terraform does: the plan may not show everything the fleet
+// asks for), and about every -target glob that names no desired server,
+// server block label, moved.from or live server, so that a misspelt
+// target never reads as "no changes".
+func (b *planBuilder) warnTargets(m *Matching, live []api.Server, targets schema.GlobSet) {
+	if len(targets) == 0 {
+		return
+	}
+	b.plan.Targets = append([]string(nil), targets...)
+	quoted := make([]string, len(targets))
+	for i, t := range targets {
+		quoted[i] = fmt.Sprintf("-target %q", t)
+	}
+	b.warn("Targeting is in effect", fmt.Sprintf(
+		"Targeting is in effect: only the servers that %s selects (by name, server block label or moved.from) are planned, so this plan may not show every change the fleet asks for. Use -target to work around a problem or recover from a mistake, not routinely; plan without it to see everything.",
+		strings.Join(quoted, " or ")), nil)
 	for _, t := range m.unmatchedTargets(live) {
 		b.warn("Target matches nothing", fmt.Sprintf(
-			"-target %q matches no server in the fleet or the account; check the spelling (globs: * ? [...])", t), nil)
+			"-target %q matches nothing: no server block (name or label), moved block or server in the account has that name, so it selects no server; check the spelling (globs: * ? [...]).", t), nil)
 	}
 }

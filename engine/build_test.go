@@ -229,13 +229,32 @@ func TestBuildPlan(t *testing.T) {
 				{"web-01", []Action{ActionCreate}, "not in the account"},
 				{"web-02", []Action{ActionCreate}, "not in the account"},
 			},
+			warnings: []string{`Targeting is in effect: only the servers that -target "web-0[12]" selects`},
 		},
 		{
-			name:     "a target that matches nothing",
-			fleet:    schema.Fleet{Servers: []schema.DesiredServer{et.Desired("web-01", 1)}},
-			live:     []api.Server{et.Live(1, "web-01")},
-			targets:  []string{"nope-*"},
-			warnings: []string{`-target "nope-*" matches no server in the fleet or the account`},
+			// Changes are pending (web-01 is to be created), but the
+			// target selects none of them: it must say so, not read as
+			// "no changes".
+			name:    "a target that matches nothing",
+			fleet:   schema.Fleet{Servers: []schema.DesiredServer{et.Desired("web-01", 1), et.Desired("web-02", 2, et.WantPlanID(2))}},
+			live:    []api.Server{et.Live(1, "web-02")},
+			targets: []string{"nope-*", "web-02"},
+			want:    []fxChange{{"web-02", []Action{ActionReplace}, "plan_id 1 → 2 forces replacement"}},
+			warnings: []string{`Targeting is in effect: only the servers that -target "nope-*" or -target "web-02" selects`,
+				`-target "nope-*" matches nothing: no server block (name or label), moved block or server in the account has that name`},
+		},
+		{
+			name: "a server block's label targets its whole group",
+			fleet: schema.Fleet{Servers: []schema.DesiredServer{
+				et.Desired("api", 1, inGroup("api")),
+				et.Desired("web-01", 2, inGroup("web")), et.Desired("web-02", 2, inGroup("web")),
+				et.Desired("web-frontend", 3, inGroup("web-frontend"))}},
+			targets: []string{"web"},
+			want: []fxChange{
+				{"web-01", []Action{ActionCreate}, "not in the account"},
+				{"web-02", []Action{ActionCreate}, "not in the account"},
+			},
+			warnings: []string{`Targeting is in effect`},
 		},
 		{
 			name: "a target on moved.from plans the rename",
@@ -245,6 +264,7 @@ func TestBuildPlan(t *testing.T) {
 			targets: []string{"db-old"},
 			want: []fxChange{{"db-01", []Action{ActionRename},
 				"renamed from db-old by moved block (fleet.hcl:12)"}},
+			warnings: []string{`Targeting is in effect`},
 		},
 	}
 	for _, tt := range tests {
@@ -288,11 +308,20 @@ func TestBuildPlan(t *testing.T) {
 			if p.Unmanaged != tt.unmanaged {
 				t.Errorf("unmanaged = %d, want %d", p.Unmanaged, tt.unmanaged)
 			}
+			if !slices.Equal(p.Targets, tt.targets) {
+				t.Errorf("targets = %q, want %q", p.Targets, tt.targets)
+			}
 			if p.FormatVersion != FormatVersion {
 				t.Errorf("format_version = %q", p.FormatVersion)
 			}
 		})
 	}
+}
+
+// inGroup makes a desired server one of the servers the server block
+// labelled label declares.
+func inGroup(label string) func(*schema.DesiredServer) {
+	return func(d *schema.DesiredServer) { d.Group = label }
 }
 
 func TestBuildPlanReplaceCreatesFromTheFleet(t *testing.T) {

@@ -46,6 +46,6 @@ func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) 
 		}, s, p.Desired)
 	}
 	b.plan.Unmanaged = m.Unmanaged()
-	b.warnUnmatchedTargets(m, live)
+	b.warnTargets(m, live, opts.Targets)
 	return b.finish()
 }

@@ -21,7 +21,8 @@ type Pair struct {
 	// server already carries the desired name.
 	Move *schema.Move
 	// Targeted reports whether -target selects the pair (by its desired
-	// name or its moved.from name); always true without targets.
+	// name, the label of its server block, or its moved.from name);
+	// always true without targets.
 	Targeted bool
 	// Temps are live servers under a temporary name of the desired server
 	// (engine.TempName) when it is replaced with create_before_destroy:
@@ -118,7 +119,7 @@ func Match(fleet *schema.Fleet, live []api.Server, targets schema.GlobSet) *Matc
 				}
 			}
 		}
-		p.Targeted = m.Targets(d.Name, p.MoveFrom())
+		p.Targeted = m.Targets(d.Name, d.Group, p.MoveFrom())
 		for _, s := range p.Live {
 			claimed[s.ID] = true
 		}
@@ -193,14 +194,14 @@ func (m *Matching) Concerns(name string) bool {
 }
 
 // unmatchedTargets returns the -target globs that name no desired server,
-// moved.from or live server.
+// server block label, moved.from or live server.
 func (m *Matching) unmatchedTargets(live []api.Server) []string {
 	var out []string
 	for _, t := range m.targets {
 		one := schema.GlobSet{t}
 		found := false
 		for i := range m.fleet.Servers {
-			found = found || one.MatchesAny(m.fleet.Servers[i].Name)
+			found = found || one.MatchesAny(m.fleet.Servers[i].Name, m.fleet.Servers[i].Group)
 		}
 		for _, mv := range m.fleet.Moves {
 			found = found || one.MatchesAny(mv.From)

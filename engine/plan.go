@@ -103,6 +103,9 @@ type Plan struct {
 	// server block declares.
 	Unmanaged int      `json:"unmanaged"`
 	Warnings  []string `json:"warnings"`
+	// Targets are the -target globs the plan was limited to; empty when
+	// it covers the whole fleet.
+	Targets []string `json:"targets,omitempty"`
 }
 
 // Empty reports whether the plan changes nothing.

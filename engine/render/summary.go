@@ -10,14 +10,22 @@ import (
 // NoChangesLine is SummaryLine's text for an empty plan.
 const NoChangesLine = "No changes. The account matches the fleet."
 
+// NoTargetedChangesLine is SummaryLine's text for an empty plan limited
+// by -target: it cannot say that the account matches the fleet.
+const NoTargetedChangesLine = "No changes to the targeted servers. Servers outside -target were not planned: plan without -target to see every change."
+
 // SummaryLine is the closing line of a plan for people:
 // "Plan: 2 to create, 1 to update, 1 to replace, 0 to delete, 1 power change."
 // with ", 1 to rename" before the full stop when the plan renames any
-// server, or NoChangesLine when the plan is empty. The counts are a tally
-// of the changes (see tally): a rename with an update is one update. A
-// nil plan reads as empty.
+// server, or NoChangesLine when the plan is empty (NoTargetedChangesLine
+// when it is limited by -target). The counts are a tally of the changes
+// (see tally): a rename with an update is one update. A nil plan reads as
+// empty.
 func SummaryLine(p *engine.Plan) string {
 	if p == nil || p.Empty() {
+		if p != nil && len(p.Targets) > 0 {
+			return NoTargetedChangesLine
+		}
 		return NoChangesLine
 	}
 	var t tally

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vpsfleet/vpsfleet/engine"
@@ -33,6 +34,13 @@ func TestSummaryLine(t *testing.T) {
 				t.Errorf("SummaryLine = %q, want %q", got, tt.want)
 			}
 		})
+	}
+	// A targeted plan with no changes cannot say that the account
+	// matches the fleet: changes may be pending outside the targets.
+	targeted := engine.NewPlan()
+	targeted.Targets = []string{"nope-*"}
+	if got := SummaryLine(targeted); got != NoTargetedChangesLine || strings.Contains(got, "matches the fleet") {
+		t.Errorf("SummaryLine(targeted, empty) = %q", got)
 	}
 	if got := SummaryLine(nil); got != NoChangesLine {
 		t.Errorf("SummaryLine(nil) = %q", got)
