@@ -676,6 +676,35 @@ func TestTargetSelectsAGroupByItsLabel(t *testing.T) {
 	}
 }
 
+// TestUndeclaredServerLeftRunning: with no state file and no owns
+// pattern, removing a server's block leaves the server running; the plan
+// says so instead of a bare "No changes", and -show-unmanaged lists what
+// the fleet leaves alone.
+func TestUndeclaredServerLeftRunning(t *testing.T) {
+	a := newAccount(t)
+	block := "server %q {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n}\n"
+	dir := a.writeFleet("fleet", map[string]string{"fleet.hcl": fmt.Sprintf(block, "db-01") + fmt.Sprintf(block, "db-02")})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", dir)
+	a.must(0, "server", "create", "-name", "mail", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	if err := os.WriteFile(filepath.Join(dir, "fleet.hcl"), []byte(fmt.Sprintf(block, "db-01")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := a.must(0, "plan", "-detailed-exitcode", dir)
+	if !strings.Contains(r.stdout, "Warning: db-02 is no longer declared and no owns pattern covers it: it will be left running") {
+		t.Errorf("plan after removing db-02's block:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "mail is no longer declared") {
+		t.Errorf("plan warns of mail, which is not named like any declared server:\n%s", r.stdout)
+	}
+	r = a.must(0, "plan", "-show-unmanaged", dir)
+	if !regexp.MustCompile(`(?m)^2 other servers in the account are not managed by this fleet:\n  db-02 \(id \d+\), named like db-01\n  mail \(id \d+\)\n`).MatchString(r.stdout) {
+		t.Errorf("plan -show-unmanaged:\n%s", r.stdout)
+	}
+	if r := a.run("plan", "-show-unmanaged", "-json", dir); r.code != 1 || !strings.HasPrefix(r.stderr, "Error: -show-unmanaged") {
+		t.Errorf("plan -show-unmanaged -json: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 func TestDestroyKeepsProtectedServers(t *testing.T) {
 	a := newAccount(t)
 	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `

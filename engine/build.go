@@ -36,8 +36,11 @@ import (
 // change (apply will fail it) and gets a warning.
 //
 // Live servers claimed by no desired server are deleted when a fleet.owns
-// glob matches them, and counted in Plan.Unmanaged otherwise (whatever the
-// targets). With opts.Targets, only servers whose desired, live or
+// glob matches them, and counted in Plan.Unmanaged and listed in
+// Plan.UnmanagedServers otherwise (whatever the targets). An unmanaged
+// server named like a declared one (SameShape: db-02 beside db-01, web-04
+// beside web-01..03) was most likely the fleet's until its block was
+// removed: the plan warns that it will be left running. With opts.Targets, only servers whose desired, live or
 // moved.from name, or whose server block's label, matches a target are
 // planned: a server block's label targets its whole group.
 //
@@ -55,6 +58,7 @@ func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan,
 		return b.noFleet("BuildPlan")
 	}
 	m := Match(fleet, live, opts.Targets)
+	b.warnTargets(m, live, opts.Targets)
 	for _, w := range m.MoveWarnings {
 		b.warn("Moved block ignored", w.Text, subject(w.Move.Range))
 	}
@@ -79,14 +83,13 @@ func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan,
 	}
 	for _, o := range m.Orphans {
 		if o.OwnedBy == "" {
-			b.plan.Unmanaged++
+			b.unmanaged(o)
 			continue
 		}
 		if o.Targeted {
 			b.delete(o.Live, o.OwnedBy)
 		}
 	}
-	b.warnTargets(m, live, opts.Targets)
 	return b.finish()
 }
 
@@ -203,6 +206,23 @@ func (b *planBuilder) duplicate(d *schema.DesiredServer, live []*api.Server) {
 	b.fail("Two live servers share one name", fmt.Sprintf(
 		"The account holds %d servers named %s (ids %s) and the fleet declares one. The plan refuses to guess which one is meant: delete or rename the extra ones in the account, then plan again.",
 		len(live), live[0].Name, strings.Join(ids, ", ")), subject(d.Range))
+}
+
+// unmanaged counts and lists a live server that no block declares and no
+// owns pattern matches, and, when it is named like a declared server (a
+// server whose block was removed, most likely) and targeted, warns that it
+// will be left running: without an owns pattern, removing a block leaves
+// the server, and "No changes" alone would hide that.
+func (b *planBuilder) unmanaged(o Orphan) {
+	s := o.Live
+	b.plan.Unmanaged++
+	b.plan.UnmanagedServers = append(b.plan.UnmanagedServers, o.unmanaged())
+	if o.NamedLike == nil || !o.Targeted {
+		return
+	}
+	b.warn("Undeclared server left running", fmt.Sprintf(
+		"%s is no longer declared and no owns pattern covers it: it will be left running (id %d; named like %s, which the fleet declares at %s). To delete it, add %q to fleet.owns or run vpsfleet server delete %d; to manage it again, declare it.",
+		s.Name, s.ID, o.NamedLike.Name, shortRange(o.NamedLike.Range), s.Name, s.ID), nil)
 }
 
 // delete plans the removal of an owned, undeclared live server.

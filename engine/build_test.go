@@ -244,6 +244,44 @@ func TestBuildPlan(t *testing.T) {
 				`-target "nope-*" matches nothing: no server block (name or label), moved block or server in the account has that name`},
 		},
 		{
+			// No state file: a server named like a declared one whose
+			// block is gone, with no owns pattern, is left running, and
+			// the plan says so instead of a bare "No changes".
+			name:      "a removed block that no owns covers",
+			fleet:     schema.Fleet{Servers: []schema.DesiredServer{et.Desired("db-01", 4)}},
+			live:      []api.Server{et.Live(1, "db-01"), et.Live(2, "db-02"), et.Live(3, "db-server-01"), et.Live(4, "mail")},
+			warnings:  []string{`db-02 is no longer declared and no owns pattern covers it: it will be left running (id 2; named like db-01, which the fleet declares at fleet.hcl:4). To delete it, add "db-02" to fleet.owns or run vpsfleet server delete 2`},
+			unmanaged: 3,
+		},
+		{
+			name: "a smaller count leaves a server named like its group",
+			fleet: schema.Fleet{Servers: []schema.DesiredServer{
+				et.Desired("web-01", 1, inGroup("web")), et.Desired("web-02", 1, inGroup("web"))}},
+			live:      []api.Server{et.Live(1, "web-01"), et.Live(2, "web-02"), et.Live(3, "web-3"), et.Live(4, "web-server-01")},
+			warnings:  []string{`web-3 is no longer declared and no owns pattern covers it: it will be left running (id 3; named like web-01`},
+			unmanaged: 2,
+		},
+		{
+			name: "the label of a group targets the servers a smaller count leaves",
+			fleet: schema.Fleet{Owns: []string{"web-*", "db-*"}, Servers: []schema.DesiredServer{
+				et.Desired("web-01", 1, inGroup("web")), et.Desired("web-02", 1, inGroup("web")),
+				et.Desired("db-01", 2, inGroup("db-01"))}},
+			live:    []api.Server{et.Live(1, "web-01"), et.Live(2, "web-02"), et.Live(3, "web-03"), et.Live(4, "db-01"), et.Live(5, "db-02"), et.Live(6, "web-server-01")},
+			targets: []string{"web", "db-01"},
+			// web-server-01 is not named like web's servers, and db-01
+			// labels a single server: neither target selects more.
+			want:     []fxChange{{"web-03", []Action{ActionDelete}, "not in the fleet, matched by owns web-*"}},
+			warnings: []string{`Targeting is in effect`},
+		},
+		{
+			name:      "targeted plans warn only of the undeclared servers they target",
+			fleet:     schema.Fleet{Servers: []schema.DesiredServer{et.Desired("db-01", 1), et.Desired("web-01", 2)}},
+			live:      []api.Server{et.Live(1, "db-01"), et.Live(2, "db-02"), et.Live(3, "web-01"), et.Live(4, "web-02")},
+			targets:   []string{"web-*"},
+			warnings:  []string{`Targeting is in effect`, `web-02 is no longer declared`},
+			unmanaged: 2,
+		},
+		{
 			name: "a server block's label targets its whole group",
 			fleet: schema.Fleet{Servers: []schema.DesiredServer{
 				et.Desired("api", 1, inGroup("api")),
@@ -348,5 +386,41 @@ func TestBuildPlanReplaceCreatesFromTheFleet(t *testing.T) {
 				t.Errorf("after = %+v, want backups %t, power %s, no id", after, tt.wantBackups, tt.wantPower)
 			}
 		})
+	}
+}
+
+// TestBuildPlanListsUnmanaged: the servers Unmanaged counts are listed by
+// name and id, each with the declared server it is named like, if any.
+func TestBuildPlanListsUnmanaged(t *testing.T) {
+	fleet := &schema.Fleet{Owns: []string{"web-*"}, Servers: []schema.DesiredServer{et.Desired("db-01", 1), et.Desired("web-01", 2)}}
+	live := []api.Server{et.Live(5, "mail"), et.Live(2, "db-02"), et.Live(3, "db-01"), et.Live(4, "web-09"), et.Live(1, "db-02")}
+	for _, build := range []func(*schema.Fleet, []api.Server, PlanOptions) (*Plan, hcl.Diagnostics){BuildPlan, BuildDestroyPlan} {
+		p, _ := build(fleet, live, PlanOptions{})
+		want := []UnmanagedServer{{ID: 1, Name: "db-02", NamedLike: "db-01"}, {ID: 2, Name: "db-02", NamedLike: "db-01"}, {ID: 5, Name: "mail"}}
+		if !slices.Equal(p.UnmanagedServers, want) || p.Unmanaged != len(want) {
+			t.Errorf("unmanaged %d: %+v, want %+v", p.Unmanaged, p.UnmanagedServers, want)
+		}
+	}
+}
+
+func TestSameShape(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"db-01", "db-02", true},
+		{"db-01", "db-2", true},
+		{"web-01", "web-10", true},
+		{"web-01", "web-server-01", false},
+		{"web-01", "web-01a", false},
+		{"eu1-web-01", "eu2-web-07", true},
+		{"api", "api", true},
+		{"api", "apx", false},
+		{"web-a", "web-b", false},
+	}
+	for _, tt := range tests {
+		if got := SameShape(tt.a, tt.b); got != tt.same {
+			t.Errorf("SameShape(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.same)
+		}
 	}
 }
