@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 
@@ -44,7 +45,12 @@ func TextWith(w io.Writer, p *engine.Plan, opts TextOptions) error {
 		p = engine.NewPlan()
 	}
 	if !p.Empty() {
-		fmt.Fprintf(bw, "vpsfleet will perform the following actions:\n\n")
+		fmt.Fprintf(bw, "Actions are marked with these symbols:\n")
+		for _, e := range legend(p.Changes) {
+			pad := strings.Repeat(" ", max(0, 5-utf8.RuneCountInString(e.symbol)))
+			fmt.Fprintf(bw, "%s%s %s\n", pad, t.forSymbol(e.symbol).Sprint(e.symbol), e.meaning)
+		}
+		fmt.Fprintf(bw, "\nvpsfleet will perform the following actions:\n\n")
 	}
 	for _, c := range p.Changes {
 		writeTextChange(bw, t, c)
@@ -134,6 +140,20 @@ func newColor(enabled bool, attrs ...color.Attribute) *color.Color {
 func (t textStyle) forAction(a engine.Action) *color.Color {
 	info, _ := a.Info()
 	return newColor(t.enabled, info.Color)
+}
+
+// forSymbol returns the colour of a change symbol: its action's, the
+// replacement's for "+/-".
+func (t textStyle) forSymbol(symbol string) *color.Color {
+	if symbol == createFirstSymbol {
+		return t.forAction(engine.ActionReplace)
+	}
+	for _, a := range engine.Actions() {
+		if info, _ := a.Info(); info.Symbol == symbol {
+			return t.forAction(a)
+		}
+	}
+	return t.forAction("")
 }
 
 // writeTextChange writes one change block.
