@@ -280,8 +280,41 @@ func TestServerCommands(t *testing.T) {
 	if r := a.run("server", "create", "-name", "x"); r.code != 1 || !strings.Contains(r.stderr, "-plan-id") {
 		t.Errorf("create without required flags: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if r := a.run("server", "get", "abc"); r.code != 1 || !strings.Contains(r.stderr, "not a server ID") {
-		t.Errorf("get abc: exit %d, stderr %q", r.code, r.stderr)
+	if r := a.run("server", "get", "12ab"); r.code != 1 || !strings.Contains(r.stderr, "not a server ID or name") {
+		t.Errorf("get 12ab: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestServerCommandsTakeANameToo: get, update, delete, start, stop and
+// reboot take a server's name as well as its id; a name that several
+// servers carry is refused, naming their ids, and nothing is changed.
+func TestServerCommandsTakeANameToo(t *testing.T) {
+	a := newAccount(t)
+	a.must(0, "server", "create", "-name", "app-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+	if r := a.must(0, "server", "get", "app-01", "-json"); !strings.Contains(r.stdout, `"id": 12345`) {
+		t.Errorf("get app-01:\n%s", r.stdout)
+	}
+	a.must(0, "server", "stop", "app-01", "-wait")
+	a.must(0, "server", "start", "app-01", "-wait")
+	a.must(0, "server", "reboot", "app-01", "-wait")
+	a.must(0, "server", "update", "app-01", "-hostname", "app.example.com")
+	if r := a.run("server", "get", "app-1"); r.code != 1 || !strings.Contains(r.stderr, `no server is named app-1. Did you mean "app-01"?`) {
+		t.Errorf("get app-1: exit %d, stderr %q", r.code, r.stderr)
+	}
+	a.must(0, "server", "create", "-name", "app-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	for _, sub := range []string{"get", "delete", "stop"} {
+		r := a.run("server", sub, "app-01")
+		if r.code != 1 || !strings.Contains(r.stderr, "2 servers are named app-01 (ids 12345, 12346)") || !strings.Contains(r.stderr, "vpsfleet server "+sub+" 12345") {
+			t.Errorf("server %s of an ambiguous name: exit %d, stderr %q", sub, r.code, r.stderr)
+		}
+	}
+	if n := a.namesCount()["app-01"]; n != 2 {
+		t.Fatalf("%d servers named app-01 after refused commands, want 2", n)
+	}
+	a.must(0, "server", "delete", "12346")
+	a.must(0, "server", "delete", "app-01")
+	if n := len(a.servers()); n != 0 {
+		t.Errorf("%d servers left after deleting app-01 by name", n)
 	}
 }
 
