@@ -522,6 +522,42 @@ func serveSandbox(t *testing.T, args ...string) (base, banner string) {
 
 // TestSandboxServeAnswersTheDocumentation starts "vpsfleet sandbox serve"
 // and drives it both with the documentation's requests and with the CLI.
+// TestSandboxServeSaysWhereItsStateIs: on Ctrl-C, sandbox serve says
+// where the account was saved, and, with -state "", that it was kept in
+// memory only and is gone, never that it was saved.
+func TestSandboxServeSaysWhereItsStateIs(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "s.json")
+	for _, tt := range []struct {
+		state, want string
+	}{
+		{"", `Sandbox stopped; its state was kept in memory only (-state "") and is gone.`},
+		{state, "Sandbox stopped; state saved in " + state + "."},
+	} {
+		cmd := exec.Command(binary, "sandbox", "serve", "-addr", "127.0.0.1:0", "-state", tt.state)
+		cmd.Env = cleanEnv()
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		out := bufio.NewReader(stdout)
+		if banner, err := out.ReadString('\n'); err != nil || !strings.Contains(banner, "serving on") {
+			t.Fatalf("banner %q: %v", banner, err)
+		}
+		cmd.Process.Signal(os.Interrupt)
+		var rest bytes.Buffer
+		rest.ReadFrom(out)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("-state %q: %v", tt.state, err)
+		}
+		if !strings.Contains(rest.String(), tt.want) || tt.state == "" && strings.Contains(rest.String(), "saved") {
+			t.Errorf("-state %q: on stop it says %q, want %q", tt.state, rest.String(), tt.want)
+		}
+	}
+}
+
 func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 	dir := t.TempDir()
 	base, first := serveSandbox(t, "-token", "s3cret-token", "-provision-delay", "10ms", "-transition-delay", "10ms")
