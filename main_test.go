@@ -558,6 +558,61 @@ func TestSandboxServeSaysWhereItsStateIs(t *testing.T) {
 	}
 }
 
+// TestReadOnlyCommandsWhileTheSandboxIsHeld: while another process holds
+// the in-process sandbox's state file (an apply; here a served sandbox on
+// the same file), the commands that only read it (server list and get,
+// plan, export) read it as it is on disk and say so; commands that change
+// it are refused as before.
+func TestReadOnlyCommandsWhileTheSandboxIsHeld(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "held.json")
+	cmd := exec.Command(binary, "sandbox", "serve", "-addr", "127.0.0.1:0", "-state", state, "-empty", "-provision-delay", "10ms")
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	})
+	banner, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + regexp.MustCompile(`http://(\S+)`).FindStringSubmatch(banner)[1]
+	servedAccount(t, dir, base, "sandbox").must(0, "server", "create", "-name", "web-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+
+	a := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT=sandbox:"+state, "NO_COLOR=1")}
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": "server \"web-01\" {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n  hostname = \"web01.example.com\"\n}\n"})
+	for _, args := range [][]string{
+		{"server", "list"},
+		{"server", "get", "web-01"},
+		{"plan", fleet},
+		{"export"},
+	} {
+		r := a.must(0, args...)
+		if !strings.Contains(r.stdout, "web-01") || !strings.Contains(r.stderr, "holds the sandbox state") || !strings.Contains(r.stderr, "read-only") {
+			t.Errorf("vpsfleet %s while the sandbox is held:\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.stdout, r.stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"server", "create", "-name", "web-02", "-plan-id", "1", "-os-id", "5", "-location", "us-west"},
+		{"server", "delete", "web-01"},
+		{"apply", "-auto-approve", fleet},
+	} {
+		if r := a.run(args...); r.code != 1 || !strings.Contains(r.stderr, "is in use") {
+			t.Errorf("vpsfleet %s while the sandbox is held: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+	}
+	if counts := a.namesCount(); len(counts) != 1 || counts["web-01"] != 1 {
+		t.Errorf("the refused commands changed the account: %v", counts)
+	}
+}
+
 func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 	dir := t.TempDir()
 	base, first := serveSandbox(t, "-token", "s3cret-token", "-provision-delay", "10ms", "-transition-delay", "10ms")

@@ -46,6 +46,7 @@ func (c *cli) runExport(pos []string, af accountFlags, match stringList, out str
 		return c.errorf("%v", err)
 	}
 	af.parallelism = parallelism
+	af.readOnly = true // export changes nothing: it may read a sandbox an apply holds
 	conn, err := c.connect(af)
 	if err != nil {
 		return c.errorf("%v", err)

@@ -93,6 +93,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
+	pf.readOnly = true // plan changes nothing: it may read a sandbox an apply holds
 	pl := c.makePlan(ctx, path, pf, false)
 	if pl == nil {
 		return exitError

@@ -114,7 +114,9 @@ func (s *serverCmd) run(pos []string) int {
 			return s.errorf("%v.", err)
 		}
 	}
-	conn, err := s.connect(s.account)
+	account := s.account
+	account.readOnly = s.name == "list" || s.name == "get"
+	conn, err := s.connect(account)
 	if err != nil {
 		return s.errorf("%v", err)
 	}
