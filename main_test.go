@@ -457,6 +457,29 @@ func TestValidateFmtExport(t *testing.T) {
 	if r := a.run("plan", "-detailed-exitcode", exported); r.code != 0 {
 		t.Errorf("plan of the exported fleet: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+
+	// export -out keeps an existing file unless -force is given.
+	target := filepath.Join(exported, "main.hcl")
+	if err := os.WriteFile(target, []byte("# hand-written\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = a.run("export", "-out", target)
+	if kept, _ := os.ReadFile(target); r.code != 1 || !strings.Contains(r.stderr, "main.hcl already exists; nothing was written") ||
+		!strings.Contains(r.stderr, "-force") || string(kept) != "# hand-written\n" {
+		t.Errorf("export -out over an existing file: exit %d, stderr %q, file %q", r.code, r.stderr, kept)
+	}
+	a.must(0, "export", "-out", target, "-force")
+	if replaced, _ := os.ReadFile(target); !strings.Contains(string(replaced), `server "manual-01"`) {
+		t.Errorf("export -out -force did not replace the file:\n%s", replaced)
+	}
+	fresh := filepath.Join(exported, "new.hcl")
+	a.must(0, "export", "-out", fresh)
+	if made, _ := os.ReadFile(fresh); !strings.Contains(string(made), `server "manual-01"`) {
+		t.Errorf("export -out to a new file:\n%s", made)
+	}
+	if r := a.run("export", "-force"); r.code != 1 || !strings.Contains(r.stderr, "-force replaces the file of -out FILE") {
+		t.Errorf("export -force without -out: exit %d, stderr %q", r.code, r.stderr)
+	}
 }
 
 func TestInterruptThenApplyConverges(t *testing.T) {
