@@ -944,6 +944,34 @@ func TestReadmeNamesEveryFlag(t *testing.T) {
 	}
 }
 
+// TestAPIRefusalsPointAtTheFleet: a 400 at apply for plan_id = 99 or
+// location = "mars" names the API's message and the attribute's
+// file:line:col with its source line, as a diagnostic of the fleet does.
+func TestAPIRefusalsPointAtTheFleet(t *testing.T) {
+	a := newAccount(t)
+	dir := a.writeFleet("fleet", map[string]string{"fleet.hcl": `defaults {
+  location = "mars"
+  os_id    = 5
+}
+
+server "web-01" {
+  plan_id = 99
+}
+`})
+	r := a.run("apply", "-auto-approve", "-poll-interval", "10ms", dir)
+	if r.code != 1 {
+		t.Fatalf("apply of plan_id 99 in mars: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"Error: The API refused plan_id of web-01", "fleet.hcl:7:13", "plan_id = 99", `Invalid pk "99"`,
+		"Error: The API refused location of web-01", "fleet.hcl:2:14", `location = "mars"`, `"mars" is not a valid choice`,
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
 // TestNoCreditsStopsCreates: an account with no credits answers 402, and
 // apply says so and fails without creating anything.
 func TestNoCreditsStopsCreates(t *testing.T) {
@@ -954,6 +982,10 @@ func TestNoCreditsStopsCreates(t *testing.T) {
 	}
 	if n := len(a.servers()); n != 0 {
 		t.Errorf("%d servers created without credits", n)
+	}
+	// A create refused with 402 changed nothing: not started, not failed.
+	if strings.Contains(r.stdout, "Creation failed") || strings.Contains(r.stdout, ": failed (create)") || !strings.Contains(r.stdout, ": not started (create)") {
+		t.Errorf("a create refused with 402 is not reported as not started:\n%s", r.stdout)
 	}
 }
 

@@ -34,5 +34,6 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 		known:   liveIDs(pl.live),
 		managed: engine.Match(pl.fleet, pl.live, nil).Concerns,
 		destroy: destroy,
+		fleet:   pl.fleet,
 	})
 }

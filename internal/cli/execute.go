@@ -8,6 +8,7 @@ import (
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/apply"
 	"github.com/vpsfleet/vpsfleet/engine/render"
+	"github.com/vpsfleet/vpsfleet/schema"
 )
 
 // accountView is what the plan knew of the account, for the executor: the
@@ -18,6 +19,9 @@ type accountView struct {
 	managed func(name string) bool
 	// destroy words the report for vpsfleet destroy.
 	destroy bool
+	// fleet, when the plan was made from fleet files now, is where the
+	// API's refusals of fields are pointed back to; nil for a saved plan.
+	fleet *schema.Fleet
 }
 
 // liveIDs lists the ids of servers.
@@ -65,6 +69,10 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 	fmt.Fprintln(c.stdout)
 	if err := render.Report(c.stdout, res, render.ReportOptions{Color: color, Destroy: view.destroy}); err != nil {
 		return c.errorf("%v", err)
+	}
+	if diags := fieldDiagnostics(res, view.fleet); len(diags) > 0 {
+		fmt.Fprintln(c.stderr)
+		c.diagnostics(view.fleet.Files, diags, af.noColor)
 	}
 	if !res.OK() {
 		return exitError
