@@ -793,7 +793,11 @@ moved {
 		!strings.Contains(r.stdout, "No changes to the targeted servers.") {
 		t.Errorf("plan -target nothing:\n%s", r.stdout)
 	}
-	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	// The report counts what was done as the plan counted it.
+	if r := a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet); !strings.Contains(r.stdout,
+		"Apply complete! 1 created, 1 updated, 1 replaced, 1 deleted, 2 power changes, 1 renamed.") {
+		t.Errorf("the report does not count the changes as the plan did:\n%s", r.stdout)
+	}
 	a.must(0, "plan", "-detailed-exitcode", fleet)
 	if counts := a.namesCount(); counts["other"] != 1 || counts["web-09"] != 0 || counts["db-old"] != 0 || counts["db-01"] != 1 {
 		t.Errorf("after apply: %v", counts)
