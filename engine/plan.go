@@ -103,6 +103,23 @@ type Plan struct {
 	// server block declares.
 	Unmanaged int      `json:"unmanaged"`
 	Warnings  []string `json:"warnings"`
+	// Targets are the -target globs the plan was limited to; empty when
+	// it covers the whole fleet.
+	Targets []string `json:"targets,omitempty"`
+	// UnmanagedServers are the servers Unmanaged counts, sorted by name
+	// then id (left out of the document when there are none).
+	UnmanagedServers []UnmanagedServer `json:"unmanaged_servers,omitempty"`
+}
+
+// UnmanagedServer is a live server that no server block declares and no
+// fleet.owns pattern matches: the plan leaves it as it is.
+type UnmanagedServer struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// NamedLike is a declared server whose name has this one's shape
+	// (engine.SameShape: db-01 for db-02), "" when none has: a sign that
+	// its block was removed while no owns pattern covers it.
+	NamedLike string `json:"named_like,omitempty"`
 }
 
 // Empty reports whether the plan changes nothing.

@@ -41,7 +41,7 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 var applyCommand = &command{
 	name:        "apply",
 	synopsis:    "Make the changes of a plan or a fleet",
-	usage:       "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
+	usage:       "[-auto-approve] [-parallelism N] [-timeout D] [-target GLOB] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
 	description: applyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags

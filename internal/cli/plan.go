@@ -34,7 +34,7 @@ type planFlags struct {
 func (p *planFlags) register(fs *flag.FlagSet) {
 	p.fleetFlags.register(fs)
 	p.accountFlags.register(fs)
-	fs.Var(&p.targets, "target", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
+	fs.Var(&p.targets, "target", "only servers whose name, or the label of whose server block, matches this `GLOB`, e.g. 'web-*' or web (repeatable)")
 	fs.IntVar(&p.parallelism, "parallelism", 10, "API requests in flight")
 }
 
@@ -53,7 +53,7 @@ func (p *planFlags) options() engine.PlanOptions {
 var planCommand = &command{
 	name:        "plan",
 	synopsis:    "Show the changes that would bring the account to the fleet",
-	usage:       "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
+	usage:       "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-show-unmanaged] [-target GLOB] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
 	description: planDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var o planOutput
@@ -62,6 +62,7 @@ var planCommand = &command{
 		fs.BoolVar(&o.json, "json", false, "print the plan as one JSON document")
 		fs.BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown for a pull-request comment")
 		fs.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
+		fs.BoolVar(&o.showUnmanaged, "show-unmanaged", false, "list, by name and id, the servers of the account that the fleet neither declares nor owns (text output)")
 		return func(pos []string) int { return c.runPlan(pos, o) }
 	},
 }
@@ -71,6 +72,7 @@ type planOutput struct {
 	pf                       planFlags
 	out                      string
 	json, markdown, detailed bool
+	showUnmanaged            bool
 }
 
 // runPlan plans the fleet at the one optional path of pos and shows it.
@@ -78,6 +80,9 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	pf := o.pf
 	if o.json && o.markdown {
 		return c.errorf("-json and -markdown cannot be combined: choose one output.")
+	}
+	if o.showUnmanaged && (o.json || o.markdown) {
+		return c.errorf("-show-unmanaged lists the unmanaged servers in the text output; it cannot be combined with -json or -markdown.")
 	}
 	path, ok := c.atMostOne("plan", pos)
 	if !ok {
@@ -93,6 +98,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
+	pf.readOnly = true // plan changes nothing: it may read a sandbox an apply holds
 	pl := c.makePlan(ctx, path, pf, false)
 	if pl == nil {
 		return exitError
@@ -106,7 +112,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	case o.markdown:
 		err = render.Markdown(c.stdout, pl.plan)
 	default:
-		err = render.Text(c.stdout, pl.plan, c.color(pf.noColor))
+		err = render.TextWith(c.stdout, pl.plan, render.TextOptions{Color: c.color(pf.noColor), ShowUnmanaged: o.showUnmanaged})
 	}
 	if err != nil {
 		return c.errorf("writing the plan: %v", err)
