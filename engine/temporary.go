@@ -55,15 +55,23 @@ func adoptableTemp(d *schema.DesiredServer, temps []*api.Server) *api.Server {
 // tempMismatch says how a temporary server differs from what the fleet
 // asks for of d, or "" when it does not.
 func tempMismatch(d *schema.DesiredServer, t *api.Server) string {
+	return CreationDifference(*t, d.PlanID, d.OSID, d.Location)
+}
+
+// CreationDifference says how the live server s differs from a server
+// created with planID, osID and location, in what a server keeps from its
+// creation ("plan_id 2, not 1, location "us-east", not "us-west""), or ""
+// when it does not.
+func CreationDifference(s api.Server, planID, osID int64, location string) string {
 	var diffs []string
-	if t.Plan.ID != d.PlanID {
-		diffs = append(diffs, fmt.Sprintf("plan_id %d, not %d", t.Plan.ID, d.PlanID))
+	if s.Plan.ID != planID {
+		diffs = append(diffs, fmt.Sprintf("plan_id %d, not %d", s.Plan.ID, planID))
 	}
-	if t.OS.ID != d.OSID {
-		diffs = append(diffs, fmt.Sprintf("os_id %d, not %d", t.OS.ID, d.OSID))
+	if s.OS.ID != osID {
+		diffs = append(diffs, fmt.Sprintf("os_id %d, not %d", s.OS.ID, osID))
 	}
-	if t.Location != d.Location {
-		diffs = append(diffs, fmt.Sprintf("location %q, not %q", t.Location, d.Location))
+	if s.Location != location {
+		diffs = append(diffs, fmt.Sprintf("location %q, not %q", s.Location, location))
 	}
 	return strings.Join(diffs, ", ")
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
@@ -120,7 +119,7 @@ func (ch *chain) createServer(name string) (int64, error) {
 		if len(servers) == 1 {
 			// Adopt only what was asked for: a server of that name made
 			// by someone else is not this create's.
-			if diff := specDifference(servers[0], req); diff != "" {
+			if diff := engine.CreationDifference(servers[0], req.PlanID, req.OSID, req.Location); diff != "" {
 				return 0, s.end(fmt.Errorf("creating %s: the answer was lost, and the only new server of that name (id %d) is not the one asked for (%s), so it was not adopted and nothing was sent again; find out who made it, delete or rename it, then run plan again",
 					name, servers[0].ID, diff))
 			}
@@ -183,22 +182,6 @@ func (ch *chain) lookupNew(name string, known map[int64]bool, sentAt time.Time) 
 	slices.SortFunc(fresh, byID)
 	slices.SortFunc(stale, byID)
 	return fresh, stale, nil
-}
-
-// specDifference says how a listed server differs from a create request in
-// what the list shows (plan_id, os_id, location), or "" when it does not.
-func specDifference(s api.Server, req api.CreateRequest) string {
-	var diffs []string
-	if s.Plan.ID != req.PlanID {
-		diffs = append(diffs, fmt.Sprintf("plan_id %d, not %d", s.Plan.ID, req.PlanID))
-	}
-	if s.OS.ID != req.OSID {
-		diffs = append(diffs, fmt.Sprintf("os_id %d, not %d", s.OS.ID, req.OSID))
-	}
-	if s.Location != req.Location {
-		diffs = append(diffs, fmt.Sprintf("location %q, not %q", s.Location, req.Location))
-	}
-	return strings.Join(diffs, ", ")
 }
 
 // joinIDs lists the servers' ids: "12345, 12346".
