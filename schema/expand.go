@@ -19,6 +19,9 @@ func (l *loader) expandCount(sb *serverBlock, a *hcl.Attribute, names map[string
 		return
 	}
 	rng := a.Expr.Range()
+	if l.unknownOK(val, cty.Number, "count", rng) {
+		return
+	}
 	num, err := convert.Convert(val, cty.Number)
 	if err != nil || num.IsNull() {
 		l.errorf(rng, "Invalid count argument", "count must be a whole number of servers, not %s.", describe(val))
@@ -73,6 +76,10 @@ func (l *loader) expandForEach(sb *serverBlock, a *hcl.Attribute, names map[stri
 		return
 	default:
 		l.errorf(rng, "Invalid for_each argument", "for_each must be a map, or a set of strings, not %s.", describe(val))
+		return
+	}
+	if !val.IsWhollyKnown() {
+		l.unknowns++ // the type is right; the elements are not known yet
 		return
 	}
 	if val.LengthInt() > maxInstances {

@@ -44,6 +44,28 @@ func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 	return names, nil
 }
 
+// autoVarFileNames returns the *.auto.vars.hcl files beside the fleet at
+// path (in the directory, or in the directory of the one fleet file),
+// hidden ones aside, sorted.
+func autoVarFileNames(path string) ([]string, hcl.Diagnostics) {
+	dir := path
+	if info, err := os.Stat(path); err == nil && !info.IsDir() {
+		dir = filepath.Dir(path)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, hcl.Diagnostics{errorDiag("Cannot read fleet directory",
+			"%s, so its *.auto.vars.hcl files cannot be read. Check that the directory is readable.", err)}
+	}
+	var names []string
+	for _, e := range entries {
+		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, autoVarFileSuffix) && !strings.HasPrefix(n, ".") {
+			names = append(names, filepath.Join(dir, n))
+		}
+	}
+	return names, nil
+}
+
 // cannotReadFile is the error diagnostic for a fleet or variable file that
 // cannot be read.
 func cannotReadFile(err error) *hcl.Diagnostic {

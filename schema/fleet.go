@@ -61,6 +61,11 @@ type Fleet struct {
 	// Hash is a hex SHA-256 of the fleet's decoded content (servers, owns,
 	// protect, moves): two fleets with the same Hash plan identically.
 	Hash string
+	// Partial is set only by a LoadOptions.Validate load, when some values
+	// depended on variables given no value: they were type-checked but not
+	// decoded, and the servers, patterns and moves holding them are left
+	// out. A partial fleet must never be planned or applied.
+	Partial bool
 }
 
 // DesiredServer is one server as the fleet files describe it, after

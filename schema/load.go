@@ -6,17 +6,49 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// LoadOptions are the variable values given from outside the fleet files.
+// LoadOptions are the variable values given from outside the fleet files,
+// and how to treat variables given none.
+//
+// A variable takes the value of the last of these that sets it: its
+// default, then the environment (Environ), then the *.auto.vars.hcl files
+// beside the fleet in lexical order, then VarFiles, then Vars, then
+// Options in command-line order, as Terraform orders its own.
 type LoadOptions struct {
+	// Options are the -var and -var-file options in command-line order
+	// (later wins), as the CLI should pass them: -var-file a -var x=1
+	// -var-file b lets b override x.
+	Options []VarOption
 	// Vars are raw -var values "NAME=VALUE", in command-line order (later
-	// wins).
+	// wins), taken after VarFiles: for callers that do not know how they
+	// interleave with VarFiles.
 	Vars []string
 	// VarFiles are -var-file paths (*.vars.hcl), in order (later wins).
 	VarFiles []string
 	// Environ is os.Environ()-style; its VPSFLEET_VAR_<NAME>=VALUE entries
 	// give variable values.
 	Environ []string
+	// Validate loads the fleet the way `vpsfleet validate` checks it, like
+	// `terraform validate`: a variable with neither a value nor a default
+	// is not an error but an unknown value of its declared type, so every
+	// expression is still type-checked and every other problem reported.
+	// What depends on an unknown value is not checked for its value, and
+	// is left out of the Fleet, which is then Partial.
+	Validate bool
+
+	// autoVarFiles are the *.auto.vars.hcl files Load found, in order.
+	autoVarFiles []string
 }
+
+// VarOption is one -var or -var-file option of the command line.
+type VarOption struct {
+	// File is true for -var-file, whose Value is the file's path, and
+	// false for -var, whose Value is "NAME=VALUE".
+	File  bool
+	Value string
+}
+
+// autoVarFileSuffix marks variable files read without being named.
+const autoVarFileSuffix = ".auto.vars.hcl"
 
 // fileSchema is the top level of a fleet file.
 var fileSchema = &hcl.BodySchema{
@@ -31,16 +63,19 @@ var fileSchema = &hcl.BodySchema{
 }
 
 // Load reads the fleet at path — a directory (every *.hcl in it except
-// *.vars.hcl and hidden files, in name order) or one .hcl file — with the variable values of
-// opts, and returns the decoded, validated Fleet together with ALL the
-// diagnostics of the run (warnings included). The Fleet is nil when any
-// diagnostic is an error; otherwise Files and Hash are filled. Load never
-// panics, whatever the input.
+// *.vars.hcl and hidden files, in name order) or one .hcl file — with the
+// variable values of opts and of the *.auto.vars.hcl files beside it (in
+// the directory, or in the file's directory), and returns the decoded,
+// validated Fleet together with ALL the diagnostics of the run (warnings
+// included). The Fleet is nil when any diagnostic is an error; otherwise
+// Files and Hash are filled. Load never panics, whatever the input.
 func Load(path string, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	names, diags := fleetFileNames(path)
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	autoVars, autoDiags := autoVarFileNames(path)
+	diags = append(diags, autoDiags...)
 	sources := make([]source, 0, len(names))
 	for _, name := range names {
 		src, readDiags := ReadFleetFile(name)
@@ -52,6 +87,7 @@ func Load(path string, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	opts.autoVarFiles = autoVars
 	return loadSources(sources, opts)
 }
 
@@ -85,6 +121,7 @@ func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 		// follow-on problems: report the syntax first.
 		return nil, l.diags
 	}
+	l.validate = opts.Validate
 	l.load(blocks, opts)
 	diags := l.finish()
 	if diags.HasErrors() {
@@ -92,6 +129,7 @@ func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	}
 	fleet := l.fleet
 	fleet.Files = l.files
+	fleet.Partial = l.unknowns > 0
 	sort.Slice(fleet.Servers, func(i, j int) bool { return fleet.Servers[i].Name < fleet.Servers[j].Name })
 	fleet.Hash = fleetHash(fleet)
 	return fleet, diags

@@ -14,6 +14,14 @@ type loader struct {
 	fleet *Fleet
 	meter *meter // bounds what evaluation may produce
 
+	// validate is LoadOptions.Validate: variables without a value are
+	// unknown, and what depends on them is left unchecked.
+	validate bool
+	// unknowns counts the evaluations that gave a value not wholly known
+	// (only in validate mode); a server whose attributes moved it is left
+	// out of the fleet.
+	unknowns int
+
 	vars     map[string]*variable // declared variables by name
 	varOrder []string             // declaration order
 	// anySensitive is set once a sensitive variable is declared.
@@ -25,6 +33,9 @@ type loader struct {
 	// defaultsFailed are the defaults attributes whose value was refused
 	// (and reported), so servers relying on them are not reported again.
 	defaultsFailed map[string]bool
+	// defaultsUnknown is set when a defaults attribute is not known
+	// (validate mode): no server is then complete.
+	defaultsUnknown bool
 }
 
 func newLoader() *loader {

@@ -34,6 +34,10 @@ type serverBlock struct {
 	structMissing bool
 	// dupReported is set once a duplicate name inside the block is reported.
 	dupReported bool
+	// unknown is set (validate mode) when the block's lifecycle, its
+	// shared attributes or the defaults are not known: no instance of it
+	// is complete.
+	unknown bool
 }
 
 // decodeServers reads every server block, expanding count and for_each,
@@ -85,8 +89,10 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 		expand = false
 	}
 	l.checkRequired(sb)
+	before := l.unknowns
 	lifecycle := l.decodeLifecycle(sb.content.Blocks)
 	l.prepareBase(sb)
+	sb.unknown = l.unknowns > before || l.defaultsUnknown
 	sb.base.Lifecycle = lifecycle
 	sb.base.Range = b.DefRange
 	if !expand {
@@ -106,7 +112,7 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 			l.errorf(b.LabelRanges[0], "Invalid server name", "%q is not a valid server name. %s", label, nameRule)
 			return
 		}
-		if complete {
+		if complete && !sb.unknown {
 			l.addServer(sb, s, b.LabelRanges[0], names)
 		}
 	}
@@ -201,6 +207,7 @@ func dependsOnInstance(expr hcl.Expression) bool {
 // in ctx and adds the server. It reports whether the instance had errors.
 func (l *loader) instantiate(sb *serverBlock, ctx *hcl.EvalContext, sc scope, names map[string]hcl.Range) bool {
 	before := len(l.diags)
+	unknownsBefore := l.unknowns
 	s := sb.base
 	// Clipped, so an instance's failures are appended to a copy.
 	failed := slices.Clip(sb.failed)
@@ -220,7 +227,7 @@ func (l *loader) instantiate(sb *serverBlock, ctx *hcl.EvalContext, sc scope, na
 		if name, ok := l.stringValue(val, nameExpr.Range(), "name"); ok {
 			if !ValidServerName(name) {
 				l.errorf(nameExpr.Range(), "Invalid server name", "%s is not a valid server name. %s", sentence(l.shown(nameExpr, name)), nameRule)
-			} else if complete {
+			} else if complete && !sb.unknown && l.unknowns == unknownsBefore {
 				s.Name = name
 				l.addServer(sb, s, nameExpr.Range(), names)
 			}

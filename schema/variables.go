@@ -150,7 +150,7 @@ func (l *loader) validateVariables() {
 
 func (l *loader) checkValidation(v *variable, val validation) {
 	result, ok := l.eval(val.condition, l.ctx, scopeVariable)
-	if !ok {
+	if !ok || l.unknownOK(result, cty.Bool, "The condition", val.condition.Range()) {
 		return
 	}
 	result, err := convert.Convert(result, cty.Bool)
@@ -164,7 +164,7 @@ func (l *loader) checkValidation(v *variable, val validation) {
 	}
 	msg := "The value is not valid."
 	if m, ok := l.eval(val.errorMessage, l.ctx, scopeVariable); ok {
-		if s, err := convert.Convert(m, cty.String); err == nil && !s.IsNull() {
+		if s, err := convert.Convert(m, cty.String); err == nil && !s.IsNull() && s.IsKnown() {
 			msg = s.AsString()
 		}
 	}

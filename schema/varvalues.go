@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -19,16 +20,27 @@ type assigned struct {
 	rng    *hcl.Range // where in a variable file, else nil
 }
 
-// assignVariables gives every declared variable its value, by precedence:
-// -var, then -var-file (later wins within each), then environment, then
-// the default. A variable with none of them is an error.
+// assignVariables gives every declared variable its value: the last of
+// the default, the environment, the *.auto.vars.hcl files, the -var-file
+// and -var options (see LoadOptions) that sets it. A variable with none
+// of them is an error, or in validate mode an unknown value of its type.
 func (l *loader) assignVariables(opts LoadOptions) {
 	given := map[string]assigned{}
 	l.assignFromEnviron(opts.Environ, given)
+	for _, path := range opts.autoVarFiles {
+		l.assignFromVarFile(path, given)
+	}
 	for _, path := range opts.VarFiles {
 		l.assignFromVarFile(path, given)
 	}
 	l.assignFromFlags(opts.Vars, given)
+	for _, o := range opts.Options {
+		if o.File {
+			l.assignFromVarFile(o.Value, given)
+		} else {
+			l.assignFromFlags([]string{o.Value}, given)
+		}
+	}
 
 	for _, name := range l.varOrder {
 		v := l.vars[name]
@@ -37,10 +49,14 @@ func (l *loader) assignVariables(opts LoadOptions) {
 			if v.defFailed {
 				continue // reported where the default is
 			}
+			if v.def == cty.NilVal && l.validate {
+				v.value, v.source = cty.UnknownVal(v.typ), "without a value (validate)"
+				continue
+			}
 			if v.def == cty.NilVal {
 				l.errorf(v.declRange, "No value for required variable",
-					"Variable %q has no default and no value was given. Set it with -var '%s=VALUE', in a -var-file, with the environment variable %s%s, or give it a default.",
-					name, name, envVarPrefix, name)
+					"Variable %q has no default and no value was given. Set it with -var '%s=VALUE', in a -var-file, in a *.auto.vars.hcl file beside the fleet (read automatically%s), with the environment variable %s%s, or give it a default.",
+					name, name, autoFilesRead(opts.autoVarFiles), envVarPrefix, name)
 				continue
 			}
 			v.value, v.source = v.def, "by its default"
@@ -60,6 +76,19 @@ func (l *loader) assignVariables(opts LoadOptions) {
 		}
 		v.value, v.source = conv, "with "+a.source
 	}
+}
+
+// autoFilesRead names the *.auto.vars.hcl files read, for the "no value"
+// error: "; none was found" or "; read: a.auto.vars.hcl, b.auto.vars.hcl".
+func autoFilesRead(names []string) string {
+	if len(names) == 0 {
+		return "; none was found"
+	}
+	base := make([]string, len(names))
+	for i, n := range names {
+		base[i] = filepath.Base(n)
+	}
+	return "; read: " + strings.Join(base, ", ")
 }
 
 func (l *loader) assignFromEnviron(environ []string, given map[string]assigned) {
