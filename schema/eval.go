@@ -51,6 +51,9 @@ func (l *loader) checkRef(t hcl.Traversal, sc scope) bool {
 			return false
 		}
 		if l.vars[attr] == nil {
+			if l.mayBeDeclaredInBrokenFile(root) {
+				return false // not known; said nothing that may be wrong
+			}
 			l.errorf(rng, "Reference to undeclared input variable",
 				"No variable named %q is declared. Declare it with a variable %q block.%s", attr, attr, suggestion(attr, l.varOrder))
 			return false
@@ -65,6 +68,9 @@ func (l *loader) checkRef(t hcl.Traversal, sc scope) bool {
 			return false
 		}
 		if _, declared := l.locals[attr]; !declared {
+			if l.mayBeDeclaredInBrokenFile(root) {
+				return false
+			}
 			l.errorf(rng, "Reference to undeclared local value",
 				"No local value named %q is declared in a locals block.%s", attr, suggestion(attr, sortedKeys(l.locals)))
 			return false
@@ -111,10 +117,11 @@ func (l *loader) eval(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.
 		return cty.DynamicVal, false
 	}
 	if !val.IsWhollyKnown() {
-		if l.validate {
-			// It depends on a variable without a value: it was
-			// type-checked as far as it went, and callers decode only
-			// what is known (see unknownOK).
+		if l.validate || l.broken != nil {
+			// It depends on a variable without a value, or on what a
+			// file with syntax errors declares: it was type-checked as
+			// far as it went, and callers decode only what is known (see
+			// unknownOK).
 			l.unknowns++
 			return val, true
 		}

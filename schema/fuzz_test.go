@@ -11,7 +11,8 @@ import (
 )
 
 // FuzzLoad loads arbitrary bytes as a fleet file: the result is a valid
-// model or error diagnostics, never a panic, a hang or a stack overflow.
+// model or error diagnostics, never a panic, a hang or a stack overflow;
+// in validate mode too, and split in two files.
 // Seeds: every example and broken case, and the hostile inputs of
 // hostileCases (deep nesting, nested for expressions, huge numbers...),
 // in testdata/fuzz/FuzzLoad.
@@ -27,6 +28,12 @@ func FuzzLoad(f *testing.F) {
 			{Validate: true},
 		} {
 			fleet, diags := loadSources([]source{{name: "fuzz.hcl", src: src}}, opts)
+			checkLoaded(t, fleet, diags)
+		}
+		// Split in two files, so that one file's syntax errors meet the
+		// other's declarations.
+		if i := bytes.Index(src, []byte("\n\n")); i >= 0 {
+			fleet, diags := loadSources([]source{{name: "a.hcl", src: src[:i]}, {name: "b.hcl", src: src[i:]}}, LoadOptions{})
 			checkLoaded(t, fleet, diags)
 		}
 	})

@@ -101,13 +101,15 @@ type source struct {
 func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	l := newLoader()
 	var blocks hcl.Blocks
-	syntaxErrors := false
 	for _, s := range sources {
 		f, fd := parseConfig(s.src, s.name)
 		l.add(fd)
 		l.files[s.name] = f // parseConfig always returns the file
 		if fd.HasErrors() {
-			syntaxErrors = true
+			// The other files are still decoded, so every file's
+			// problems show in one run; what this one declares is
+			// noted so that they are decoded without follow-on errors.
+			l.noteBroken(f, fd)
 			continue
 		}
 		// An unknown block or a wrong label count leaves that block out;
@@ -115,11 +117,6 @@ func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 		content, cd := bodyContent(f.Body, fileSchema)
 		l.add(cd)
 		blocks = append(blocks, content.Blocks...)
-	}
-	if syntaxErrors {
-		// Decoding a file that does not parse only adds confusing
-		// follow-on problems: report the syntax first.
-		return nil, l.diags
 	}
 	l.validate = opts.Validate
 	l.load(blocks, opts)
@@ -143,8 +140,10 @@ func (l *loader) load(blocks hcl.Blocks, opts LoadOptions) {
 		byType[b.Type] = append(byType[b.Type], b)
 	}
 	l.decodeVariables(byType["variable"])
+	l.declareBroken()
 	l.assignVariables(opts)
 	l.validateVariables()
+	l.declareBrokenLocals()
 	l.decodeLocals(byType["locals"])
 	l.decodeFleetBlock(byType["fleet"])
 	l.decodeDefaults(byType["defaults"])

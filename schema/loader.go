@@ -14,6 +14,8 @@ type loader struct {
 	fleet *Fleet
 	meter *meter // bounds what evaluation may produce
 
+	// broken is what files with syntax errors declare, or nil.
+	broken *brokenDecls
 	// validate is LoadOptions.Validate: variables without a value are
 	// unknown, and what depends on them is left unchecked.
 	validate bool

@@ -21,6 +21,9 @@ type variable struct {
 
 	value  cty.Value // the value in use (DynamicVal when it failed)
 	source string    // where value came from, for messages
+	// broken marks a variable declared in a file with syntax errors: its
+	// value is unknown, whatever is given.
+	broken bool
 }
 
 // validation is one validation block of a variable.

@@ -15,8 +15,10 @@ const envVarPrefix = "VPSFLEET_VAR_"
 
 // assigned is one value given for a variable from outside the files.
 type assigned struct {
-	value  cty.Value
-	source string     // "-var", "VPSFLEET_VAR_x", "prod.vars.hcl"
+	value cty.Value
+	// source says where it was given, for messages: "-var x=...", "the
+	// environment variable VPSFLEET_VAR_x", "prod.vars.hcl:3:5".
+	source string
 	rng    *hcl.Range // where in a variable file, else nil
 }
 
@@ -28,15 +30,15 @@ func (l *loader) assignVariables(opts LoadOptions) {
 	given := map[string]assigned{}
 	l.assignFromEnviron(opts.Environ, given)
 	for _, path := range opts.autoVarFiles {
-		l.assignFromVarFile(path, given)
+		l.assignFromVarFile(path, false, given)
 	}
 	for _, path := range opts.VarFiles {
-		l.assignFromVarFile(path, given)
+		l.assignFromVarFile(path, true, given)
 	}
 	l.assignFromFlags(opts.Vars, given)
 	for _, o := range opts.Options {
 		if o.File {
-			l.assignFromVarFile(o.Value, given)
+			l.assignFromVarFile(o.Value, true, given)
 		} else {
 			l.assignFromFlags([]string{o.Value}, given)
 		}
@@ -44,6 +46,9 @@ func (l *loader) assignVariables(opts LoadOptions) {
 
 	for _, name := range l.varOrder {
 		v := l.vars[name]
+		if v.broken {
+			continue
+		}
 		a, ok := given[name]
 		if !ok {
 			if v.defFailed {
@@ -102,15 +107,27 @@ func (l *loader) assignFromEnviron(environ []string, given map[string]assigned) 
 		if v == nil {
 			continue // like other tools: the environment may hold variables for other fleets
 		}
-		val, ok := l.parseRawValue(raw, v.typ, "the environment variable "+envVarPrefix+name)
-		if ok {
-			given[name] = assigned{value: val, source: envVarPrefix + name}
+		source := "the environment variable " + envVarPrefix + name
+		if val, ok := l.parseRawValue(raw, v.typ, source); ok {
+			given[name] = assigned{value: val, source: source}
 		}
 	}
 }
 
-func (l *loader) assignFromVarFile(path string, given map[string]assigned) {
+// assignFromVarFile reads the variable file path, named by a -var-file
+// option (flag) or found beside the fleet (a *.auto.vars.hcl file).
+func (l *loader) assignFromVarFile(path string, flag bool, given map[string]assigned) {
 	f, diags := parseFile(path, l.files)
+	if f == nil {
+		// Not read: say which option or file it was.
+		for _, d := range diags {
+			if flag {
+				d.Detail = "The option -var-file " + path + " names a file that cannot be read: " + d.Detail
+			} else {
+				d.Detail = "The variable file " + path + " (read because it ends in " + autoVarFileSuffix + ") cannot be read: " + d.Detail
+			}
+		}
+	}
 	l.add(diags)
 	if f == nil || diags.HasErrors() {
 		return
@@ -118,6 +135,9 @@ func (l *loader) assignFromVarFile(path string, given map[string]assigned) {
 	attrs, diags := f.Body.JustAttributes()
 	l.add(diags)
 	for _, a := range sortedAttrs(attrs) {
+		if l.vars[a.Name] == nil && l.mayBeDeclaredInBrokenFile("var") {
+			continue
+		}
 		if l.vars[a.Name] == nil {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
@@ -134,7 +154,7 @@ func (l *loader) assignFromVarFile(path string, given map[string]assigned) {
 			continue
 		}
 		rng := a.Expr.Range()
-		given[a.Name] = assigned{value: val, source: path, rng: &rng}
+		given[a.Name] = assigned{value: val, source: fmt.Sprintf("%s:%d:%d", path, rng.Start.Line, rng.Start.Column), rng: &rng}
 	}
 }
 
@@ -143,20 +163,27 @@ func (l *loader) assignFromFlags(flags []string, given map[string]assigned) {
 		name, raw, ok := strings.Cut(kv, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
+			shown := kv // no "=": there is no value to keep to ourselves
+			if ok {
+				shown = name + "=..."
+			}
 			l.diags = append(l.diags, errorDiag("Invalid -var option",
-				"The -var option %q is not NAME=VALUE. Write it as -var 'NAME=VALUE'.", kv))
+				"The option -var %q is not NAME=VALUE. Write it as -var 'NAME=VALUE'.", shown))
 			continue
 		}
 		v := l.vars[name]
+		if v == nil && l.mayBeDeclaredInBrokenFile("var") {
+			continue
+		}
 		if v == nil {
 			l.diags = append(l.diags, errorDiag("Value for undeclared variable",
 				"The option -var '%s=...' sets a variable that no fleet file declares. Declare it with a variable %q block, or remove the option.%s",
 				name, name, suggestion(name, l.varOrder)))
 			continue
 		}
-		val, ok := l.parseRawValue(raw, v.typ, "-var "+name)
-		if ok {
-			given[name] = assigned{value: val, source: "-var " + name}
+		source := "-var " + name + "=..."
+		if val, ok := l.parseRawValue(raw, v.typ, source); ok {
+			given[name] = assigned{value: val, source: source}
 		}
 	}
 }
