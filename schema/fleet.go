@@ -71,7 +71,11 @@ type Fleet struct {
 // DesiredServer is one server as the fleet files describe it, after
 // defaults, variables and expansion.
 type DesiredServer struct {
-	Name     string
+	Name string
+	// Group is the label of the server block that declares the server:
+	// its name for a block without count or for_each, the group's name
+	// for one with them. Every server has one.
+	Group    string
 	PlanID   int64
 	OSID     int64
 	Location string
@@ -83,6 +87,18 @@ type DesiredServer struct {
 	BackupsEnabled bool
 	Power          Power
 	Lifecycle      Lifecycle
+	// DependsOn are the groups (server block labels) whose servers must be
+	// active before this one is created or started, and that are deleted
+	// only after it: the block's depends_on, without repeats, in the
+	// order written. Every label names another server block, and the
+	// groups depend on each other in no cycle.
+	DependsOn []string
+	// Rollout bounds how many servers of the group may be unavailable at
+	// once while they are replaced, stopped or rebooted: the server
+	// block's rollout block, or else the defaults block's (the block's
+	// own wins wholesale); nil when neither has one. Servers of one
+	// group share it.
+	Rollout *Rollout
 	// Range is the declaring server block's header range (for diagnostics).
 	Range hcl.Range
 	// AttrRanges maps attribute names ("plan_id", "hostname", ...) to the

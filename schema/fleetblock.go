@@ -80,6 +80,7 @@ func (l *loader) patterns(a *hcl.Attribute) []string {
 // defaultsSchema lists what a defaults block may set.
 var defaultsSchema = &hcl.BodySchema{
 	Attributes: attributeSchemas(),
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "rollout"}},
 }
 
 // decodeDefaults reads the defaults block (at most one across the files).
@@ -98,6 +99,7 @@ func (l *loader) decodeDefaults(blocks hcl.Blocks) {
 			l.defaultsFailed[a.Name] = true
 		}
 	}
+	l.defaults.Rollout = l.decodeRollout(content.Blocks, "defaults block")
 	l.defaultsUnknown = l.unknowns > before
 	l.refuseDuplicates(blocks,
 		"Only one defaults block is allowed across the fleet files; another was defined at %s. Merge them into one.")

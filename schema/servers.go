@@ -9,8 +9,8 @@ import (
 )
 
 var serverSchema = &hcl.BodySchema{
-	Attributes: attributeSchemas("count", "for_each", "name"),
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
+	Attributes: attributeSchemas("count", "for_each", "name", "depends_on"),
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}, {Type: "rollout"}},
 }
 
 // maxInstanceErrors is how many failing instances of one block are
@@ -34,6 +34,8 @@ type serverBlock struct {
 	structMissing bool
 	// dupReported is set once a duplicate name inside the block is reported.
 	dupReported bool
+	// deps is the block's depends_on.
+	deps []dependency
 	// unknown is set (validate mode) when the block's lifecycle, its
 	// shared attributes or the defaults are not known: no instance of it
 	// is complete.
@@ -45,6 +47,7 @@ type serverBlock struct {
 func (l *loader) decodeServers(blocks hcl.Blocks) {
 	names := make(map[string]hcl.Range, len(blocks))
 	labels := make(map[string]*serverBlock, len(blocks))
+	var order []*serverBlock // the blocks decoded, in source order
 	l.fleet.Servers = make([]DesiredServer, 0, len(blocks))
 	for _, b := range blocks {
 		content, diags := bodyContent(b.Body, serverSchema)
@@ -59,9 +62,11 @@ func (l *loader) decodeServers(blocks hcl.Blocks) {
 			continue
 		} else if prev == nil {
 			labels[label] = sb
+			order = append(order, sb)
 		}
 		l.decodeServer(sb, names)
 	}
+	l.checkDependencies(labels, order)
 }
 
 // decodeServer decodes one server block and adds its servers. A block
@@ -90,11 +95,20 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 	}
 	l.checkRequired(sb)
 	before := l.unknowns
-	lifecycle := l.decodeLifecycle(sb.content.Blocks)
+	lifecycle := l.decodeLifecycle(blocksOfType(sb.content.Blocks, "lifecycle"))
+	rollout := l.decodeRollout(blocksOfType(sb.content.Blocks, "rollout"), "server block")
+	if a := attrs["depends_on"]; a != nil {
+		sb.deps = l.dependsOn(a)
+	}
 	l.prepareBase(sb)
 	sb.unknown = l.unknowns > before || l.defaultsUnknown
 	sb.base.Lifecycle = lifecycle
 	sb.base.Range = b.DefRange
+	sb.base.Group = label
+	sb.base.DependsOn = dependencyLabels(sb.deps)
+	if rollout != nil {
+		sb.base.Rollout = rollout // wholesale: the defaults' one is not merged in
+	}
 	if !expand {
 		return
 	}
@@ -176,7 +190,7 @@ func (l *loader) prepareBase(sb *serverBlock) {
 	sc := scopeBase
 	for _, a := range sortedAttrs(sb.content.Attributes) {
 		switch a.Name {
-		case "count", "for_each", "name":
+		case "count", "for_each", "name", "depends_on":
 			continue
 		}
 		if sb.grouped && dependsOnInstance(a.Expr) {
@@ -188,6 +202,17 @@ func (l *loader) prepareBase(sb *serverBlock) {
 			sb.failed = append(sb.failed, a.Name)
 		}
 	}
+}
+
+// blocksOfType returns the blocks of blocks of type typ.
+func blocksOfType(blocks hcl.Blocks, typ string) hcl.Blocks {
+	var out hcl.Blocks
+	for _, b := range blocks {
+		if b.Type == typ {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // dependsOnInstance reports whether expr refers to count or each.
