@@ -9,8 +9,9 @@
 // So that no input can crash, hang or exhaust the machine, Load and Format
 // refuse, each with an error diagnostic at the place concerned:
 //
-//   - anything but a regular file, and files over 8 MiB (a FIFO named
-//     x.hcl is refused without being opened for a blocking read);
+//   - anything but a regular file, files over 4 MiB, and more than 16 MiB
+//     of files in one Load (a FIFO named x.hcl is refused without being
+//     opened for a blocking read);
 //   - source nested more than 256 levels deep: blocks, brackets, braces,
 //     parentheses, templates and template directives, chains of unary
 //     operators and conditionals, the depth of the syntax tree (a + b + c

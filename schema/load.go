@@ -37,6 +37,8 @@ type LoadOptions struct {
 
 	// autoVarFiles are the *.auto.vars.hcl files Load found, in order.
 	autoVarFiles []string
+	// bytesRead is the size of the fleet files Load read.
+	bytesRead int
 }
 
 // VarOption is one -var or -var-file option of the command line.
@@ -77,17 +79,24 @@ func Load(path string, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	autoVars, autoDiags := autoVarFileNames(path)
 	diags = append(diags, autoDiags...)
 	sources := make([]source, 0, len(names))
+	total := 0
 	for _, name := range names {
 		src, readDiags := ReadFleetFile(name)
 		diags = append(diags, readDiags...)
-		if !readDiags.HasErrors() {
-			sources = append(sources, source{name: name, src: src})
+		if readDiags.HasErrors() {
+			continue
 		}
+		if total += len(src); total > maxFleetSize {
+			diags = append(diags, fleetTooLarge(name))
+			break
+		}
+		sources = append(sources, source{name: name, src: src})
 	}
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	opts.autoVarFiles = autoVars
+	opts.bytesRead = total
 	return loadSources(sources, opts)
 }
 
@@ -119,6 +128,7 @@ func loadSources(sources []source, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 		blocks = append(blocks, content.Blocks...)
 	}
 	l.validate = opts.Validate
+	l.bytesRead = opts.bytesRead
 	l.load(blocks, opts)
 	diags := l.finish()
 	if diags.HasErrors() {

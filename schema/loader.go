@@ -13,6 +13,9 @@ type loader struct {
 	diags hcl.Diagnostics
 	fleet *Fleet
 	meter *meter // bounds what evaluation may produce
+	// bytesRead is what the load has read of fleet and variable files,
+	// bounded by maxFleetSize.
+	bytesRead int
 
 	// broken is what files with syntax errors declare, or nil.
 	broken *brokenDecls

@@ -117,7 +117,7 @@ func (l *loader) assignFromEnviron(environ []string, given map[string]assigned) 
 // assignFromVarFile reads the variable file path, named by a -var-file
 // option (flag) or found beside the fleet (a *.auto.vars.hcl file).
 func (l *loader) assignFromVarFile(path string, flag bool, given map[string]assigned) {
-	f, diags := parseFile(path, l.files)
+	f, diags := l.parseFile(path)
 	if f == nil {
 		// Not read: say which option or file it was.
 		for _, d := range diags {
