@@ -124,9 +124,11 @@ func (l *loader) positiveInt(val cty.Value, rng hcl.Range, attr string) (int64, 
 	if l.unknownOK(val, cty.Number, attr, rng) {
 		return 0, false
 	}
-	n, err := convert.Convert(val, cty.Number)
+	n, err := l.toNumber(val, rng)
 	if err != nil {
-		l.errorf(rng, "Incorrect attribute value type", "%s must be a positive whole number (an id such as 1), not %s.", attr, describe(val))
+		if err != errReported {
+			l.errorf(rng, "Incorrect attribute value type", "%s must be a positive whole number (an id such as 1), not %s.", attr, describe(val))
+		}
 		return 0, false
 	}
 	bf := n.AsBigFloat()

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // maxInstances bounds count and for_each, so a typo cannot ask for
@@ -22,7 +21,10 @@ func (l *loader) expandCount(sb *serverBlock, a *hcl.Attribute, names map[string
 	if l.unknownOK(val, cty.Number, "count", rng) {
 		return
 	}
-	num, err := convert.Convert(val, cty.Number)
+	num, err := l.toNumber(val, rng)
+	if err == errReported {
+		return
+	}
 	if err != nil || num.IsNull() {
 		l.errorf(rng, "Invalid count argument", "count must be a whole number of servers, not %s.", describe(val))
 		return

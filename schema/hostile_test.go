@@ -67,6 +67,9 @@ func hostileCases(n int) []hostileCase {
 		{"huge product", "locals {\n  x = 1e1000 * 1e1000 * 1e1000\n}\n", "Number out of range", false, false},
 		{"long number literal", "locals {\n  x = " + rep("7", 10*n) + "\n}\n", "Number literal too long", true, false},
 		{"long numeral string", "locals {\n  x = \"" + rep("7", 10*n) + "\" + 1\n}\n", "Number too long", false, false},
+		{"long numeral count", "server \"web\" {\n  count    = \"" + rep("7", 10*n) + "\"\n  name     = \"web-${count.index}\"\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n}\n", "Number too long", false, false},
+		{"long numeral plan_id", "server \"web-02\" {\n  plan_id  = \"" + rep("7", 10*n) + "\"\n  os_id    = 5\n  location = \"us-west\"\n}\n", "Number too long", false, false},
+		{"long numeral variable", "variable \"n\" {\n  type    = list(number)\n  default = [\"" + rep("7", 10*n) + "\"]\n}\n", "Invalid default value for variable", false, false},
 		{"deep JSON", "locals {\n  x = jsondecode(\"" + rep("[", n) + rep("]", n) + "\")\n}\n", "Error in function call", false, false},
 	}
 }

@@ -159,9 +159,11 @@ func (l *loader) duration(val cty.Value, a *hcl.Attribute, positive bool) (time.
 // wholeNumber decodes a whole number from least up to maxRolloutCount.
 func (l *loader) wholeNumber(val cty.Value, a *hcl.Attribute, least int) (int, bool) {
 	rng := a.Expr.Range()
-	n, err := convert.Convert(val, cty.Number)
+	n, err := l.toNumber(val, rng)
 	if err != nil {
-		l.errorf(rng, "Incorrect attribute value type", "%s must be a whole number, not %s.", a.Name, describe(val))
+		if err != errReported {
+			l.errorf(rng, "Incorrect attribute value type", "%s must be a whole number, not %s.", a.Name, describe(val))
+		}
 		return 0, false
 	}
 	bf := n.AsBigFloat()

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -132,6 +134,9 @@ func (l *loader) decodeVariable(v *variable, b *hcl.Block) {
 func (v *variable) convert(val cty.Value) (cty.Value, error) {
 	if v.typDefaults != nil {
 		val = v.typDefaults.Apply(val)
+	}
+	if typeHasNumber(v.typ) && hasLongNumeral(val, 1) {
+		return cty.NilVal, fmt.Errorf("it holds a string of more than %d digits, too long to read as a number", maxNumberLen)
 	}
 	return convertValue(val, v.typ)
 }
