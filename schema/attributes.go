@@ -18,6 +18,12 @@ func (l *loader) setAttribute(s *DesiredServer, name string, val cty.Value, expr
 	rng := expr.Range()
 	attr := Attribute(name)
 	switch attr {
+	case AttrBackupsEnabled:
+		if l.unknownOK(val, cty.Bool, name, rng) {
+			return false
+		}
+	}
+	switch attr {
 	case AttrPlanID, AttrOSID, AttrSSHKeyID:
 		n, ok := l.positiveInt(val, rng, name)
 		if !ok {
@@ -95,6 +101,9 @@ func hasValue(s *DesiredServer, name Attribute) bool {
 // stringValue converts val to a string (numbers and bools convert too). A
 // null value is an error: callers that allow null check for it first.
 func (l *loader) stringValue(val cty.Value, rng hcl.Range, attr string) (string, bool) {
+	if l.unknownOK(val, cty.String, attr, rng) {
+		return "", false
+	}
 	if val.IsNull() {
 		l.errorf(rng, "Missing value", "%s is null here; give it a string value.", attr)
 		return "", false
@@ -112,9 +121,14 @@ var maxID = big.NewFloat(1 << 53)
 
 // positiveInt converts val to a positive whole number.
 func (l *loader) positiveInt(val cty.Value, rng hcl.Range, attr string) (int64, bool) {
-	n, err := convert.Convert(val, cty.Number)
+	if l.unknownOK(val, cty.Number, attr, rng) {
+		return 0, false
+	}
+	n, err := l.toNumber(val, rng)
 	if err != nil {
-		l.errorf(rng, "Incorrect attribute value type", "%s must be a positive whole number (an id such as 1), not %s.", attr, describe(val))
+		if err != errReported {
+			l.errorf(rng, "Incorrect attribute value type", "%s must be a positive whole number (an id such as 1), not %s.", attr, describe(val))
+		}
 		return 0, false
 	}
 	bf := n.AsBigFloat()

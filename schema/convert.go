@@ -132,8 +132,25 @@ func commonElementType(got, ety cty.Type) (cty.Type, error) {
 	default:
 		elemTypes = []cty.Type{got.ElementType()}
 	}
+	if len(elemTypes) == 0 {
+		return ety, nil // an empty collection: cty leaves the type open
+	}
+	unified, err := unifyTypes(elemTypes)
+	if err != nil {
+		return cty.NilType, err
+	}
+	if ety == cty.DynamicPseudoType {
+		return unified, nil
+	}
+	return convertType(unified, ety)
+}
+
+// unifyTypes returns the most general of types that they all convert to,
+// as convert.UnifyUnsafe does, comparing each type only with the distinct
+// ones seen before it.
+func unifyTypes(types []cty.Type) (cty.Type, error) {
 	var distinct []cty.Type
-	for _, t := range elemTypes {
+	for _, t := range types {
 		seen := false
 		for _, d := range distinct {
 			if seen = d.Equals(t); seen {
@@ -147,15 +164,9 @@ func commonElementType(got, ety cty.Type) (cty.Type, error) {
 			distinct = append(distinct, t)
 		}
 	}
-	if len(distinct) == 0 {
-		return ety, nil // an empty collection: cty leaves the type open
-	}
 	unified, _ := convert.UnifyUnsafe(distinct)
 	if unified == cty.NilType {
 		return cty.NilType, errors.New("all elements must have the same type, or types that convert to one")
 	}
-	if ety == cty.DynamicPseudoType {
-		return unified, nil
-	}
-	return convertType(unified, ety)
+	return unified, nil
 }

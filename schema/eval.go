@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // scope says which names an expression may refer to.
@@ -50,6 +51,9 @@ func (l *loader) checkRef(t hcl.Traversal, sc scope) bool {
 			return false
 		}
 		if l.vars[attr] == nil {
+			if l.mayBeDeclaredInBrokenFile(root) {
+				return false // not known; said nothing that may be wrong
+			}
 			l.errorf(rng, "Reference to undeclared input variable",
 				"No variable named %q is declared. Declare it with a variable %q block.%s", attr, attr, suggestion(attr, l.varOrder))
 			return false
@@ -64,6 +68,9 @@ func (l *loader) checkRef(t hcl.Traversal, sc scope) bool {
 			return false
 		}
 		if _, declared := l.locals[attr]; !declared {
+			if l.mayBeDeclaredInBrokenFile(root) {
+				return false
+			}
 			l.errorf(rng, "Reference to undeclared local value",
 				"No local value named %q is declared in a locals block.%s", attr, suggestion(attr, sortedKeys(l.locals)))
 			return false
@@ -110,6 +117,14 @@ func (l *loader) eval(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.
 		return cty.DynamicVal, false
 	}
 	if !val.IsWhollyKnown() {
+		if l.validate || l.broken != nil {
+			// It depends on a variable without a value, or on what a
+			// file with syntax errors declares: it was type-checked as
+			// far as it went, and callers decode only what is known (see
+			// unknownOK).
+			l.unknowns++
+			return val, true
+		}
 		// Only a value that already failed (and was reported) is unknown.
 		if !l.diags.HasErrors() {
 			l.errorf(expr.Range(), "Value not known", "This value could not be worked out from the fleet files; give it a literal value.")
@@ -117,6 +132,21 @@ func (l *loader) eval(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.
 		return cty.DynamicVal, false
 	}
 	return val, true
+}
+
+// unknownOK reports whether val, which a caller is about to decode as
+// want (described as what, at rng), is not wholly known; it then checks
+// only that val's type converts to want, reporting a mismatch. Callers
+// treat a true result as "not decoded", without an error: in validate
+// mode an unknown value depends on a variable given no value.
+func (l *loader) unknownOK(val cty.Value, want cty.Type, what string, rng hcl.Range) bool {
+	if val.IsWhollyKnown() {
+		return false
+	}
+	if ty := val.Type(); ty != cty.DynamicPseudoType && !ty.Equals(want) && convert.GetConversionUnsafe(ty, want) == nil {
+		l.errorf(rng, "Incorrect attribute value type", "%s must be %s, not %s.", what, want.FriendlyNameForConstraint(), ty.FriendlyName())
+	}
+	return true
 }
 
 // value evaluates expr in ctx (nil: no variables or functions) under the

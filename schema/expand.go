@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // maxInstances bounds count and for_each, so a typo cannot ask for
@@ -19,7 +18,13 @@ func (l *loader) expandCount(sb *serverBlock, a *hcl.Attribute, names map[string
 		return
 	}
 	rng := a.Expr.Range()
-	num, err := convert.Convert(val, cty.Number)
+	if l.unknownOK(val, cty.Number, "count", rng) {
+		return
+	}
+	num, err := l.toNumber(val, rng)
+	if err == errReported {
+		return
+	}
 	if err != nil || num.IsNull() {
 		l.errorf(rng, "Invalid count argument", "count must be a whole number of servers, not %s.", describe(val))
 		return
@@ -73,6 +78,10 @@ func (l *loader) expandForEach(sb *serverBlock, a *hcl.Attribute, names map[stri
 		return
 	default:
 		l.errorf(rng, "Invalid for_each argument", "for_each must be a map, or a set of strings, not %s.", describe(val))
+		return
+	}
+	if !val.IsWhollyKnown() {
+		l.unknowns++ // the type is right; the elements are not known yet
 		return
 	}
 	if val.LengthInt() > maxInstances {

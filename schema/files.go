@@ -44,6 +44,28 @@ func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 	return names, nil
 }
 
+// autoVarFileNames returns the *.auto.vars.hcl files beside the fleet at
+// path (in the directory, or in the directory of the one fleet file),
+// hidden ones aside, sorted.
+func autoVarFileNames(path string) ([]string, hcl.Diagnostics) {
+	dir := path
+	if info, err := os.Stat(path); err == nil && !info.IsDir() {
+		dir = filepath.Dir(path)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, hcl.Diagnostics{errorDiag("Cannot read fleet directory",
+			"%s, so its *.auto.vars.hcl files cannot be read. Check that the directory is readable.", err)}
+	}
+	var names []string
+	for _, e := range entries {
+		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, autoVarFileSuffix) && !strings.HasPrefix(n, ".") {
+			names = append(names, filepath.Join(dir, n))
+		}
+	}
+	return names, nil
+}
+
 // cannotReadFile is the error diagnostic for a fleet or variable file that
 // cannot be read.
 func cannotReadFile(err error) *hcl.Diagnostic {
@@ -53,15 +75,27 @@ func cannotReadFile(err error) *hcl.Diagnostic {
 	return errorDiag("Cannot read file", "%s. Check that the file exists and is readable.", err)
 }
 
-// parseFile reads and parses one HCL file into files. It returns nil (and a
-// diagnostic) when the file cannot be read; on syntax errors the file is
-// still returned, for rendering snippets.
-func parseFile(name string, files map[string]*hcl.File) (*hcl.File, hcl.Diagnostics) {
+// parseFile reads and parses one variable file into l.files, counting it
+// against maxFleetSize. It returns nil (and a diagnostic) when the file
+// cannot be read; on syntax errors the file is still returned, for
+// rendering snippets.
+func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
 	src, diags := ReadFleetFile(name)
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	if l.bytesRead += len(src); l.bytesRead > maxFleetSize {
+		return nil, hcl.Diagnostics{fleetTooLarge(name)}
+	}
 	f, diags := parseConfig(src, name)
-	files[name] = f
+	l.files[name] = f
 	return f, diags
+}
+
+// fleetTooLarge is the error diagnostic for the file that takes the files
+// one Load reads over maxFleetSize.
+func fleetTooLarge(name string) *hcl.Diagnostic {
+	return errorDiag("Fleet too large",
+		"Reading %s takes the fleet and variable files over %d MiB in all, more than one load reads. Remove files that are not part of the fleet from its directory, or make the fleet smaller (count and for_each describe many servers in a few lines).",
+		name, maxFleetSize>>20)
 }

@@ -9,8 +9,9 @@
 // So that no input can crash, hang or exhaust the machine, Load and Format
 // refuse, each with an error diagnostic at the place concerned:
 //
-//   - anything but a regular file, and files over 8 MiB (a FIFO named
-//     x.hcl is refused without being opened for a blocking read);
+//   - anything but a regular file, files over 4 MiB, and more than 16 MiB
+//     of files in one Load (a FIFO named x.hcl is refused without being
+//     opened for a blocking read);
 //   - source nested more than 256 levels deep: blocks, brackets, braces,
 //     parentheses, templates and template directives, chains of unary
 //     operators and conditionals, the depth of the syntax tree (a + b + c
@@ -61,6 +62,11 @@ type Fleet struct {
 	// Hash is a hex SHA-256 of the fleet's decoded content (servers, owns,
 	// protect, moves): two fleets with the same Hash plan identically.
 	Hash string
+	// Partial is set only by a LoadOptions.Validate load, when some values
+	// depended on variables given no value: they were type-checked but not
+	// decoded, and the servers, patterns and moves holding them are left
+	// out. A partial fleet must never be planned or applied.
+	Partial bool
 }
 
 // DesiredServer is one server as the fleet files describe it, after
@@ -68,8 +74,8 @@ type Fleet struct {
 type DesiredServer struct {
 	Name string
 	// Group is the label of the server block that declares the server:
-	// its name for a single server, the group's name with count or
-	// for_each.
+	// its name for a block without count or for_each, the group's name
+	// for one with them. Every server has one.
 	Group    string
 	PlanID   int64
 	OSID     int64
@@ -82,6 +88,18 @@ type DesiredServer struct {
 	BackupsEnabled bool
 	Power          Power
 	Lifecycle      Lifecycle
+	// DependsOn are the groups (server block labels) whose servers must be
+	// active before this one is created or started, and that are deleted
+	// only after it: the block's depends_on, without repeats, in the
+	// order written. Every label names another server block, and the
+	// groups depend on each other in no cycle.
+	DependsOn []string
+	// Rollout bounds how many servers of the group may be unavailable at
+	// once while they are replaced, stopped or rebooted: the server
+	// block's rollout block, or else the defaults block's (the block's
+	// own wins wholesale); nil when neither has one. Servers of one
+	// group share it.
+	Rollout *Rollout
 	// Range is the declaring server block's header range (for diagnostics).
 	Range hcl.Range
 	// AttrRanges maps attribute names ("plan_id", "hostname", ...) to the

@@ -48,12 +48,18 @@ func (l *loader) patterns(a *hcl.Attribute) GlobSet {
 			"%s must be a list of name patterns such as [\"web-*\"], not %s.", a.Name, describe(val))
 		return nil
 	}
+	if !list.IsKnown() {
+		return nil
+	}
 	elems, _ := hcl.ExprList(a.Expr)
 	var out []string
 	for i, v := range list.AsValueSlice() {
 		rng := a.Expr.Range()
 		if len(elems) == list.LengthInt() {
 			rng = elems[i].Range()
+		}
+		if !v.IsKnown() {
+			continue
 		}
 		if v.IsNull() {
 			l.errorf(rng, "Invalid name pattern", "A pattern in %s is null; remove it or give a pattern such as \"web-*\".", a.Name)
@@ -74,6 +80,7 @@ func (l *loader) patterns(a *hcl.Attribute) GlobSet {
 // defaultsSchema lists what a defaults block may set.
 var defaultsSchema = &hcl.BodySchema{
 	Attributes: attributeSchemas(),
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "rollout"}},
 }
 
 // decodeDefaults reads the defaults block (at most one across the files).
@@ -84,6 +91,7 @@ func (l *loader) decodeDefaults(blocks hcl.Blocks) {
 	}
 	content, diags := bodyContent(blocks[0].Body, defaultsSchema)
 	l.add(diags)
+	before := l.unknowns
 	for _, a := range sortedAttrs(content.Attributes) {
 		l.defaultsSet[a.Name] = true
 		val, ok := l.eval(a.Expr, l.ctx, scopeBase)
@@ -91,6 +99,8 @@ func (l *loader) decodeDefaults(blocks hcl.Blocks) {
 			l.defaultsFailed[a.Name] = true
 		}
 	}
+	l.defaults.Rollout = l.decodeRollout(content.Blocks, "defaults block")
+	l.defaultsUnknown = l.unknowns > before
 	l.refuseDuplicates(blocks,
 		"Only one defaults block is allowed across the fleet files; another was defined at %s. Merge them into one.")
 }

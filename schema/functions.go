@@ -1,8 +1,13 @@
 package schema
 
 import (
+	"errors"
+	"regexp"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
@@ -16,7 +21,7 @@ func functions() map[string]function.Function {
 		"ceil":            stdlib.CeilFunc,
 		"chomp":           stdlib.ChompFunc,
 		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        stdlib.CoalesceFunc,
+		"coalesce":        coalesceFunc,
 		"coalescelist":    stdlib.CoalesceListFunc,
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,
@@ -45,7 +50,7 @@ func functions() map[string]function.Function {
 		"range":           stdlib.RangeFunc,
 		"regex":           stdlib.RegexFunc,
 		"regexall":        stdlib.RegexAllFunc,
-		"replace":         stdlib.ReplaceFunc,
+		"replace":         replaceFunc,
 		"reverse":         stdlib.ReverseListFunc,
 		"setintersection": stdlib.SetIntersectionFunc,
 		"setproduct":      stdlib.SetProductFunc,
@@ -75,22 +80,110 @@ func functions() map[string]function.Function {
 	}
 }
 
-// lengthFunc is length(x): the number of elements of a collection or
-// structure, or the number of characters of a string.
+// lengthFunc is length(x), as Terraform has it: the number of elements of
+// a list, set, map or tuple, of attributes of an object, or of characters
+// (grapheme clusters) of a string.
 var lengthFunc = function.New(&function.Spec{
-	Description: "The number of elements of a collection, or of characters of a string.",
+	Description: "The number of elements of a collection or structure, or of characters of a string.",
 	Params: []function.Parameter{{
 		Name:             "value",
 		Type:             cty.DynamicPseudoType,
 		AllowDynamicType: true,
+		AllowUnknown:     true,
 	}},
-	Type: function.StaticReturnType(cty.Number),
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty := args[0].Type()
+		switch {
+		case ty == cty.String, ty == cty.DynamicPseudoType, ty.IsCollectionType(), ty.IsTupleType(), ty.IsObjectType():
+			return cty.Number, nil
+		}
+		return cty.NilType, function.NewArgErrorf(0, "argument must be a string, a collection type, or a structural type")
+	},
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		v := args[0]
-		if v.Type() == cty.String {
+		ty := v.Type()
+		switch {
+		case ty.IsTupleType():
+			return cty.NumberIntVal(int64(ty.Length())), nil
+		case ty.IsObjectType():
+			return cty.NumberIntVal(int64(len(ty.AttributeTypes()))), nil
+		case !v.IsKnown():
+			return cty.UnknownVal(cty.Number), nil
+		case v.IsNull():
+			return cty.NilVal, function.NewArgErrorf(0, "argument must not be null")
+		case ty == cty.String:
 			return stdlib.Strlen(v)
 		}
 		return stdlib.Length(v)
+	},
+})
+
+// coalesceFunc is coalesce(values...), as Terraform has it: the first
+// argument that is neither null nor an empty string, all of them
+// converted to one type first.
+var coalesceFunc = function.New(&function.Spec{
+	Description: "The first argument that is neither null nor an empty string.",
+	VarParam: &function.Parameter{
+		Name:             "vals",
+		Type:             cty.DynamicPseudoType,
+		AllowUnknown:     true,
+		AllowDynamicType: true,
+		AllowNull:        true,
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		ty, err := unifyTypes(types)
+		if err != nil {
+			return cty.NilType, errors.New("all arguments must have the same type")
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			if !a.IsKnown() {
+				return cty.UnknownVal(retType), nil
+			}
+			if a.IsNull() {
+				continue
+			}
+			v, err := convert.Convert(a, retType)
+			if err != nil {
+				return cty.NilVal, errors.New("all arguments must have the same type")
+			}
+			if v.Type() == cty.String && v.AsString() == "" {
+				continue
+			}
+			return v, nil
+		}
+		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
+	},
+})
+
+// replaceFunc is replace(string, substring, replacement), as Terraform has
+// it: a substring written /like this/ is a regular expression (RE2, as
+// regex takes it), and the replacement may then use $1 or ${name} for
+// what the groups captured; any other substring is replaced literally.
+var replaceFunc = function.New(&function.Spec{
+	Description: "Replaces each occurrence of a substring, or of matches of a /regular expression/, with a replacement.",
+	Params: []function.Parameter{
+		{Name: "str", Type: cty.String},
+		{Name: "substr", Type: cty.String},
+		{Name: "replace", Type: cty.String},
+	},
+	Type: function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		str, sub, repl := args[0].AsString(), args[1].AsString(), args[2].AsString()
+		if len(sub) > 1 && sub[0] == '/' && sub[len(sub)-1] == '/' {
+			re, err := regexp.Compile(sub[1 : len(sub)-1])
+			if err != nil {
+				return cty.NilVal, function.NewArgErrorf(1, "invalid regular expression: %s", err)
+			}
+			return cty.StringVal(re.ReplaceAllString(str, repl)), nil
+		}
+		return cty.StringVal(strings.ReplaceAll(str, sub, repl)), nil
 	},
 })
 

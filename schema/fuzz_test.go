@@ -11,7 +11,8 @@ import (
 )
 
 // FuzzLoad loads arbitrary bytes as a fleet file: the result is a valid
-// model or error diagnostics, never a panic, a hang or a stack overflow.
+// model or error diagnostics, never a panic, a hang or a stack overflow;
+// in validate mode too, and split in two files.
 // Seeds: every example and broken case, and the hostile inputs of
 // hostileCases (deep nesting, nested for expressions, huge numbers...),
 // in testdata/fuzz/FuzzLoad.
@@ -22,42 +23,59 @@ func FuzzLoad(f *testing.F) {
   location = "us-west"
 }`))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		fleet, diags := loadSources([]source{{name: "fuzz.hcl", src: src}},
-			LoadOptions{Vars: []string{"n=2"}, Environ: []string{"VPSFLEET_VAR_s=x"}})
-		if err := WriteDiagnostics(io.Discard, nil, diags, 80, true); err != nil {
-			t.Fatal(err)
+		for _, opts := range []LoadOptions{
+			{Vars: []string{"n=2"}, Environ: []string{"VPSFLEET_VAR_s=x"}},
+			{Validate: true},
+		} {
+			fleet, diags := loadSources([]source{{name: "fuzz.hcl", src: src}}, opts)
+			checkLoaded(t, fleet, diags)
 		}
-		_ = DiagnosticsJSON(diags)
-		if fleet == nil {
-			if !diags.HasErrors() {
-				t.Fatalf("no fleet and no error diagnostics")
-			}
-			return
-		}
-		if diags.HasErrors() {
-			t.Fatalf("a fleet despite errors: %s", diags.Error())
-		}
-		if fleet.Hash == "" || fleet.Files == nil {
-			t.Fatalf("Hash or Files missing")
-		}
-		if !sort.SliceIsSorted(fleet.Servers, func(i, j int) bool { return fleet.Servers[i].Name < fleet.Servers[j].Name }) {
-			t.Fatalf("servers not sorted")
-		}
-		for i, s := range fleet.Servers {
-			if !ValidServerName(s.Name) || (i > 0 && fleet.Servers[i-1].Name == s.Name) {
-				t.Fatalf("invalid or repeated name %q", s.Name)
-			}
-			if s.PlanID <= 0 || s.OSID <= 0 || s.Location == "" {
-				t.Fatalf("server %q lacks a required attribute: %+v", s.Name, s)
-			}
-			if s.Hostname != "" && !ValidHostname(s.Hostname) {
-				t.Fatalf("server %q has an invalid hostname %q", s.Name, s.Hostname)
-			}
-			if s.Power != PowerOn && s.Power != PowerOff {
-				t.Fatalf("server %q has power %q", s.Name, s.Power)
-			}
+		// Split in two files, so that one file's syntax errors meet the
+		// other's declarations.
+		if i := bytes.Index(src, []byte("\n\n")); i >= 0 {
+			fleet, diags := loadSources([]source{{name: "a.hcl", src: src[:i]}, {name: "b.hcl", src: src[i:]}}, LoadOptions{})
+			checkLoaded(t, fleet, diags)
 		}
 	})
+}
+
+// checkLoaded checks what a load returned: a valid model or error
+// diagnostics, which render.
+func checkLoaded(t *testing.T, fleet *Fleet, diags hcl.Diagnostics) {
+	t.Helper()
+	if err := WriteDiagnostics(io.Discard, nil, diags, 80, true); err != nil {
+		t.Fatal(err)
+	}
+	_ = DiagnosticsJSON(diags)
+	if fleet == nil {
+		if !diags.HasErrors() {
+			t.Fatalf("no fleet and no error diagnostics")
+		}
+		return
+	}
+	if diags.HasErrors() {
+		t.Fatalf("a fleet despite errors: %s", diags.Error())
+	}
+	if fleet.Hash == "" || fleet.Files == nil {
+		t.Fatalf("Hash or Files missing")
+	}
+	if !sort.SliceIsSorted(fleet.Servers, func(i, j int) bool { return fleet.Servers[i].Name < fleet.Servers[j].Name }) {
+		t.Fatalf("servers not sorted")
+	}
+	for i, s := range fleet.Servers {
+		if !ValidServerName(s.Name) || (i > 0 && fleet.Servers[i-1].Name == s.Name) {
+			t.Fatalf("invalid or repeated name %q", s.Name)
+		}
+		if s.PlanID <= 0 || s.OSID <= 0 || s.Location == "" {
+			t.Fatalf("server %q lacks a required attribute: %+v", s.Name, s)
+		}
+		if s.Hostname != "" && !ValidHostname(s.Hostname) {
+			t.Fatalf("server %q has an invalid hostname %q", s.Name, s.Hostname)
+		}
+		if s.Power != PowerOn && s.Power != PowerOff {
+			t.Fatalf("server %q has power %q", s.Name, s.Power)
+		}
+	}
 }
 
 // FuzzFormat formats arbitrary bytes: source that parses formats to

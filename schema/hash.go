@@ -8,8 +8,9 @@ import (
 
 // fleetHash returns the hex SHA-256 of f's canonical encoding: owns,
 // protect, then every server (in f's order, which Load sorts by name) with
-// each field that affects a plan, then the moves; no source ranges. Every
-// string is length-prefixed, so no two fleets encode alike.
+// each field that affects a plan or an apply (group, depends_on and
+// rollout included), then the moves; no source ranges. Every string is
+// length-prefixed, so no two fleets encode alike.
 func fleetHash(f *Fleet) string {
 	h := sha256.New()
 	var buf []byte
@@ -57,6 +58,22 @@ func fleetHash(f *Fleet) string {
 		flag(s.Lifecycle.PreventDestroy)
 		flag(s.Lifecycle.CreateBeforeDestroy)
 		list("ignore_changes", attributeNames(s.Lifecycle.IgnoreChanges))
+		str(s.Group)
+		list("depends_on", s.DependsOn)
+		flag(s.Rollout != nil)
+		if r := s.Rollout; r != nil {
+			num(int64(r.MaxUnavailable.Count))
+			num(int64(r.MaxUnavailable.Percent))
+			num(int64(r.Pause))
+			num(int64(r.MaxFailures))
+			flag(r.HealthCheck != nil)
+			if hc := r.HealthCheck; hc != nil {
+				list("command", hc.Command)
+				num(int64(hc.Timeout))
+				num(int64(hc.Interval))
+				num(int64(hc.Retries))
+			}
+		}
 		if len(buf) > 4096 {
 			flush()
 		}

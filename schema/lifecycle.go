@@ -40,6 +40,9 @@ func (l *loader) boolValue(a *hcl.Attribute) bool {
 	if !ok {
 		return false
 	}
+	if l.unknownOK(val, cty.Bool, a.Name, a.Expr.Range()) {
+		return false
+	}
 	b, err := convert.Convert(val, cty.Bool)
 	if err != nil || b.IsNull() {
 		l.errorf(a.Expr.Range(), "Incorrect attribute value type", "%s must be true or false, not %s.", a.Name, describe(val))
@@ -65,7 +68,7 @@ func (l *loader) ignoreChanges(a *hcl.Attribute) []Attribute {
 		name := hcl.ExprAsKeyword(e)
 		if name == "" {
 			val, ok := l.eval(e, l.ctx, scopeBase)
-			if !ok {
+			if !ok || l.unknownOK(val, cty.String, "Each entry of ignore_changes", e.Range()) {
 				continue
 			}
 			s, err := convert.Convert(val, cty.String)

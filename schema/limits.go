@@ -7,12 +7,14 @@ import "github.com/hashicorp/hcl/v2"
 // real fleet needs; going over one is an error diagnostic with a source
 // range, never a crash.
 const (
-	// maxFileSize is the largest fleet or variable file read, in bytes.
-	// hcl's lexer keeps about 90 bytes per token and a hostile file can
-	// hold a token per byte, so this bounds what reading one file can take
-	// to about a gigabyte. A fleet of 100,000 explicit server blocks is
-	// about 7 MiB.
-	maxFileSize = 8 << 20
+	// maxFileSize is the largest fleet or variable file read, in bytes,
+	// and maxFleetSize the most one Load reads in all. hcl's lexer keeps
+	// about 90 bytes per token and a hostile file can hold a token per
+	// byte, so that reading a 4 MiB file can take a gigabyte for a
+	// moment. A fleet of 50,000 explicit server blocks (vpsfleet export
+	// of a large account) is about 3.5 MiB.
+	maxFileSize  = 4 << 20
+	maxFleetSize = 16 << 20
 
 	// maxNesting bounds how deeply a file nests: blocks, brackets, braces,
 	// parentheses, templates and template directives, chains of unary

@@ -13,6 +13,19 @@ type loader struct {
 	diags hcl.Diagnostics
 	fleet *Fleet
 	meter *meter // bounds what evaluation may produce
+	// bytesRead is what the load has read of fleet and variable files,
+	// bounded by maxFleetSize.
+	bytesRead int
+
+	// broken is what files with syntax errors declare, or nil.
+	broken *brokenDecls
+	// validate is LoadOptions.Validate: variables without a value are
+	// unknown, and what depends on them is left unchecked.
+	validate bool
+	// unknowns counts the evaluations that gave a value not wholly known
+	// (only in validate mode); a server whose attributes moved it is left
+	// out of the fleet.
+	unknowns int
 
 	vars     map[string]*variable // declared variables by name
 	varOrder []string             // declaration order
@@ -25,6 +38,9 @@ type loader struct {
 	// defaultsFailed are the defaults attributes whose value was refused
 	// (and reported), so servers relying on them are not reported again.
 	defaultsFailed map[string]bool
+	// defaultsUnknown is set when a defaults attribute is not known
+	// (validate mode): no server is then complete.
+	defaultsUnknown bool
 }
 
 func newLoader() *loader {

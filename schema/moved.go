@@ -89,7 +89,7 @@ func (l *loader) checkMoveTarget(m *movedSite, byFrom map[string]*movedSite, dec
 			m.move.From, m.move.To, rangeString(next.move.Range), next.move.From, next.move.To, m.move.From, next.move.To)
 		return
 	}
-	if !declared[m.move.To] {
+	if !declared[m.move.To] && (l.broken == nil || !l.broken.servers && !l.broken.lost) {
 		names := make([]string, 0, len(declared))
 		for n := range declared {
 			names = append(names, n)

@@ -10,7 +10,7 @@ import (
 )
 
 // ReadFleetFile reads one fleet or variable file for Load or Format. Only
-// a regular file (or a symbolic link to one) of at most 8 MiB is read: a
+// a regular file (or a symbolic link to one) of at most 4 MiB is read: a
 // FIFO, a device, a socket or a directory is refused without being read
 // from, so a FIFO named x.hcl cannot block and /dev/zero cannot fill the
 // memory. The file is opened without blocking, so one swapped for a FIFO

@@ -9,8 +9,8 @@ import (
 )
 
 var serverSchema = &hcl.BodySchema{
-	Attributes: attributeSchemas("count", "for_each", "name"),
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
+	Attributes: attributeSchemas("count", "for_each", "name", "depends_on"),
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}, {Type: "rollout"}},
 }
 
 // maxInstanceErrors is how many failing instances of one block are
@@ -34,6 +34,12 @@ type serverBlock struct {
 	structMissing bool
 	// dupReported is set once a duplicate name inside the block is reported.
 	dupReported bool
+	// deps is the block's depends_on.
+	deps []dependency
+	// unknown is set (validate mode) when the block's lifecycle, its
+	// shared attributes or the defaults are not known: no instance of it
+	// is complete.
+	unknown bool
 }
 
 // decodeServers reads every server block, expanding count and for_each,
@@ -41,6 +47,7 @@ type serverBlock struct {
 func (l *loader) decodeServers(blocks hcl.Blocks) {
 	names := make(map[string]hcl.Range, len(blocks))
 	labels := make(map[string]*serverBlock, len(blocks))
+	var order []*serverBlock // the blocks decoded, in source order
 	l.fleet.Servers = make([]DesiredServer, 0, len(blocks))
 	for _, b := range blocks {
 		content, diags := bodyContent(b.Body, serverSchema)
@@ -55,9 +62,11 @@ func (l *loader) decodeServers(blocks hcl.Blocks) {
 			continue
 		} else if prev == nil {
 			labels[label] = sb
+			order = append(order, sb)
 		}
 		l.decodeServer(sb, names)
 	}
+	l.checkDependencies(labels, order)
 }
 
 // decodeServer decodes one server block and adds its servers. A block
@@ -85,11 +94,21 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 		expand = false
 	}
 	l.checkRequired(sb)
-	lifecycle := l.decodeLifecycle(sb.content.Blocks)
+	before := l.unknowns
+	lifecycle := l.decodeLifecycle(blocksOfType(sb.content.Blocks, "lifecycle"))
+	rollout := l.decodeRollout(blocksOfType(sb.content.Blocks, "rollout"), "server block")
+	if a := attrs["depends_on"]; a != nil {
+		sb.deps = l.dependsOn(a)
+	}
 	l.prepareBase(sb)
+	sb.unknown = l.unknowns > before || l.defaultsUnknown
 	sb.base.Lifecycle = lifecycle
 	sb.base.Range = b.DefRange
 	sb.base.Group = label
+	sb.base.DependsOn = dependencyLabels(sb.deps)
+	if rollout != nil {
+		sb.base.Rollout = rollout // wholesale: the defaults' one is not merged in
+	}
 	if !expand {
 		return
 	}
@@ -107,7 +126,7 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 			l.errorf(b.LabelRanges[0], "Invalid server name", "%q is not a valid server name. %s", label, nameRule)
 			return
 		}
-		if complete {
+		if complete && !sb.unknown {
 			l.addServer(sb, s, b.LabelRanges[0], names)
 		}
 	}
@@ -171,7 +190,7 @@ func (l *loader) prepareBase(sb *serverBlock) {
 	sc := scopeBase
 	for _, a := range sortedAttrs(sb.content.Attributes) {
 		switch a.Name {
-		case "count", "for_each", "name":
+		case "count", "for_each", "name", "depends_on":
 			continue
 		}
 		if sb.grouped && dependsOnInstance(a.Expr) {
@@ -183,6 +202,17 @@ func (l *loader) prepareBase(sb *serverBlock) {
 			sb.failed = append(sb.failed, a.Name)
 		}
 	}
+}
+
+// blocksOfType returns the blocks of blocks of type typ.
+func blocksOfType(blocks hcl.Blocks, typ string) hcl.Blocks {
+	var out hcl.Blocks
+	for _, b := range blocks {
+		if b.Type == typ {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // dependsOnInstance reports whether expr refers to count or each.
@@ -202,6 +232,7 @@ func dependsOnInstance(expr hcl.Expression) bool {
 // in ctx and adds the server. It reports whether the instance had errors.
 func (l *loader) instantiate(sb *serverBlock, ctx *hcl.EvalContext, sc scope, names map[string]hcl.Range) bool {
 	before := len(l.diags)
+	unknownsBefore := l.unknowns
 	s := sb.base
 	// Clipped, so an instance's failures are appended to a copy.
 	failed := slices.Clip(sb.failed)
@@ -221,7 +252,7 @@ func (l *loader) instantiate(sb *serverBlock, ctx *hcl.EvalContext, sc scope, na
 		if name, ok := l.stringValue(val, nameExpr.Range(), "name"); ok {
 			if !ValidServerName(name) {
 				l.errorf(nameExpr.Range(), "Invalid server name", "%s is not a valid server name. %s", sentence(l.shown(nameExpr, name)), nameRule)
-			} else if complete {
+			} else if complete && !sb.unknown && l.unknowns == unknownsBefore {
 				s.Name = name
 				l.addServer(sb, s, nameExpr.Range(), names)
 			}

@@ -1,11 +1,13 @@
 package schema
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // The parser builds chains of binary operators (a + b + c ...), indexes
@@ -175,4 +177,62 @@ func numberTooLarge(rng hcl.Range) *hcl.Diagnostic {
 func numeralTooLong(rng hcl.Range) *hcl.Diagnostic {
 	return limitDiag("Number too long", fmt.Sprintf("This string would be read as a number of more than %d digits, which takes too long. Use a shorter number.",
 		maxNumberLen), rng.Ptr())
+}
+
+// toNumber converts val to a number as convert.Convert does, refusing (and
+// reporting at rng) a string too long to read as one in time.
+func (l *loader) toNumber(val cty.Value, rng hcl.Range) (cty.Value, error) {
+	if val.Type() == cty.String && val.IsKnown() && !val.IsNull() && longNumeral(val.AsString()) {
+		d := numeralTooLong(rng)
+		l.diags = append(l.diags, d)
+		return cty.NilVal, errReported
+	}
+	return convert.Convert(val, cty.Number)
+}
+
+// errReported is returned by helpers that have recorded the diagnostic.
+var errReported = errors.New("reported")
+
+// hasLongNumeral reports whether val holds, anywhere, a string too long to
+// read as a number; the walk stops at maxNesting levels.
+func hasLongNumeral(val cty.Value, depth int) bool {
+	if depth > maxNesting || !val.IsKnown() || val.IsNull() {
+		return false
+	}
+	val, _ = val.Unmark()
+	ty := val.Type()
+	switch {
+	case ty == cty.String:
+		return longNumeral(val.AsString())
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
+		for it := val.ElementIterator(); it.Next(); {
+			if _, e := it.Element(); hasLongNumeral(e, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typeHasNumber reports whether values of ty hold numbers somewhere.
+func typeHasNumber(ty cty.Type) bool {
+	switch {
+	case ty == cty.Number:
+		return true
+	case ty.IsCollectionType():
+		return typeHasNumber(ty.ElementType())
+	case ty.IsObjectType():
+		for _, t := range ty.AttributeTypes() {
+			if typeHasNumber(t) {
+				return true
+			}
+		}
+	case ty.IsTupleType():
+		for _, t := range ty.TupleElementTypes() {
+			if typeHasNumber(t) {
+				return true
+			}
+		}
+	}
+	return false
 }

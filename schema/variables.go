@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -21,6 +23,9 @@ type variable struct {
 
 	value  cty.Value // the value in use (DynamicVal when it failed)
 	source string    // where value came from, for messages
+	// broken marks a variable declared in a file with syntax errors: its
+	// value is unknown, whatever is given.
+	broken bool
 }
 
 // validation is one validation block of a variable.
@@ -130,6 +135,9 @@ func (v *variable) convert(val cty.Value) (cty.Value, error) {
 	if v.typDefaults != nil {
 		val = v.typDefaults.Apply(val)
 	}
+	if typeHasNumber(v.typ) && hasLongNumeral(val, 1) {
+		return cty.NilVal, fmt.Errorf("it holds a string of more than %d digits, too long to read as a number", maxNumberLen)
+	}
 	return convertValue(val, v.typ)
 }
 
@@ -150,7 +158,7 @@ func (l *loader) validateVariables() {
 
 func (l *loader) checkValidation(v *variable, val validation) {
 	result, ok := l.eval(val.condition, l.ctx, scopeVariable)
-	if !ok {
+	if !ok || l.unknownOK(result, cty.Bool, "The condition", val.condition.Range()) {
 		return
 	}
 	result, err := convert.Convert(result, cty.Bool)
@@ -164,7 +172,7 @@ func (l *loader) checkValidation(v *variable, val validation) {
 	}
 	msg := "The value is not valid."
 	if m, ok := l.eval(val.errorMessage, l.ctx, scopeVariable); ok {
-		if s, err := convert.Convert(m, cty.String); err == nil && !s.IsNull() {
+		if s, err := convert.Convert(m, cty.String); err == nil && !s.IsNull() && s.IsKnown() {
 			msg = s.AsString()
 		}
 	}

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -14,33 +15,53 @@ const envVarPrefix = "VPSFLEET_VAR_"
 
 // assigned is one value given for a variable from outside the files.
 type assigned struct {
-	value  cty.Value
-	source string     // "-var", "VPSFLEET_VAR_x", "prod.vars.hcl"
+	value cty.Value
+	// source says where it was given, for messages: "-var x=...", "the
+	// environment variable VPSFLEET_VAR_x", "prod.vars.hcl:3:5".
+	source string
 	rng    *hcl.Range // where in a variable file, else nil
 }
 
-// assignVariables gives every declared variable its value, by precedence:
-// -var, then -var-file (later wins within each), then environment, then
-// the default. A variable with none of them is an error.
+// assignVariables gives every declared variable its value: the last of
+// the default, the environment, the *.auto.vars.hcl files, the -var-file
+// and -var options (see LoadOptions) that sets it. A variable with none
+// of them is an error, or in validate mode an unknown value of its type.
 func (l *loader) assignVariables(opts LoadOptions) {
 	given := map[string]assigned{}
 	l.assignFromEnviron(opts.Environ, given)
+	for _, path := range opts.autoVarFiles {
+		l.assignFromVarFile(path, false, given)
+	}
 	for _, path := range opts.VarFiles {
-		l.assignFromVarFile(path, given)
+		l.assignFromVarFile(path, true, given)
 	}
 	l.assignFromFlags(opts.Vars, given)
+	for _, o := range opts.Options {
+		if o.File {
+			l.assignFromVarFile(o.Value, true, given)
+		} else {
+			l.assignFromFlags([]string{o.Value}, given)
+		}
+	}
 
 	for _, name := range l.varOrder {
 		v := l.vars[name]
+		if v.broken {
+			continue
+		}
 		a, ok := given[name]
 		if !ok {
 			if v.defFailed {
 				continue // reported where the default is
 			}
+			if v.def == cty.NilVal && l.validate {
+				v.value, v.source = cty.UnknownVal(v.typ), "without a value (validate)"
+				continue
+			}
 			if v.def == cty.NilVal {
 				l.errorf(v.declRange, "No value for required variable",
-					"Variable %q has no default and no value was given. Set it with -var '%s=VALUE', in a -var-file, with the environment variable %s%s, or give it a default.",
-					name, name, envVarPrefix, name)
+					"Variable %q has no default and no value was given. Set it with -var '%s=VALUE', in a -var-file, in a *.auto.vars.hcl file beside the fleet (read automatically%s), with the environment variable %s%s, or give it a default.",
+					name, name, autoFilesRead(opts.autoVarFiles), envVarPrefix, name)
 				continue
 			}
 			v.value, v.source = v.def, "by its default"
@@ -62,6 +83,19 @@ func (l *loader) assignVariables(opts LoadOptions) {
 	}
 }
 
+// autoFilesRead names the *.auto.vars.hcl files read, for the "no value"
+// error: "; none was found" or "; read: a.auto.vars.hcl, b.auto.vars.hcl".
+func autoFilesRead(names []string) string {
+	if len(names) == 0 {
+		return "; none was found"
+	}
+	base := make([]string, len(names))
+	for i, n := range names {
+		base[i] = filepath.Base(n)
+	}
+	return "; read: " + strings.Join(base, ", ")
+}
+
 func (l *loader) assignFromEnviron(environ []string, given map[string]assigned) {
 	for _, kv := range environ {
 		k, raw, ok := strings.Cut(kv, "=")
@@ -73,15 +107,27 @@ func (l *loader) assignFromEnviron(environ []string, given map[string]assigned) 
 		if v == nil {
 			continue // like other tools: the environment may hold variables for other fleets
 		}
-		val, ok := l.parseRawValue(raw, v.typ, "the environment variable "+envVarPrefix+name)
-		if ok {
-			given[name] = assigned{value: val, source: envVarPrefix + name}
+		source := "the environment variable " + envVarPrefix + name
+		if val, ok := l.parseRawValue(raw, v.typ, source); ok {
+			given[name] = assigned{value: val, source: source}
 		}
 	}
 }
 
-func (l *loader) assignFromVarFile(path string, given map[string]assigned) {
-	f, diags := parseFile(path, l.files)
+// assignFromVarFile reads the variable file path, named by a -var-file
+// option (flag) or found beside the fleet (a *.auto.vars.hcl file).
+func (l *loader) assignFromVarFile(path string, flag bool, given map[string]assigned) {
+	f, diags := l.parseFile(path)
+	if f == nil {
+		// Not read: say which option or file it was.
+		for _, d := range diags {
+			if flag {
+				d.Detail = "The option -var-file " + path + " names a file that cannot be read: " + d.Detail
+			} else {
+				d.Detail = "The variable file " + path + " (read because it ends in " + autoVarFileSuffix + ") cannot be read: " + d.Detail
+			}
+		}
+	}
 	l.add(diags)
 	if f == nil || diags.HasErrors() {
 		return
@@ -89,6 +135,9 @@ func (l *loader) assignFromVarFile(path string, given map[string]assigned) {
 	attrs, diags := f.Body.JustAttributes()
 	l.add(diags)
 	for _, a := range sortedAttrs(attrs) {
+		if l.vars[a.Name] == nil && l.mayBeDeclaredInBrokenFile("var") {
+			continue
+		}
 		if l.vars[a.Name] == nil {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
@@ -105,7 +154,7 @@ func (l *loader) assignFromVarFile(path string, given map[string]assigned) {
 			continue
 		}
 		rng := a.Expr.Range()
-		given[a.Name] = assigned{value: val, source: path, rng: &rng}
+		given[a.Name] = assigned{value: val, source: fmt.Sprintf("%s:%d:%d", path, rng.Start.Line, rng.Start.Column), rng: &rng}
 	}
 }
 
@@ -114,20 +163,27 @@ func (l *loader) assignFromFlags(flags []string, given map[string]assigned) {
 		name, raw, ok := strings.Cut(kv, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
+			shown := kv // no "=": there is no value to keep to ourselves
+			if ok {
+				shown = name + "=..."
+			}
 			l.diags = append(l.diags, errorDiag("Invalid -var option",
-				"The -var option %q is not NAME=VALUE. Write it as -var 'NAME=VALUE'.", kv))
+				"The option -var %q is not NAME=VALUE. Write it as -var 'NAME=VALUE'.", shown))
 			continue
 		}
 		v := l.vars[name]
+		if v == nil && l.mayBeDeclaredInBrokenFile("var") {
+			continue
+		}
 		if v == nil {
 			l.diags = append(l.diags, errorDiag("Value for undeclared variable",
 				"The option -var '%s=...' sets a variable that no fleet file declares. Declare it with a variable %q block, or remove the option.%s",
 				name, name, suggestion(name, l.varOrder)))
 			continue
 		}
-		val, ok := l.parseRawValue(raw, v.typ, "-var "+name)
-		if ok {
-			given[name] = assigned{value: val, source: "-var " + name}
+		source := "-var " + name + "=..."
+		if val, ok := l.parseRawValue(raw, v.typ, source); ok {
+			given[name] = assigned{value: val, source: source}
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package planfile
 
 import (
+	"time"
+
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/vpsfleet/vpsfleet/schema"
@@ -28,6 +30,8 @@ type ServerRecord struct {
 	BackupsEnabled bool             `json:"backups_enabled"`
 	Power          schema.Power     `json:"power,omitempty"`
 	Lifecycle      LifecycleRecord  `json:"lifecycle"`
+	DependsOn      []string         `json:"depends_on,omitempty"`
+	Rollout        *RolloutRecord   `json:"rollout,omitempty"`
 	DeclaredAt     Place            `json:"declared_at"`
 	Attributes     map[string]Place `json:"attributes,omitempty"`
 }
@@ -39,6 +43,70 @@ type LifecycleRecord struct {
 	IgnoreChanges       []schema.Attribute `json:"ignore_changes,omitempty"`
 }
 
+// RolloutRecord is a schema.Rollout in a plan file; durations are Go
+// duration strings ("30s").
+type RolloutRecord struct {
+	MaxUnavailableCount   int                `json:"max_unavailable_count,omitempty"`
+	MaxUnavailablePercent int                `json:"max_unavailable_percent,omitempty"`
+	Pause                 string             `json:"pause,omitempty"`
+	MaxFailures           int                `json:"max_failures,omitempty"`
+	HealthCheck           *HealthCheckRecord `json:"health_check,omitempty"`
+	DeclaredAt            Place              `json:"declared_at"`
+}
+
+// HealthCheckRecord is a schema.HealthCheck in a plan file.
+type HealthCheckRecord struct {
+	Command  []string `json:"command"`
+	Timeout  string   `json:"timeout"`
+	Interval string   `json:"interval"`
+	Retries  int      `json:"retries"`
+}
+
+func recordRollout(r *schema.Rollout) *RolloutRecord {
+	if r == nil {
+		return nil
+	}
+	out := &RolloutRecord{
+		MaxUnavailableCount:   r.MaxUnavailable.Count,
+		MaxUnavailablePercent: r.MaxUnavailable.Percent,
+		MaxFailures:           r.MaxFailures,
+		DeclaredAt:            place(r.Range),
+	}
+	if r.Pause != 0 {
+		out.Pause = r.Pause.String()
+	}
+	if h := r.HealthCheck; h != nil {
+		out.HealthCheck = &HealthCheckRecord{Command: h.Command, Timeout: h.Timeout.String(), Interval: h.Interval.String(), Retries: h.Retries}
+	}
+	return out
+}
+
+func (r *RolloutRecord) rollout() *schema.Rollout {
+	if r == nil {
+		return nil
+	}
+	out := &schema.Rollout{
+		MaxUnavailable: schema.MaxUnavailable{Count: r.MaxUnavailableCount, Percent: r.MaxUnavailablePercent},
+		MaxFailures:    r.MaxFailures,
+		Range:          r.DeclaredAt.rng(),
+	}
+	out.Pause, _ = time.ParseDuration(orZero(r.Pause))
+	if h := r.HealthCheck; h != nil {
+		timeout, _ := time.ParseDuration(orZero(h.Timeout))
+		interval, _ := time.ParseDuration(orZero(h.Interval))
+		out.HealthCheck = &schema.HealthCheck{Command: h.Command, Timeout: timeout, Interval: interval, Retries: h.Retries}
+	}
+	return out
+}
+
+// orZero is s, or "0s" when it is empty.
+func orZero(s string) string {
+	if s == "" {
+		return "0s"
+	}
+	return s
+}
+
 // MoveRecord is a schema.Move in a plan file.
 type MoveRecord struct {
 	From       string `json:"from"`
@@ -46,21 +114,24 @@ type MoveRecord struct {
 	DeclaredAt Place  `json:"declared_at"`
 }
 
-// Place is a source range: file, and start and end line:column.
+// Place is a source range: file, and start and end line, column and byte
+// offset.
 type Place struct {
 	File      string `json:"file"`
 	Line      int    `json:"line"`
 	Column    int    `json:"column"`
+	Byte      int    `json:"byte"`
 	EndLine   int    `json:"end_line"`
 	EndColumn int    `json:"end_column"`
+	EndByte   int    `json:"end_byte"`
 }
 
 func place(r hcl.Range) Place {
-	return Place{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
+	return Place{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column, Byte: r.Start.Byte, EndLine: r.End.Line, EndColumn: r.End.Column, EndByte: r.End.Byte}
 }
 
 func (p Place) rng() hcl.Range {
-	return hcl.Range{Filename: p.File, Start: hcl.Pos{Line: p.Line, Column: p.Column}, End: hcl.Pos{Line: p.EndLine, Column: p.EndColumn}}
+	return hcl.Range{Filename: p.File, Start: hcl.Pos{Line: p.Line, Column: p.Column, Byte: p.Byte}, End: hcl.Pos{Line: p.EndLine, Column: p.EndColumn, Byte: p.EndByte}}
 }
 
 // recordFleet keeps f for a plan file.
@@ -75,6 +146,8 @@ func recordFleet(f *schema.Fleet) *FleetRecord {
 				CreateBeforeDestroy: s.Lifecycle.CreateBeforeDestroy,
 				IgnoreChanges:       s.Lifecycle.IgnoreChanges,
 			},
+			DependsOn:  s.DependsOn,
+			Rollout:    recordRollout(s.Rollout),
 			DeclaredAt: place(s.Range),
 		}
 		for a, rng := range s.AttrRanges {
@@ -104,7 +177,9 @@ func (r *FleetRecord) fleet() *schema.Fleet {
 				CreateBeforeDestroy: s.Lifecycle.CreateBeforeDestroy,
 				IgnoreChanges:       s.Lifecycle.IgnoreChanges,
 			},
-			Range: s.DeclaredAt.rng(),
+			DependsOn: s.DependsOn,
+			Rollout:   s.Rollout.rollout(),
+			Range:     s.DeclaredAt.rng(),
 		}
 		for a, p := range s.Attributes {
 			if d.AttrRanges == nil {

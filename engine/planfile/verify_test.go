@@ -1,6 +1,7 @@
 package planfile
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -92,6 +93,23 @@ server "web" {
     ignore_changes        = ["backups_enabled"]
   }
 }
+server "app" {
+  count      = 2
+  name       = "app-${count.index}"
+  plan_id    = 1
+  depends_on = ["db-01"]
+  rollout {
+    max_unavailable = "50%"
+    pause           = "30s"
+    max_failures    = 1
+    health_check {
+      command  = ["./check.sh", "--quick"]
+      timeout  = "7s"
+      interval = "2s"
+      retries  = 4
+    }
+  }
+}
 server "db-01" {
   plan_id         = 2
   os_id           = 3
@@ -111,6 +129,12 @@ moved {
 	back := recordFleet(fleet).fleet()
 	if back.Hash != fleet.Hash {
 		t.Errorf("hash %s, want %s", back.Hash, fleet.Hash)
+	}
+	for i := range fleet.Servers {
+		a, b := fleet.Servers[i], back.Servers[i]
+		if !reflect.DeepEqual(a.DependsOn, b.DependsOn) || !reflect.DeepEqual(a.Rollout, b.Rollout) || a.Group != b.Group {
+			t.Errorf("%s: depends_on %v, rollout %+v, group %q; want %v, %+v, %q", a.Name, b.DependsOn, b.Rollout, b.Group, a.DependsOn, a.Rollout, a.Group)
+		}
 	}
 	live := []api.Server{et.Live(1, "web-01", et.PlanID(2)), et.Live(2, "db-old"), et.Live(3, "web-09")}
 	a, _ := engine.BuildPlan(fleet, live, engine.PlanOptions{})

@@ -173,12 +173,41 @@ func checkParallelism(n int) error {
 type fleetFlags struct {
 	vars     stringList
 	varFiles stringList
-	noColor  bool
+	// varOptions are -var and -var-file in command-line order: a later
+	// one wins, as in Terraform.
+	varOptions []schema.VarOption
+	noColor    bool
+	// validate loads as `vpsfleet validate` checks (schema.LoadOptions
+	// Validate): a variable without a value is checked for its type only.
+	validate bool
 }
 
 // register adds -var, -var-file and -no-color to fs.
 func (f *fleetFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.vars, "var", "set a variable to a value, as `name=value` (repeatable; wins over -var-file and VPSFLEET_VAR_name)")
-	fs.Var(&f.varFiles, "var-file", "read variables from a *.vars.hcl `file` (repeatable; later files win)")
+	fs.Var(&varFlag{list: &f.vars, options: &f.varOptions}, "var", "set a variable to a value, as `name=value` (repeatable; a later -var or -var-file wins; all win over *.auto.vars.hcl and VPSFLEET_VAR_name)")
+	fs.Var(&varFlag{list: &f.varFiles, options: &f.varOptions, file: true}, "var-file", "read variables from a *.vars.hcl `file` (repeatable; a later -var or -var-file wins)")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in the output (also: NO_COLOR set)")
+}
+
+// varFlag is -var or -var-file: each use adds its value to list and, in
+// command-line order shared by both flags, to options.
+type varFlag struct {
+	list    *stringList
+	options *[]schema.VarOption
+	file    bool
+}
+
+// String implements flag.Value: the values, comma-separated.
+func (v *varFlag) String() string {
+	if v.list == nil {
+		return ""
+	}
+	return v.list.String()
+}
+
+// Set implements flag.Value.
+func (v *varFlag) Set(s string) error {
+	*v.list = append(*v.list, s)
+	*v.options = append(*v.options, schema.VarOption{File: v.file, Value: s})
+	return nil
 }

@@ -12,7 +12,7 @@ func (c *cli) readFleet(path string, f fleetFlags) (*schema.Fleet, hcl.Diagnosti
 	if path == "" {
 		path = "."
 	}
-	return schema.Load(path, schema.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Environ: c.environ})
+	return schema.Load(path, schema.LoadOptions{Options: f.varOptions, Environ: c.environ, Validate: f.validate})
 }
 
 // load reads the fleet at path ("" = the working directory), printing

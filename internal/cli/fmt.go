@@ -52,9 +52,9 @@ func (c *cli) runFmt(pos []string, check, diff, recursive bool) int {
 	}
 	status := exitOK
 	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			c.errorf("%v", err)
+		src, diags := schema.ReadFleetFile(name)
+		if diags.HasErrors() {
+			c.diagnostics(nil, diags, false)
 			status = exitError
 			continue
 		}
