@@ -20,14 +20,15 @@ type Locker interface {
 	// returns a *HeldError naming them and their holders; when ctx ends
 	// first, context.Cause(ctx). A locker that already holds locks does
 	// not wait (see the package documentation): it acts as TryLock.
+	// Locking no names does nothing.
 	Lock(ctx context.Context, names []string, wait Wait) error
 	// TryLock is Lock that never waits.
 	TryLock(ctx context.Context, names []string) error
 	// Held is the names held, sorted.
 	Held() []string
 	// Context is alive while the locks can be trusted. It ends with cause
-	// ErrLost (wrapped with what happened) when they are lost, and with
-	// ErrClosed after Close.
+	// ErrLost (wrapped with what happened) when they are lost, or with
+	// ErrClosed at Close, whichever comes first.
 	Context() context.Context
 	// Close releases every lock and ends the session; the locker is
 	// unusable after it. It is safe to call more than once. Its error says
@@ -48,9 +49,10 @@ type Wait struct {
 	// DefaultReportInterval).
 	Interval time.Duration
 	// Report, when set, is called as soon as Lock finds names held and
-	// will wait, then every Interval and whenever the holders change,
-	// with who holds what. It is called on Lock's goroutine; it must not
-	// call the locker.
+	// will wait, then every Interval (and, for Postgres, whenever the
+	// holders change), with who holds what. It is not called when Lock
+	// fails at once. It is called on Lock's goroutine and must not call
+	// the locker.
 	Report func(Contention)
 }
 
