@@ -40,7 +40,11 @@ type Fleet struct {
 // DesiredServer is one server as the fleet files describe it, after
 // defaults, variables and expansion.
 type DesiredServer struct {
-	Name     string
+	Name string
+	// Group is the label of the server block that declares the server:
+	// its name for a single server, the group's name with count or
+	// for_each.
+	Group    string
 	PlanID   int64
 	OSID     int64
 	Location string

@@ -89,6 +89,7 @@ func (l *loader) decodeServer(sb *serverBlock, names map[string]hcl.Range) {
 	l.prepareBase(sb)
 	sb.base.Lifecycle = lifecycle
 	sb.base.Range = b.DefRange
+	sb.base.Group = label
 	if !expand {
 		return
 	}
