@@ -38,7 +38,8 @@ type Contention struct {
 	// Held lists each name asked for that another run holds, sorted by
 	// name.
 	Held []Held `json:"held"`
-	// Waited is how long the run has waited so far.
+	// Waited is how long the run has waited so far; always 0 when it was
+	// not allowed to wait (Wait.Timeout 0, TryLock).
 	Waited time.Duration `json:"waited"`
 	// WholeScope is true for a local lock, which guards the whole scope:
 	// every name asked for is held by the scope's holder.

@@ -137,7 +137,9 @@ func (l *Local) take(ctx context.Context, names []string, wait Wait) error {
 		waited := time.Since(start)
 		if wait.Timeout <= 0 || waited >= wait.Timeout {
 			c := l.contention(names)
-			c.Waited = waited
+			if wait.Timeout > 0 {
+				c.Waited = waited // a run that may not wait has waited for nothing
+			}
 			return &HeldError{Contention: c}
 		}
 		if wait.Report != nil && (reported == nil || time.Since(lastReport) >= wait.interval()) {

@@ -42,10 +42,11 @@ func TestLocalLockSerialisesAScope(t *testing.T) {
 	}
 	// Whole scope: disjoint names wait too.
 	h := heldError(t, b.Lock(ctx, []string{"db-01", "db-01"}, Wait{}))
-	if !h.WholeScope || len(h.Held) != 1 || h.Held[0].Name != "db-01" || h.Held[0].Holder == nil || h.Held[0].Holder.User != "alice" {
+	if !h.WholeScope || h.Waited != 0 || len(h.Held) != 1 || h.Held[0].Name != "db-01" || h.Held[0].Holder == nil || h.Held[0].Holder.User != "alice" {
 		t.Errorf("HeldError = %+v, want db-01 held by alice's scope lock", h)
 	}
-	if !strings.Contains(h.Error(), `the local lock of scope "https://admin.vps.org" is held by another run on this machine: alice@`) {
+	if !strings.Contains(h.Error(), `the local lock of scope "https://admin.vps.org" is held by another run on this machine: alice@`) ||
+		!strings.Contains(h.Error(), "wait for it with -lock-timeout") {
 		t.Errorf("error = %q", h.Error())
 	}
 	if err := other.Lock(ctx, []string{"web-01"}, Wait{}); err != nil {

@@ -57,7 +57,9 @@ func (p *Postgres) lock(ctx context.Context, names []string, wait Wait, tryOnly 
 		if err != nil {
 			return p.fail(ctx, want, err)
 		}
-		c.Waited = time.Since(start)
+		if !tryOnly && wait.Timeout > 0 {
+			c.Waited = time.Since(start) // a run that may not wait has waited for nothing
+		}
 		if len(c.Held) == 0 {
 			// Freed between the two statements: try again at once, but
 			// not forever (a holder that keeps coming and going).
@@ -66,7 +68,7 @@ func (p *Postgres) lock(ctx context.Context, names []string, wait Wait, tryOnly 
 			}
 			c.Held = []Held{{Name: rest[0].names[0]}}
 		}
-		if tryOnly || wait.Timeout <= 0 || c.Waited >= wait.Timeout {
+		if tryOnly || wait.Timeout <= 0 || time.Since(start) >= wait.Timeout {
 			if err := p.undo(want[:taken]); err != nil {
 				return err
 			}

@@ -73,7 +73,7 @@ func TestPostgresHeldFailsAtOnceNamingTheHolder(t *testing.T) {
 	}
 	err := b.Lock(ctx, []string{"web-09", "web-02", "web-03", "db-01"}, Wait{})
 	h := heldError(t, err)
-	if h.Scope != scope || h.Waited < 0 || h.WholeScope || h.NotWaited {
+	if h.Scope != scope || h.Waited != 0 || h.WholeScope || h.NotWaited {
 		t.Errorf("HeldError = %+v", h)
 	}
 	var heldNames []string
@@ -87,7 +87,7 @@ func TestPostgresHeldFailsAtOnceNamingTheHolder(t *testing.T) {
 	if !slices.Equal(heldNames, []string{"web-02", "web-03"}) {
 		t.Errorf("held names = %q, want web-02, web-03", heldNames)
 	}
-	for _, s := range []string{"web-02, web-03 by alice@host-alice pid 101", "BUILD_ID=alice"} {
+	for _, s := range []string{"web-02, web-03 by alice@host-alice pid 101", "BUILD_ID=alice", "wait for it with -lock-timeout"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q lacks %q", err, s)
 		}
