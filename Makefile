@@ -52,7 +52,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Serve100000' -benchtime 1x -benchmem ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Sandbox' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench 'Apply' -benchtime 1x -timeout 30m ./engine/apply/
-	bash .ci/with-postgres $(GO) test -run '^$$' -bench 'Lock1000|Journal1000' -benchmem ./internal/lock/ ./internal/journal/
+	bash .ci/with-postgres $(GO) test -run '^$$' -bench 'Lock1000|Journal1000' -benchmem ./internal/lock/ ./internal/journal/ ./internal/cli/
 
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).
 FUZZTIME ?= 20s
