@@ -419,3 +419,28 @@ func TestLostLockConnectionStopsNewWork(t *testing.T) {
 		t.Errorf("journal: %+v, want the cut-off run unfinished and the next one finished", runs)
 	}
 }
+
+// TestLockAndJournalKeepNoSecrets: the API token and the lock database's
+// password given as flags never reach the journal or the output; the
+// command line is recorded with them redacted.
+func TestLockAndJournalKeepNoSecrets(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	// The test cluster trusts loopback logins, so any password is accepted.
+	withPassword := strings.Replace(db, "postgres://postgres@", "postgres://postgres:pw-s3cret-7@", 1)
+	if withPassword == db {
+		t.Fatalf("the test database URL %q has no user to add a password to", db)
+	}
+	base, _ := serveSandbox(t, "-empty", "-token", "tok-s3cret-9", "-provision-delay", "10ms")
+	a := servedAccount(t, t.TempDir(), base, "")
+	r := a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", "-token", "tok-s3cret-9", "-lock-url", withPassword, a.groupFleet("secret", 2))
+	runs := a.must(0, "runs", "-json", "-lock-url", withPassword)
+	text := a.must(0, "runs", "-lock-url", withPassword)
+	for _, out := range []string{r.stdout + r.stderr, runs.stdout + runs.stderr, text.stdout} {
+		if strings.Contains(out, "tok-s3cret-9") || strings.Contains(out, "pw-s3cret-7") {
+			t.Errorf("a secret was shown:\n%s", out)
+		}
+	}
+	if !strings.Contains(runs.stdout, `-token [redacted]`) || !strings.Contains(runs.stdout, `postgres:[redacted]@`) {
+		t.Errorf("the journal's command line is not the redacted one:\n%s", runs.stdout)
+	}
+}
