@@ -171,6 +171,7 @@ func TestRacingAppliesMakeEachServerOnce(t *testing.T) {
 // applied, applied at the same moment: one applies, the other is refused
 // as stale under the lock, changing nothing.
 func TestRacingSavedPlansApplyOnce(t *testing.T) {
+	t.Parallel()
 	a, _, _ := lockedAccount(t, "-provision-delay", "100ms")
 	fleet := a.groupFleet("saved", 3)
 	p1, p2 := filepath.Join(a.dir, "one.plan"), filepath.Join(a.dir, "two.plan")
@@ -237,6 +238,7 @@ func waitForServers(t *testing.T, a *account, prefix string, n int) {
 // them at once (-lock-timeout 0), and the journal shows the killed run
 // unfinished.
 func TestKilledHolderFreesItsLocks(t *testing.T) {
+	t.Parallel()
 	a, _, _ := lockedAccount(t, "-provision-delay", "3s")
 	fleet := a.groupFleet("kill", 3)
 	holder := a.start("apply", "-auto-approve", "-poll-interval", "20ms", fleet)
@@ -269,6 +271,7 @@ func TestKilledHolderFreesItsLocks(t *testing.T) {
 // holds waits -lock-timeout, saying who holds them, then fails, changing
 // nothing; the journal records both.
 func TestLockTimeoutNamesTheHolder(t *testing.T) {
+	t.Parallel()
 	a, _, _ := lockedAccount(t, "-provision-delay", "2s")
 	holder := a.start("apply", "-auto-approve", "-poll-interval", "20ms", a.groupFleet("held", 2))
 	holder.readUntil(holder.stdout, &holder.out, "Creating...")
@@ -310,6 +313,7 @@ func TestLockTimeoutNamesTheHolder(t *testing.T) {
 // TestLockDatabaseDown: a lock database that cannot be reached is a clear
 // error (never showing the password) before anything changes.
 func TestLockDatabaseDown(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -342,7 +346,7 @@ func TestLockDatabaseDown(t *testing.T) {
 		t.Errorf("%d creates were sent", n)
 	}
 	// -lock=false is the way out, with a warning.
-	r := a.must(0, "apply", "-auto-approve", "-poll-interval", "20ms", a.groupFleet("down", 2))
+	r := a.must(0, "apply", "-auto-approve", "-lock=false", "-poll-interval", "20ms", a.groupFleet("down", 2))
 	if !strings.Contains(r.stderr, "Warning: -lock=false") {
 		t.Errorf("-lock=false without a warning:\n%s", r.stderr)
 	}
@@ -352,10 +356,14 @@ func TestLockDatabaseDown(t *testing.T) {
 // share no server hold their locks at the same time: the journal's spans
 // of the two runs overlap. The wall times are logged, not asserted.
 func TestDisjointFleetsApplyInParallel(t *testing.T) {
-	a, _, _ := lockedAccount(t, "-provision-delay", "1s")
+	// 800ms falls between two polls of the backing-off poller (at about
+	// 640ms and 980ms), so that every apply here sees its servers active
+	// at the same poll and the wall times compare.
+	a, _, _ := lockedAccount(t, "-provision-delay", "800ms")
 	args := func(fleet string) []string {
 		return []string{"apply", "-auto-approve", "-poll-interval", "20ms", "-lock-timeout", "2m", fleet}
 	}
+	a.must(0, "runs") // the tables exist before anything is timed
 	began := time.Now()
 	a.must(0, args(a.groupFleet("solo", 4))...)
 	alone := time.Since(began)
@@ -391,6 +399,7 @@ func TestDisjointFleetsApplyInParallel(t *testing.T) {
 // run's session mid-run, the run notices (within its heartbeat), starts
 // nothing new, says so and exits 1; the next apply converges.
 func TestLostLockConnectionStopsNewWork(t *testing.T) {
+	t.Parallel()
 	a, _, db := lockedAccount(t, "-provision-delay", "8s")
 	fleet := a.groupFleet("cut", 3)
 	r := a.start("apply", "-auto-approve", "-poll-interval", "20ms", fleet)
@@ -424,6 +433,7 @@ func TestLostLockConnectionStopsNewWork(t *testing.T) {
 // password given as flags never reach the journal or the output; the
 // command line is recorded with them redacted.
 func TestLockAndJournalKeepNoSecrets(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewDatabase(t)
 	// The test cluster trusts loopback logins, so any password is accepted.
 	withPassword := strings.Replace(db, "postgres://postgres@", "postgres://postgres:pw-s3cret-7@", 1)

@@ -81,7 +81,7 @@ func (c *cli) lockAndReplan(ctx context.Context, run *teamRun, pl *planned, pf p
 		return exitError, false
 	}
 	if !samePlan(pl.plan, plan) {
-		fmt.Fprintf(c.stdout, "The account changed while this run waited for its locks: the plan below was made again under the lock.\n\n")
+		fmt.Fprintf(c.stderr, "The account changed while this run waited for its locks: the plan shown was made again under the lock.\n")
 	}
 	pl.live, pl.plan = live, plan
 	run.describe(plan, run.fleetHash)
