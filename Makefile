@@ -18,6 +18,13 @@ build:
 test: fmt-check vet cross
 	$(GO) test -race -count=1 -timeout 10m ./...
 
+# test-pg: `make test` with a private PostgreSQL cluster for the lock and
+# journal tests (installed if missing when root, started on a free loopback
+# port in a temporary folder, removed afterwards), as CI runs it.
+.PHONY: test-pg
+test-pg:
+	bash .ci/with-postgres $(MAKE) test
+
 fmt-check:
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
 	if [ -n "$$out" ]; then echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$out"; exit 1; fi
@@ -45,6 +52,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Serve100000' -benchtime 1x -benchmem ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Sandbox' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench 'Apply' -benchtime 1x -timeout 30m ./engine/apply/
+	bash .ci/with-postgres $(GO) test -run '^$$' -bench 'Lock1000|Journal1000' -benchmem ./internal/lock/ ./internal/journal/ ./internal/cli/
 
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).
 FUZZTIME ?= 20s

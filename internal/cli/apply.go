@@ -19,6 +19,10 @@ a terminal, apply refuses unless -auto-approve is given. A saved plan is
 applied without asking, after checking that the account has not changed since
 the plan was made (if it has, nothing is changed).
 
+Before changing anything, apply locks every server name it will touch (in a
+PostgreSQL database with -lock-url or VPSFLEET_LOCK_URL, else with a file lock
+on this machine), then reads the account and plans again under the lock.
+
 The first Ctrl-C starts nothing new, lets requests in flight finish and
 reports; a second one exits at once. Running apply again picks up where it
 stopped. Exit 0 only when every change succeeded.`
@@ -29,6 +33,7 @@ type applyFlags struct {
 	autoApprove  bool
 	timeout      time.Duration
 	pollInterval time.Duration
+	lock         lockFlags
 }
 
 func (a *applyFlags) register(fs *flag.FlagSet) {
@@ -36,12 +41,13 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&a.autoApprove, "auto-approve", false, "do not ask for confirmation (needed without a terminal)")
 	fs.DurationVar(&a.timeout, "timeout", 10*time.Minute, "how long one server may take to reach a status before it fails")
 	fs.DurationVar(&a.pollInterval, "poll-interval", 500*time.Millisecond, "first interval of the shared status poller (backs off to 5s)")
+	a.lock.register(fs)
 }
 
 var applyCommand = &command{
 	name:        "apply",
 	synopsis:    "Make the changes of a plan or a fleet",
-	usage:       "[-auto-approve] [-parallelism N] [-timeout D] [-target GLOB] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
+	usage:       "[-auto-approve] [-parallelism N] [-timeout D] [-target GLOB] [-var k=v] [-var-file F] [-lock-url URL] [-lock-timeout D] [-endpoint E] [PATH|PLANFILE]",
 	description: applyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags
@@ -95,7 +101,7 @@ func (a *applyFlags) invalid() error {
 	case a.pollInterval <= 0:
 		return fmt.Errorf("-poll-interval %s: give a positive duration such as 500ms", a.pollInterval)
 	}
-	return nil
+	return a.lock.invalid()
 }
 
 // isSavedPlanFile reports whether path names a file that is not a fleet

@@ -1,24 +1,48 @@
 package cli
 
 import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/render"
 )
 
-// applyFleet plans from fleet files, asks, and applies.
+// applyFleet plans from fleet files, locks what the plan touches, plans
+// again under the lock, asks, and applies.
 func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 	ctx, stop := signalContext()
+	defer stop()
 	pl := c.makePlan(ctx, path, af.planFlags, destroy)
-	stop()
 	if pl == nil {
 		return exitError
 	}
 	defer pl.conn.Close()
-	color := c.color(af.noColor)
-	if err := render.Text(c.stdout, pl.plan, color); err != nil {
+	operation := "apply"
+	if destroy {
+		operation = "destroy"
+	}
+	run, err := c.openTeamRun(ctx, af.lock, pl.conn.endpoint, operation, c.apiToken(af.accountFlags))
+	if err != nil {
 		return c.errorf("%v", err)
 	}
+	defer run.close()
+	run.describe(pl.plan, fleetHash(pl.fleet.Hash))
+	if code, ok := c.lockAndReplan(ctx, run, pl, af.planFlags, destroy); !ok {
+		return code
+	}
+	stop()
+
+	color := c.color(af.noColor)
+	if err := render.Text(c.stdout, pl.plan, color); err != nil {
+		return run.refuse(err.Error())
+	}
 	if pl.plan.Empty() {
+		run.end(exitOK, "", nil)
 		return exitOK
 	}
 	if !af.autoApprove {
@@ -27,6 +51,7 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 			question, command = "Do you really want to destroy these servers? This cannot be undone.", "destroy"
 		}
 		if !c.confirm(question, command) {
+			run.end(exitError, "not approved at the prompt", nil)
 			return exitError
 		}
 	}
@@ -35,5 +60,80 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 		managed: engine.Match(pl.fleet, pl.live, nil).Concerns,
 		destroy: destroy,
 		fleet:   pl.fleet,
+	}, run)
+}
+
+// lockAndReplan locks every name pl's plan touches, then reads the account
+// again and plans again under the lock, so that a run that waited for
+// another sees what that run did: pl then holds the new plan, and any
+// name it adds is locked at once or the run stops. An empty plan needs no
+// lock and stays; with -lock=false the plan stays as it is. ok false
+// comes with the exit code, the problem printed and recorded.
+func (c *cli) lockAndReplan(ctx context.Context, run *teamRun, pl *planned, pf planFlags, destroy bool) (code int, ok bool) {
+	if pl.plan.Empty() || run.locker == nil {
+		return exitOK, true
+	}
+	run.tag = freeTempTag(pl.plan, run.tag, pl.live)
+	if err := run.lock(ctx, lockNames(pl.plan, run.tag)); err != nil {
+		return run.refuse(lockError(err, ctx)), false
+	}
+	live, plan, ok := c.replan(ctx, pl, pf, destroy)
+	if !ok {
+		run.end(exitError, "the plan made under the lock was refused", nil)
+		return exitError, false
+	}
+	if !samePlan(pl.plan, plan) {
+		fmt.Fprintf(c.stderr, "The account changed while this run waited for its locks: the plan shown was made again under the lock.\n")
+	}
+	pl.live, pl.plan = live, plan
+	run.describe(plan, run.fleetHash)
+	run.tag = freeTempTag(plan, run.tag, live)
+	if err := run.lockMore(ctx, lockNames(plan, run.tag)); err != nil {
+		return run.refuse(fmt.Sprintf("the plan made under the lock touches more servers than were locked, and %s", lockError(err, ctx))), false
+	}
+	return exitOK, true
+}
+
+// replan reads the account and plans pl's fleet again, printing any
+// problem; ok false means the plan was refused.
+func (c *cli) replan(ctx context.Context, pl *planned, pf planFlags, destroy bool) (live []api.Server, plan *engine.Plan, ok bool) {
+	live, err := engine.ReadLive(ctx, pl.conn.client, pl.fleet, pf.options())
+	if err != nil {
+		c.errorf("reading the account at %s under the lock: %v\nNothing was changed.", pl.conn.endpoint, accountError(pl.conn.endpoint, err))
+		return nil, nil, false
+	}
+	var diags hcl.Diagnostics
+	if destroy {
+		plan, diags = engine.BuildDestroyPlan(pl.fleet, live, pf.options())
+	} else {
+		plan, diags = engine.BuildPlan(pl.fleet, live, pf.options())
+	}
+	if c.diagnostics(pl.fleet.Files, onlyErrors(diags), pf.noColor) || plan == nil {
+		fmt.Fprintf(c.stderr, "\nThe plan made under the lock was refused; nothing was changed.\n")
+		return nil, nil, false
+	}
+	return live, plan, true
+}
+
+// samePlan reports whether a and b make the same changes: the same
+// servers, by name and live id, with the same actions.
+func samePlan(a, b *engine.Plan) bool {
+	return slices.EqualFunc(a.Changes, b.Changes, func(x, y engine.Change) bool {
+		return x.Name == y.Name && slices.Equal(x.Actions, y.Actions) && beforeID(x) == beforeID(y)
 	})
+}
+
+func beforeID(c engine.Change) int64 {
+	if c.Before == nil {
+		return 0
+	}
+	return c.Before.ID
+}
+
+// fleetHash is a fleet's hash as the journal shows it.
+func fleetHash(hex string) string {
+	if hex == "" {
+		return ""
+	}
+	return "sha256:" + hex
 }

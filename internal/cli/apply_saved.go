@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/planfile"
@@ -11,8 +12,9 @@ import (
 // applySaved applies a saved plan: it refuses a plan file whose changes
 // do not follow from the fleet and servers it records (edited or
 // damaged), connects to the account the plan records (unless -endpoint or
-// VPSORG_ENDPOINT names one, which must be the same), and refuses a plan
-// the account has moved away from; nothing is changed when it refuses.
+// VPSORG_ENDPOINT names one, which must be the same), locks every name the
+// plan touches, and checks under the lock that the account has not moved
+// away from the plan; nothing is changed when it refuses.
 func (c *cli) applySaved(file string, af applyFlags) int {
 	saved, err := planfile.Read(file)
 	if err != nil {
@@ -34,23 +36,40 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 		return c.errorf("the plan in %s was made for %s, but this apply would run against %s; nothing was changed.\nPoint vpsfleet at the same account (-endpoint or VPSORG_ENDPOINT), or make a new plan.", file, saved.Endpoint, conn.endpoint)
 	}
 	ctx, stop := signalContext()
-	live, err := engine.ReadLive(ctx, conn.client, saved.FleetModel(), engine.PlanOptions{Targets: saved.Targets, Parallelism: af.parallelism})
-	stop()
+	defer stop()
+	run, err := c.openTeamRun(ctx, af.lock, conn.endpoint, "apply", c.apiToken(account))
 	if err != nil {
-		return c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
+		return c.errorf("%v", err)
+	}
+	defer run.close()
+	run.describe(saved.Plan, fleetHash(saved.FleetHash))
+	if err := run.lock(ctx, lockNames(saved.Plan, run.tag)); err != nil {
+		return run.refuse(lockError(err, ctx))
+	}
+	live, err := engine.ReadLive(ctx, conn.client, saved.FleetModel(), engine.PlanOptions{Targets: saved.Targets, Parallelism: af.parallelism})
+	if err != nil {
+		return run.refuse(fmt.Sprintf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err)))
 	}
 	if err := saved.CheckFresh(live); err != nil {
 		var stale *planfile.StaleError
 		if errors.As(err, &stale) {
-			return c.errorf("the account changed since the plan in %s was made, so nothing was changed:\n  %s\nMake the plan again (vpsfleet plan -out FILE), review it, then apply it.", file, stale.Lines())
+			return run.refuse(fmt.Sprintf("the account changed since the plan in %s was made, so nothing was changed:\n  %s\nMake the plan again (vpsfleet plan -out FILE), review it, then apply it.", file, stale.Lines()))
 		}
-		return c.errorf("%v", err)
+		return run.refuse(err.Error())
 	}
+	if tag := freeTempTag(saved.Plan, run.tag, live); tag != run.tag {
+		run.tag = tag
+		if err := run.lockMore(ctx, lockNames(saved.Plan, tag)); err != nil {
+			return run.refuse(lockError(err, ctx))
+		}
+	}
+	stop()
 	if err := render.Text(c.stdout, saved.Plan, c.color(af.noColor)); err != nil {
-		return c.errorf("%v", err)
+		return run.refuse(err.Error())
 	}
 	if saved.Plan.Empty() {
+		run.end(exitOK, "", nil)
 		return exitOK
 	}
-	return c.execute(saved.Plan, conn, af, accountView{known: saved.KnownIDs(), managed: saved.ManagedNames()})
+	return c.execute(saved.Plan, conn, af, accountView{known: saved.KnownIDs(), managed: saved.ManagedNames(), destroy: saved.Destroy, fleet: saved.FleetModel()}, run)
 }

@@ -48,6 +48,7 @@ func commandTable() []*command {
 		planCommand,
 		applyCommand,
 		destroyCommand,
+		runsCommand,
 		showCommand,
 		validateCommand,
 		fmtCommand,

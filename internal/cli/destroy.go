@@ -5,12 +5,13 @@ import "flag"
 const destroyDescription = `
 Delete every live server that the fleet in PATH declares. Servers under
 lifecycle.prevent_destroy or matched by fleet.protect are kept, and named.
-Servers the fleet does not declare are never touched.`
+Servers the fleet does not declare are never touched. Destroy locks the
+servers it deletes as apply does.`
 
 var destroyCommand = &command{
 	name:        "destroy",
 	synopsis:    "Delete every server the fleet declares",
-	usage:       "[-auto-approve] [-target GLOB] [-var k=v] [-var-file F] [-endpoint E] [PATH]",
+	usage:       "[-auto-approve] [-target GLOB] [-var k=v] [-var-file F] [-lock-url URL] [-lock-timeout D] [-endpoint E] [PATH]",
 	description: destroyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags

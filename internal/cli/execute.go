@@ -33,11 +33,16 @@ func liveIDs(servers []api.Server) []int64 {
 	return ids
 }
 
-// execute runs plan against the account, showing progress and a report.
-// The first Ctrl-C reaches the executor as its Interrupt; the second ends
-// its context, so that it returns at once naming the servers whose
-// request may still be in flight.
-func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view accountView) int {
+// execute runs plan against the account, showing progress and a report,
+// and records the run's start and end in the journal of run. The first
+// Ctrl-C, or the loss of run's locks, reaches the executor as its
+// Interrupt: nothing new starts; the second Ctrl-C ends its context, so
+// that it returns at once naming the servers whose request may still be
+// in flight.
+func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view accountView, run *teamRun) int {
+	if err := run.start(); err != nil {
+		return run.refuse(err.Error())
+	}
 	color := c.color(af.noColor)
 	progress := c.progress(plan)
 	ints := watchInterrupts(func() {
@@ -45,37 +50,55 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 	})
 	defer ints.Stop()
 	ctx := ints.Hard
+	soft, stopGuard := run.guard(ints.Soft)
+	defer stopGuard()
 	res, err := apply.Run(ctx, conn.client, plan, apply.Options{
 		Parallelism:  af.parallelism,
 		Timeout:      af.timeout,
 		PollInterval: af.pollInterval,
-		Interrupt:    ints.Soft.Done(),
+		Interrupt:    soft.Done(),
 		Progress:     progress,
 		KnownIDs:     view.known,
 		Managed:      view.managed,
+		TempName:     run.tempName,
 	})
 	progress.close()
 	if err != nil {
-		return c.errorf("%v", err)
+		return run.refuse(err.Error())
 	}
+	lostErr := lost(soft)
 	if ctx.Err() != nil {
+		why := "interrupted twice (Ctrl-C): exited with requests in flight"
 		if names := res.InFlight; len(names) > 0 {
 			fmt.Fprintf(c.stderr, "\nExiting now. Requests may still be in flight for: %s.\nRun \"vpsfleet plan\" to see where the account stands.\n", strings.Join(names, ", "))
+			why += " for " + strings.Join(names, ", ")
 		} else {
 			fmt.Fprintf(c.stderr, "\nExiting now. No request was in flight.\n")
+			why = "interrupted twice (Ctrl-C)"
 		}
+		run.end(exitError, why, res)
 		return exitError
 	}
 	fmt.Fprintln(c.stdout)
 	if err := render.Report(c.stdout, res, render.ReportOptions{Color: color, Destroy: view.destroy}); err != nil {
-		return c.errorf("%v", err)
+		c.errorf("%v", err)
+		run.end(exitError, err.Error(), res)
+		return exitError
 	}
 	if diags := fieldDiagnostics(res, view.fleet); len(diags) > 0 {
 		fmt.Fprintln(c.stderr)
 		c.diagnostics(view.fleet.Files, diags, af.noColor)
 	}
-	if !res.OK() {
+	if lostErr != nil {
+		msg := fmt.Sprintf("%v.\nNo new work was started once the locks were lost. Run \"vpsfleet plan\" to see where the account stands, then apply again.", lostErr)
+		c.errorf("%s", msg)
+		run.end(exitError, lostErr.Error(), res)
 		return exitError
 	}
+	if !res.OK() {
+		run.end(exitError, resultError(res), res)
+		return exitError
+	}
+	run.end(exitOK, "", res)
 	return exitOK
 }

@@ -16,7 +16,7 @@ import (
 var serverCommand = &command{
 	name:        "server",
 	synopsis:    "Imperative server commands: list, get, create, update, delete, start, stop, reboot",
-	description: "Imperative commands on single servers, for people and scripts. Every subcommand also takes -endpoint and -token.",
+	description: "Imperative commands on single servers, for people and scripts. Every subcommand also takes -endpoint and -token; those that change a server lock its name as apply does (-lock-url, -lock-timeout, -lock, -lock-scope).",
 	subcommands: []*command{
 		serverSubcommand("list", "[-status S] [-location L] [-json]",
 			"List the servers of the account (every page), as a table or, with -json, as an array of the API's objects."),
@@ -42,6 +42,9 @@ func serverSubcommand(name, usage, description string) *command {
 		flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 			s := &serverCmd{cli: c, name: name}
 			s.account.register(fs)
+			if s.changesAccount() {
+				s.lock.register(fs)
+			}
 			s.registerFlags(fs)
 			return func(pos []string) int {
 				s.set = map[string]bool{}
@@ -60,6 +63,7 @@ type serverCmd struct {
 	*cli
 	name    string
 	account accountFlags
+	lock    lockFlags
 	json    bool
 	wait    bool
 	timeout time.Duration
@@ -69,6 +73,7 @@ type serverCmd struct {
 	planID, osID, sshK int64
 	backups            bool
 	set                map[string]bool
+	createdID          int64 // the id of the server create made, for the journal
 }
 
 func (s *serverCmd) registerFlags(fs *flag.FlagSet) {
@@ -126,6 +131,9 @@ func (s *serverCmd) run(pos []string) int {
 	id, err := ref.resolve(ctx, conn.client, s.name)
 	if err != nil {
 		return s.errorf("%v", accountError(conn.endpoint, err))
+	}
+	if s.changesAccount() {
+		return s.runLocked(ctx, conn, id)
 	}
 	if err := s.do(ctx, conn.client, id); err != nil {
 		return s.errorf("%v", accountError(conn.endpoint, err))
@@ -189,6 +197,9 @@ func (s *serverCmd) create(ctx context.Context, client *api.Client) error {
 		req.BackupsEnabled = &s.backups
 	}
 	srv, err := client.CreateServer(ctx, req)
+	if srv != nil {
+		s.createdID = srv.ID
+	}
 	if api.IsOutcomeUnknown(err) {
 		return fmt.Errorf("%w\nThe server may exist now: check with \"vpsfleet server list\" before creating it again (or let \"vpsfleet apply\" do it, which checks for you)", err)
 	}
