@@ -297,7 +297,7 @@ func TestPlanApplyQuickstart(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatalf("plan -json: %v\n%s", err, r.stdout)
 	}
-	if doc.FormatVersion != "1" || len(doc.Changes) != 3 || doc.Summary["create"] != 3 {
+	if doc.FormatVersion != "2" || len(doc.Changes) != 3 || doc.Summary["create"] != 3 {
 		t.Fatalf("plan -json: %+v", doc)
 	}
 	if r := a.must(0, "plan", "-markdown", qs); !strings.Contains(r.stdout, "3 to create") {

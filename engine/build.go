@@ -36,8 +36,8 @@ import (
 // change (apply will fail it) and gets a warning.
 //
 // Live servers claimed by no desired server are deleted when a fleet.owns
-// glob matches them, and counted in Plan.Unmanaged otherwise (whatever the
-// targets). With opts.Targets, only servers whose desired, live or
+// glob matches them, and counted in Plan.Unmanaged (and named in
+// Plan.UnmanagedServers) otherwise, whatever the targets. With opts.Targets, only servers whose desired, live or
 // moved.from name matches a target are planned.
 //
 // Errors, as diagnostics with the server block's range when known: a
@@ -84,6 +84,7 @@ func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan,
 			b.delete(o.Live, o.OwnedBy)
 		}
 	}
+	b.plan.UnmanagedServers = m.UnmanagedServers()
 	b.warnUnmatchedTargets(m, live)
 	return b.finish()
 }

@@ -46,6 +46,7 @@ func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) 
 		}, s, p.Desired)
 	}
 	b.plan.Unmanaged = m.Unmanaged()
+	b.plan.UnmanagedServers = m.UnmanagedServers()
 	b.warnUnmatchedTargets(m, live)
 	return b.finish()
 }

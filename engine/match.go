@@ -181,6 +181,18 @@ func (m *Matching) Unmanaged() int {
 	return n
 }
 
+// UnmanagedServers names the orphans Unmanaged counts, sorted by name
+// then id; nil when there are none.
+func (m *Matching) UnmanagedServers() []ServerRef {
+	var out []ServerRef
+	for _, o := range m.Orphans {
+		if o.OwnedBy == "" {
+			out = append(out, ServerRef{Name: o.Live.Name, ID: o.Live.ID})
+		}
+	}
+	return out
+}
+
 // Concerns reports whether a live server of this name is one the fleet
 // cares about: a desired name, a moved.from or moved.to, or a name
 // fleet.owns matches. A saved plan records every such server it saw.
