@@ -594,18 +594,21 @@ moved {
 			Reason  string   `json:"reason"`
 		} `json:"changes"`
 		Summary   map[string]int `json:"summary"`
-		Unmanaged int            `json:"unmanaged"`
+		Unmanaged []struct {
+			Name string `json:"name"`
+			ID   int64  `json:"id"`
+		} `json:"unmanaged"`
 	}
 	if err := json.Unmarshal([]byte(a.must(0, "plan", "-json", fleet).stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"db-01": "rename", "web-01": "update", "web-02": "replace", "web-03": "stop", "web-04": "start", "web-05": "create", "web-09": "delete"}
-	if len(doc.Changes) != len(want) || doc.Unmanaged != 1 {
+	want := map[string]string{"db-01": "rename", "web-01": "update", "web-02": "delete,create", "web-03": "stop", "web-04": "start", "web-05": "create", "web-09": "delete"}
+	if len(doc.Changes) != len(want) || len(doc.Unmanaged) != 1 || doc.Unmanaged[0].Name != "other" || doc.Unmanaged[0].ID != 12351 {
 		t.Fatalf("plan -json: %+v", doc)
 	}
 	md := a.must(0, "plan", "-markdown", fleet).stdout
 	for _, c := range doc.Changes {
-		if c.Actions[0] != want[c.Name] || c.Reason == "" || !strings.Contains(text, c.Reason) {
+		if strings.Join(c.Actions, ",") != want[c.Name] || c.Reason == "" || !strings.Contains(text, c.Reason) {
 			t.Errorf("%s: actions %v reason %q (text and JSON must agree)", c.Name, c.Actions, c.Reason)
 		}
 		if !strings.Contains(md, c.Name) {
