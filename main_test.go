@@ -996,3 +996,73 @@ func TestRequestTimeoutFlag(t *testing.T) {
 		t.Errorf("a negative -request-timeout: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// jsonLines decodes every line of out as one JSON object, failing the
+// test on anything else: the -json event stream puts nothing else on
+// standard output.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("stdout line %d is not a JSON object: %v\n%s", i+1, err, line)
+		}
+		lines = append(lines, obj)
+	}
+	return lines
+}
+
+// TestApplyAndDestroyJSONEvents follows an apply and a destroy from their
+// event streams: a plan line first, every server's steps, a report and an
+// exit line last, nothing else on standard output, and the human view on
+// standard error at the same time.
+func TestApplyAndDestroyJSONEvents(t *testing.T) {
+	a := newAccount(t)
+	fleet := a.groupFleet("evt", 3)
+	r := a.must(0, "apply", "-json", "-auto-approve", "-poll-interval", "10ms", fleet)
+	lines := jsonLines(t, r.stdout)
+	if lines[0]["type"] != "plan" || lines[len(lines)-1]["type"] != "exit" || lines[len(lines)-1]["reason"] != "applied" {
+		t.Fatalf("the stream does not open with the plan and close with the exit:\n%s", r.stdout)
+	}
+	completed := map[string]bool{}
+	for _, l := range lines {
+		if l["format_version"] != "1" || l["timestamp"] == nil {
+			t.Errorf("line without format_version or timestamp: %v", l)
+		}
+		if l["type"] == "complete" && l["outcome"] == "done" && l["id"].(float64) > 0 {
+			completed[l["server"].(string)] = true
+		}
+	}
+	if len(completed) != 3 {
+		t.Errorf("complete lines for %v, want evt-0..2:\n%s", completed, r.stdout)
+	}
+	if report := lines[len(lines)-2]; report["type"] != "report" || report["report"].(map[string]any)["ok"] != true {
+		t.Errorf("the line before the exit is not an ok report: %v", report)
+	}
+	for _, want := range []string{"evt-0: Creating...", "Plan: 3 to create", "Apply complete!"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	// Nothing to do: the plan line and the exit line.
+	r = a.must(0, "apply", "-json", "-auto-approve", fleet)
+	if lines := jsonLines(t, r.stdout); len(lines) != 2 || lines[1]["reason"] != "no_changes" {
+		t.Errorf("apply with nothing to do:\n%s", r.stdout)
+	}
+	// Refused without a terminal: the exit line says why.
+	r = a.run("destroy", "-json", fleet)
+	if lines := jsonLines(t, r.stdout); r.code != 1 || lines[len(lines)-1]["reason"] != "refused" ||
+		!strings.Contains(lines[len(lines)-1]["error"].(string), "-auto-approve") {
+		t.Errorf("destroy -json without -auto-approve: exit %d\n%s", r.code, r.stdout)
+	}
+	r = a.must(0, "destroy", "-json", "-auto-approve", "-poll-interval", "10ms", fleet)
+	lines = jsonLines(t, r.stdout)
+	plan := lines[0]["changes"].([]any)
+	if len(plan) != 3 || fmt.Sprint(plan[0].(map[string]any)["actions"]) != "[delete]" {
+		t.Errorf("destroy plan line: %v", lines[0])
+	}
+	if n := len(a.servers()); n != 0 {
+		t.Errorf("%d servers left after destroy", n)
+	}
+}

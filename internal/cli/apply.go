@@ -29,6 +29,7 @@ type applyFlags struct {
 	autoApprove  bool
 	timeout      time.Duration
 	pollInterval time.Duration
+	json         bool
 }
 
 func (a *applyFlags) register(fs *flag.FlagSet) {
@@ -36,22 +37,25 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&a.autoApprove, "auto-approve", false, "do not ask for confirmation (needed without a terminal)")
 	fs.DurationVar(&a.timeout, "timeout", 10*time.Minute, "how long one server may take to reach a status before it fails")
 	fs.DurationVar(&a.pollInterval, "poll-interval", 500*time.Millisecond, "first interval of the shared status poller (backs off to 5s)")
+	fs.BoolVar(&a.json, "json", false, "write the run as JSON events, one per line, to standard output; what people read goes to standard error")
 }
 
 var applyCommand = &command{
 	name:        "apply",
 	synopsis:    "Make the changes of a plan or a fleet",
-	usage:       "[-auto-approve] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
+	usage:       "[-auto-approve] [-json] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
 	description: applyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags
 		af.register(fs)
 		return func(pos []string) int {
-			arg, code, ok := c.applyArg("apply", pos, af)
-			if !ok {
-				return code
-			}
-			return c.runApply(arg, af)
+			return c.withEvents(af.json, func(c *cli) int {
+				arg, code, ok := c.applyArg("apply", pos, af)
+				if !ok {
+					return code
+				}
+				return c.runApply(arg, af)
+			})
 		}
 	},
 }

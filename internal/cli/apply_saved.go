@@ -29,6 +29,7 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 	if err := saved.CheckFresh(live); err != nil {
 		return c.errorf("the account changed since the plan in %s was made; nothing was changed.\n%v\nRun \"vpsfleet plan -out %s\" again, review it, then apply it.", file, err, file)
 	}
+	c.events.Plan(saved.Plan)
 	if err := render.Text(c.stdout, saved.Plan, c.color(af.noColor)); err != nil {
 		return c.errorf("%v", err)
 	}

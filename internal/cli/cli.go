@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mattn/go-isatty"
 
+	"github.com/vpsfleet/vpsfleet/engine/render"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -22,6 +23,11 @@ type cli struct {
 	// stdoutTTY, stderrTTY and stdinTTY say whether those streams are
 	// terminals.
 	stdoutTTY, stderrTTY, stdinTTY bool
+	// events is the -json event stream of apply and destroy, nil
+	// otherwise (see withEvents); failure is the last error printed, for
+	// its exit line.
+	events  *render.EventStream
+	failure string
 }
 
 // newCLI returns the cli of this process.
@@ -54,7 +60,8 @@ func (c *cli) colorOn(tty, noColorFlag bool) bool {
 
 // errorf prints one error line to stderr and returns exitError.
 func (c *cli) errorf(format string, args ...any) int {
-	fmt.Fprintf(c.stderr, "Error: "+format+"\n", args...)
+	c.failure = fmt.Sprintf(format, args...)
+	fmt.Fprintf(c.stderr, "Error: %s\n", c.failure)
 	return exitError
 }
 
@@ -65,5 +72,10 @@ func (c *cli) diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics, noC
 		return false
 	}
 	_ = schema.WriteDiagnostics(c.stderr, files, diags, 0, c.colorOn(c.stderrTTY, noColor))
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && c.failure == "" {
+			c.failure = d.Summary + ": " + d.Detail
+		}
+	}
 	return diags.HasErrors()
 }

@@ -10,17 +10,19 @@ Servers the fleet does not declare are never touched.`
 var destroyCommand = &command{
 	name:        "destroy",
 	synopsis:    "Delete every server the fleet declares",
-	usage:       "[-auto-approve] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH]",
+	usage:       "[-auto-approve] [-json] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH]",
 	description: destroyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags
 		af.register(fs)
 		return func(pos []string) int {
-			arg, code, ok := c.applyArg("destroy", pos, af)
-			if !ok {
-				return code
-			}
-			return c.applyFleet(arg, af, true)
+			return c.withEvents(af.json, func(c *cli) int {
+				arg, code, ok := c.applyArg("destroy", pos, af)
+				if !ok {
+					return code
+				}
+				return c.applyFleet(arg, af, true)
+			})
 		}
 	},
 }

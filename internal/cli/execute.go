@@ -49,6 +49,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		Managed:      view.managed,
 	})
 	closeProgress()
+	c.events.Report(res)
 	if err != nil {
 		return c.errorf("%v", err)
 	}

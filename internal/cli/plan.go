@@ -166,6 +166,7 @@ func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy b
 		fmt.Fprintf(c.stderr, "\nThe plan was refused; nothing was changed.\n")
 		return nil
 	}
+	c.events.Plan(plan)
 	return &planned{fleet: fleet, live: live, plan: plan, conn: conn}
 }
 
