@@ -396,6 +396,8 @@ func TestValidateFmtExport(t *testing.T) {
 	if r.code != 1 || !json.Valid([]byte(r.stdout)) || !strings.Contains(r.stdout, `"line": 5`) {
 		t.Errorf("validate -json broken: exit %d\n%s", r.code, r.stdout)
 	}
+	checkSchema(t, "validate", "validate -json of a broken fleet", []byte(r.stdout))
+	checkSchema(t, "validate", "validate -json of quickstart", []byte(a.must(0, "validate", "-json", quickstart(t)).stdout))
 	messy := a.writeFleet("messy", map[string]string{"fleet.hcl": "server \"a-1\" {\nplan_id=1\n    os_id   = 5\nlocation=\"us-west\"\n}\n"})
 	if r := a.run("fmt", "-check", "-diff", messy); r.code != 3 || !strings.Contains(r.stdout, "+  plan_id") {
 		t.Errorf("fmt -check -diff: exit %d\n%s", r.code, r.stdout)
@@ -599,7 +601,9 @@ moved {
 			ID   int64  `json:"id"`
 		} `json:"unmanaged"`
 	}
-	if err := json.Unmarshal([]byte(a.must(0, "plan", "-json", fleet).stdout), &doc); err != nil {
+	planJSON := a.must(0, "plan", "-json", fleet).stdout
+	checkSchema(t, "plan", "plan -json", []byte(planJSON))
+	if err := json.Unmarshal([]byte(planJSON), &doc); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"db-01": "rename", "web-01": "update", "web-02": "delete,create", "web-03": "stop", "web-04": "start", "web-05": "create", "web-09": "delete"}
@@ -1021,6 +1025,7 @@ func TestApplyAndDestroyJSONEvents(t *testing.T) {
 	a := newAccount(t)
 	fleet := a.groupFleet("evt", 3)
 	r := a.must(0, "apply", "-json", "-auto-approve", "-poll-interval", "10ms", fleet)
+	checkSchema(t, "events", "apply -json", []byte(r.stdout))
 	lines := jsonLines(t, r.stdout)
 	if lines[0]["type"] != "plan" || lines[len(lines)-1]["type"] != "exit" || lines[len(lines)-1]["reason"] != "applied" {
 		t.Fatalf("the stream does not open with the plan and close with the exit:\n%s", r.stdout)
@@ -1047,16 +1052,19 @@ func TestApplyAndDestroyJSONEvents(t *testing.T) {
 	}
 	// Nothing to do: the plan line and the exit line.
 	r = a.must(0, "apply", "-json", "-auto-approve", fleet)
+	checkSchema(t, "events", "apply -json with nothing to do", []byte(r.stdout))
 	if lines := jsonLines(t, r.stdout); len(lines) != 2 || lines[1]["reason"] != "no_changes" {
 		t.Errorf("apply with nothing to do:\n%s", r.stdout)
 	}
 	// Refused without a terminal: the exit line says why.
 	r = a.run("destroy", "-json", fleet)
+	checkSchema(t, "events", "a refused destroy -json", []byte(r.stdout))
 	if lines := jsonLines(t, r.stdout); r.code != 1 || lines[len(lines)-1]["reason"] != "refused" ||
 		!strings.Contains(lines[len(lines)-1]["error"].(string), "-auto-approve") {
 		t.Errorf("destroy -json without -auto-approve: exit %d\n%s", r.code, r.stdout)
 	}
 	r = a.must(0, "destroy", "-json", "-auto-approve", "-poll-interval", "10ms", fleet)
+	checkSchema(t, "events", "destroy -json", []byte(r.stdout))
 	lines = jsonLines(t, r.stdout)
 	plan := lines[0]["changes"].([]any)
 	if len(plan) != 3 || fmt.Sprint(plan[0].(map[string]any)["actions"]) != "[delete]" {
@@ -1064,5 +1072,138 @@ func TestApplyAndDestroyJSONEvents(t *testing.T) {
 	}
 	if n := len(a.servers()); n != 0 {
 		t.Errorf("%d servers left after destroy", n)
+	}
+}
+
+// TestJQGateCatchesEveryDestructiveChange runs the README's jq one-liner,
+// as written there, with the real jq on real plans: it lets through plans
+// that delete nothing, and stops every delete, replacement (either order)
+// and destroy, and a plan that failed.
+func TestJQGateCatchesEveryDestructiveChange(t *testing.T) {
+	jq, err := exec.LookPath("jq")
+	if err != nil {
+		t.Skip("jq is not installed (apt-get install jq); the gate of README.md is not checked")
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^vpsfleet plan -json fleet \| jq (-\w+) '([^']+)'$`).FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no line `vpsfleet plan -json fleet | jq ... '...'`")
+	}
+	jqFlags, filter := string(m[1]), string(m[2])
+	formats, _ := os.ReadFile("docs/FORMATS.md")
+	if !bytes.Contains(formats, m[0]) {
+		t.Errorf("docs/FORMATS.md does not give the README's gate:\n%s", m[0])
+	}
+
+	a := newAccount(t)
+	for _, name := range []string{"web-01", "web-02"} {
+		a.must(0, "server", "create", "-name", name, "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+	}
+	a.must(0, "server", "create", "-name", "mail", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	fleet := func(name, web01 string, web02 bool) string {
+		src := "fleet {\n  owns = [\"web-*\"]\n}\n\ndefaults {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n}\n\nserver \"web-01\" {\n" + web01 + "}\n"
+		if web02 {
+			src += "server \"web-02\" {}\n"
+		}
+		return a.writeFleet(name, map[string]string{"fleet.hcl": src})
+	}
+	tests := []struct {
+		name string
+		args []string
+		pass bool
+	}{
+		{"creates and updates", []string{"plan", "-json", fleet("safe", "  hostname = \"web-1.example.com\"\n  power = \"off\"\n", true)}, true},
+		{"no changes", []string{"plan", "-json", fleet("same", "", true)}, true},
+		{"a replacement", []string{"plan", "-json", fleet("replace", "  plan_id = 2\n", true)}, false},
+		{"a create_before_destroy replacement", []string{"plan", "-json", fleet("cbd", "  plan_id = 2\n  lifecycle {\n    create_before_destroy = true\n  }\n", true)}, false},
+		{"a delete", []string{"plan", "-json", fleet("delete", "", false)}, false},
+		{"a destroy", []string{"plan", "-destroy", "-json", fleet("destroy", "", true)}, false},
+		{"a plan that failed", []string{"plan", "-json", "no-such-fleet"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := a.run(tt.args...)
+			if (plan.code == 0) != (tt.name != "a plan that failed") {
+				t.Fatalf("vpsfleet %s: exit %d\n%s", strings.Join(tt.args, " "), plan.code, plan.stderr)
+			}
+			gate := exec.Command(jq, jqFlags, filter)
+			gate.Stdin = strings.NewReader(plan.stdout)
+			out, err := gate.CombinedOutput()
+			if passed := err == nil; passed != tt.pass {
+				t.Errorf("the gate says pass=%v (%v: %s), want %v; plan exit %d:\n%s", passed, err, out, tt.pass, plan.code, plan.stdout)
+			}
+		})
+	}
+}
+
+// TestPlanDestroyIsAPlanLikeAnyOther: plan -destroy shows what destroy
+// would delete, saves it with -out (marked as a destroy plan), show
+// renders it, and apply FILE deletes exactly those servers, or refuses
+// when the account moved.
+func TestPlanDestroyIsAPlanLikeAnyOther(t *testing.T) {
+	a := newAccount(t)
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
+defaults {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+
+server "app-01" {}
+server "app-02" {}
+server "db-01" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+`})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	r := a.must(2, "plan", "-destroy", "-detailed-exitcode", "-out", "destroy.plan", fleet)
+	for _, want := range []string{"app-01 (id 12345) will be deleted", "app-02 (id 12346) will be deleted", "db-01 kept: lifecycle.prevent_destroy",
+		"Plan: 0 to create, 0 to update, 0 to replace, 2 to delete", "Saved the destroy plan to destroy.plan", "vpsfleet apply destroy.plan"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("plan -destroy lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	var saved struct {
+		Destroy bool `json:"destroy"`
+	}
+	data, err := os.ReadFile(filepath.Join(a.dir, "destroy.plan"))
+	if err != nil || json.Unmarshal(data, &saved) != nil || !saved.Destroy {
+		t.Errorf("the saved plan is not marked as a destroy plan (%v):\n%s", err, data)
+	}
+	if r := a.must(0, "show", "destroy.plan"); !strings.HasPrefix(r.stdout, "Saved destroy plan for sandbox:") || !strings.Contains(r.stdout, "app-02 (id 12346) will be deleted") {
+		t.Errorf("show of a destroy plan:\n%s", r.stdout)
+	}
+	shown := a.must(0, "show", "-json", "destroy.plan").stdout
+	checkSchema(t, "plan", "show -json of a destroy plan", []byte(shown))
+	var doc struct {
+		Changes []struct {
+			Name    string   `json:"name"`
+			Actions []string `json:"actions"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(shown), &doc); err != nil || len(doc.Changes) != 2 || fmt.Sprint(doc.Changes[0].Actions, doc.Changes[1].Actions) != "[delete] [delete]" {
+		t.Errorf("show -json of a destroy plan (%v):\n%s", err, shown)
+	}
+	if md := a.must(0, "show", "-markdown", "destroy.plan").stdout; !strings.Contains(md, "`app-01`") || !strings.Contains(md, "`app-02`") {
+		t.Errorf("show -markdown of a destroy plan does not name what it deletes:\n%s", md)
+	}
+	// The account moves: the saved destroy plan is refused, nothing deleted.
+	a.must(0, "server", "update", "12346", "-hostname", "moved.example.com")
+	if r := a.run("apply", "destroy.plan"); r.code != 1 || !strings.Contains(r.stderr, "changed since the plan") {
+		t.Fatalf("a stale destroy plan: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := len(a.servers()); n != 4 {
+		t.Fatalf("a refused destroy plan left %d of 4 servers", n)
+	}
+	a.must(0, "plan", "-destroy", "-out", "destroy.plan", fleet)
+	a.must(0, "apply", "-poll-interval", "10ms", "destroy.plan")
+	if counts := a.namesCount(); len(counts) != 2 || counts["db-01"] != 1 || counts["bystander"] != 1 {
+		t.Errorf("after applying the destroy plan: %v", counts)
 	}
 }

@@ -36,6 +36,8 @@ type File struct {
 	FleetHash string         `json:"fleet_hash"`
 	Owns      schema.GlobSet `json:"owns"`
 	Plan      *engine.Plan   `json:"plan"`
+	// Destroy marks a plan made by "plan -destroy" (engine.BuildDestroyPlan).
+	Destroy bool `json:"destroy,omitempty"`
 	// Seen is every live server the plan depends on, sorted by id.
 	Seen []SeenServer `json:"seen"`
 }

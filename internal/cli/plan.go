@@ -20,6 +20,10 @@ Read the fleet files in PATH (default: the working directory) and the live
 account, and show what apply would do: create, update, replace, delete,
 rename, start and stop, each with its reason. Nothing is changed.
 
+With -destroy, show what "vpsfleet destroy" would delete instead; saved with
+-out, that plan is reviewed with "vpsfleet show" and run with
+"vpsfleet apply FILE" like any other.
+
 Exit codes: 0 success, 1 error; with -detailed-exitcode 0 no changes,
 1 error, 2 the plan has changes.`
 
@@ -53,7 +57,7 @@ func (p *planFlags) options() engine.PlanOptions {
 var planCommand = &command{
 	name:        "plan",
 	synopsis:    "Show the changes that would bring the account to the fleet",
-	usage:       "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
+	usage:       "[-destroy] [-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
 	description: planDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var o planOutput
@@ -62,6 +66,7 @@ var planCommand = &command{
 		fs.BoolVar(&o.json, "json", false, "print the plan as one JSON document")
 		fs.BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown for a pull-request comment")
 		fs.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
+		fs.BoolVar(&o.destroy, "destroy", false, "plan the deletion of every server the fleet declares, as \"vpsfleet destroy\" would")
 		return func(pos []string) int { return c.runPlan(pos, o) }
 	},
 }
@@ -71,6 +76,7 @@ type planOutput struct {
 	pf                       planFlags
 	out                      string
 	json, markdown, detailed bool
+	destroy                  bool
 }
 
 // runPlan plans the fleet at the one optional path of pos and shows it.
@@ -88,7 +94,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	pl := c.makePlan(ctx, path, pf, false)
+	pl := c.makePlan(ctx, path, pf, o.destroy)
 	if pl == nil {
 		return exitError
 	}
@@ -108,11 +114,16 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	}
 	if o.out != "" {
 		saved := planfile.New(pl.plan, pl.fleet, pl.live, pl.conn.endpoint, time.Now())
+		saved.Destroy = o.destroy
 		if err := planfile.Write(o.out, saved); err != nil {
 			return c.errorf("saving the plan: %v", err)
 		}
 		if !o.json && !o.markdown {
-			fmt.Fprintf(c.stdout, "\nSaved the plan to %s. To make exactly these changes, run:\n  vpsfleet apply %s\n", o.out, o.out)
+			what, changes := "plan", "make exactly these changes"
+			if o.destroy {
+				what, changes = "destroy plan", "delete exactly these servers"
+			}
+			fmt.Fprintf(c.stdout, "\nSaved the %s to %s. To %s, run:\n  vpsfleet apply %s\n", what, o.out, changes, o.out)
 		}
 	}
 	if o.detailed && !pl.plan.Empty() {

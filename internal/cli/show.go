@@ -37,7 +37,11 @@ func (c *cli) runShow(pos []string, asJSON, asMarkdown, noColor bool) int {
 	case asMarkdown:
 		err = render.Markdown(c.stdout, saved.Plan)
 	default:
-		fmt.Fprintf(c.stdout, "Saved plan for %s, made %s.\n\n", saved.Endpoint, saved.CreatedAt.UTC().Format(time.RFC3339))
+		what := "Saved plan"
+		if saved.Destroy {
+			what = "Saved destroy plan"
+		}
+		fmt.Fprintf(c.stdout, "%s for %s, made %s.\n\n", what, saved.Endpoint, saved.CreatedAt.UTC().Format(time.RFC3339))
 		err = render.Text(c.stdout, saved.Plan, c.color(noColor))
 	}
 	if err != nil {
