@@ -918,6 +918,8 @@ func TestExitCodesAndErrors(t *testing.T) {
 		{"plain http", []string{"VPSORG_ENDPOINT=http://api.example.com", "VPSORG_TOKEN=tok-987"}, []string{"server", "list"}, 1, []string{"https://"}, ""},
 		{"unknown sandbox subcommand", nil, []string{"sandbox", "start"}, 1, []string{`unknown sandbox subcommand "start"`}, ""},
 		{"export -parallelism 0", nil, []string{"export", "-parallelism", "0"}, 1, []string{"-parallelism 0"}, ""},
+		{"-full-plan without -markdown", nil, []string{"plan", "-full-plan", "https://ci.example.com/1", qs}, 1, []string{"add -markdown"}, ""},
+		{"a Markdown size too small", nil, []string{"show", "-markdown", "-markdown-max-bytes", "100", "x.plan"}, 1, []string{"-markdown-max-bytes 100", "at least 4096"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

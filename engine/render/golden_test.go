@@ -70,7 +70,7 @@ func TestRenderGolden(t *testing.T) {
 	renderers := map[string]func(*bytes.Buffer, *engine.Plan) error{
 		"plan.txt":  func(b *bytes.Buffer, p *engine.Plan) error { return Text(b, p, false) },
 		"plan.json": func(b *bytes.Buffer, p *engine.Plan) error { return JSON(b, p) },
-		"plan.md":   func(b *bytes.Buffer, p *engine.Plan) error { return Markdown(b, p) },
+		"plan.md":   func(b *bytes.Buffer, p *engine.Plan) error { return Markdown(b, p, MarkdownOptions{}) },
 	}
 	for name, p := range goldenPlans(t) {
 		for file, render := range renderers {
@@ -111,7 +111,7 @@ func TestRenderNilPlan(t *testing.T) {
 	for _, render := range []func() error{
 		func() error { return Text(&b, nil, false) },
 		func() error { return JSON(&b, nil) },
-		func() error { return Markdown(&b, nil) },
+		func() error { return Markdown(&b, nil, MarkdownOptions{}) },
 	} {
 		if err := render(); err != nil {
 			t.Error(err)

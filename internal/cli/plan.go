@@ -57,7 +57,7 @@ func (p *planFlags) options() engine.PlanOptions {
 var planCommand = &command{
 	name:        "plan",
 	synopsis:    "Show the changes that would bring the account to the fleet",
-	usage:       "[-destroy] [-out FILE] [-json] [-markdown] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
+	usage:       "[-destroy] [-out FILE] [-json] [-markdown [-markdown-max-bytes N] [-full-plan WHERE]] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
 	description: planDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var o planOutput
@@ -65,6 +65,7 @@ var planCommand = &command{
 		fs.StringVar(&o.out, "out", "", "save the plan to `FILE`, for \"vpsfleet apply FILE\"")
 		fs.BoolVar(&o.json, "json", false, "print the plan as one JSON document")
 		fs.BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown for a pull-request comment")
+		o.md.register(fs)
 		fs.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
 		fs.BoolVar(&o.destroy, "destroy", false, "plan the deletion of every server the fleet declares, as \"vpsfleet destroy\" would")
 		return func(pos []string) int { return c.runPlan(pos, o) }
@@ -77,6 +78,7 @@ type planOutput struct {
 	out                      string
 	json, markdown, detailed bool
 	destroy                  bool
+	md                       markdownFlags
 }
 
 // runPlan plans the fleet at the one optional path of pos and shows it.
@@ -84,6 +86,9 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	pf := o.pf
 	if o.json && o.markdown {
 		return c.errorf("-json and -markdown cannot be combined: choose one output.")
+	}
+	if err := o.md.check(o.markdown); err != nil {
+		return c.errorf("%v", err)
 	}
 	path, ok := c.atMostOne("plan", pos)
 	if !ok {
@@ -105,7 +110,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	case o.json:
 		err = render.JSON(c.stdout, pl.plan)
 	case o.markdown:
-		err = render.Markdown(c.stdout, pl.plan)
+		err = render.Markdown(c.stdout, pl.plan, o.md.options(o.destroy))
 	default:
 		err = render.Text(c.stdout, pl.plan, c.color(pf.noColor))
 	}
