@@ -1209,3 +1209,259 @@ server "db-01" {
 		t.Errorf("after applying the destroy plan: %v", counts)
 	}
 }
+
+// sandboxStats reads how many requests of each route a served sandbox
+// received.
+func sandboxStats(t *testing.T, base string) map[string]int64 {
+	t.Helper()
+	resp, err := http.Get(base + "/_sandbox/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stats struct {
+		Requests map[string]int64 `json:"requests"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
+		t.Fatal(err)
+	}
+	return stats.Requests
+}
+
+// inventoryFleet is a fleet of a count group, a single server and a moved
+// block, for the inventory tests.
+const inventoryFleet = `
+fleet {
+  owns = ["web-*", "db-*"]
+}
+
+defaults {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+
+server "web" {
+  count    = 2
+  name     = "web-0${count.index + 1}"
+  hostname = "web-${count.index + 1}.example.com"
+}
+
+server "db-01" {
+  plan_id = 2
+}
+
+server "app-cache" {
+  for_each = toset(["01"])
+  name     = "cache-${each.key}"
+}
+`
+
+// TestInventory lists a fleet's live servers as a table, as JSON (which
+// matches its schema) and as an Ansible dynamic inventory (which has the
+// shape Ansible documents), with the matching of plan, sending nothing but
+// reads.
+func TestInventory(t *testing.T) {
+	base, _ := serveSandbox(t, "-empty", "-provision-delay", "10ms", "-transition-delay", "10ms")
+	a := servedAccount(t, t.TempDir(), base, "sandbox")
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": inventoryFleet})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	a.must(0, "server", "create", "-name", "db-old", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+	for _, srv := range a.servers() {
+		if srv["name"] == "cache-01" { // declared, not live
+			a.must(0, "server", "delete", fmt.Sprint(srv["id"]))
+		}
+	}
+	moved := a.writeFleet("moved", map[string]string{"fleet.hcl": strings.Replace(inventoryFleet, `server "db-01" {`, `server "db-02" {`, 1) +
+		"\nmoved {\n  from = \"db-old\"\n  to   = \"db-02\"\n}\n"})
+
+	before := sandboxStats(t, base)
+	table := a.must(0, "inventory", fleet).stdout
+	for _, want := range []string{"NAME", "web-01", "web-2.example.com", "Performance VPS", "3 live server(s) in the fleet.",
+		"Declared but not live (apply creates them): cache-01."} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table lacks %q:\n%s", want, table)
+		}
+	}
+	js := a.must(0, "inventory", "-json", moved).stdout
+	checkSchema(t, "inventory", "inventory -json", []byte(js))
+	var doc struct {
+		Servers []struct {
+			Name, Group, Location string
+			DeclaredAs            string  `json:"declared_as"`
+			ID                    int64   `json:"id"`
+			IPv4                  *string `json:"ipv4"`
+			IPv6                  *string `json:"ipv6"`
+		} `json:"servers"`
+		NotLive []string `json:"not_live"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]int{}
+	for i, s := range doc.Servers {
+		byName[s.Name] = i
+		if s.IPv4 == nil || s.IPv6 == nil || s.ID == 0 {
+			t.Errorf("%s: no id or address: %+v", s.Name, s)
+		}
+	}
+	if len(doc.Servers) != 3 || doc.Servers[byName["db-old"]].DeclaredAs != "db-02" || doc.Servers[byName["web-02"]].Group != "web" ||
+		fmt.Sprint(doc.NotLive) != "[cache-01]" {
+		t.Errorf("inventory -json of the moved fleet: %s", js)
+	}
+
+	ansible := a.must(0, "inventory", "-ansible", fleet).stdout
+	hosts := checkAnsibleInventory(t, ansible)
+	web01 := doc.Servers[byName["web-01"]]
+	if hv := hosts["web-01"]; hv["ansible_host"] != *web01.IPv4 || hv["vpsfleet_group"] != "web" || hv["vpsfleet_ipv6"] != *web01.IPv6 {
+		t.Errorf("web-01's host variables: %v", hv)
+	}
+	var groups map[string]json.RawMessage
+	json.Unmarshal([]byte(ansible), &groups)
+	if string(groups["web"]) == "" || string(groups["db_01"]) == "" || groups["app_cache"] != nil {
+		t.Errorf("groups: %s", ansible)
+	}
+	if r := a.must(0, "inventory", "-ansible", "-host", "web-01", fleet); !strings.Contains(r.stdout, `"ansible_host": "`+*web01.IPv4+`"`) {
+		t.Errorf("-ansible -host web-01:\n%s", r.stdout)
+	}
+	after := sandboxStats(t, base)
+	for route, n := range after {
+		if n != before[route] && !strings.HasPrefix(route, "GET ") {
+			t.Errorf("inventory sent %d %s", n-before[route], route)
+		}
+	}
+	if r := a.run("inventory", "-json", "-ansible", fleet); r.code != 1 || !strings.Contains(r.stderr, "choose one output") {
+		t.Errorf("-json -ansible: exit %d\n%s", r.code, r.stderr)
+	}
+	a.must(0, "server", "create", "-name", "web-02", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	if r := a.run("inventory", fleet); r.code != 1 || !strings.Contains(r.stderr, "web-02 is carried by 2 live servers") {
+		t.Errorf("inventory with a name carried twice: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// checkAnsibleInventory checks doc against the shape of Ansible's dynamic
+// inventory (--list): an object whose "_meta" holds "hostvars", a map of
+// host to variables, and whose every other key is a group with "hosts"
+// (names) and "children" (group names) lists; every host of a group has
+// its variables, every child is a group, and "all" lists every group. It
+// returns the host variables.
+func checkAnsibleInventory(t *testing.T, doc string) map[string]map[string]any {
+	t.Helper()
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(doc), &top); err != nil {
+		t.Fatalf("not a JSON object: %v\n%s", err, doc)
+	}
+	var meta struct {
+		Hostvars map[string]map[string]any `json:"hostvars"`
+	}
+	if err := json.Unmarshal(top["_meta"], &meta); err != nil || meta.Hostvars == nil {
+		t.Fatalf("no _meta.hostvars (%v):\n%s", err, doc)
+	}
+	allChildren := map[string]bool{}
+	for name, raw := range top {
+		if name == "_meta" {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		var g struct {
+			Hosts    []string       `json:"hosts"`
+			Children []string       `json:"children"`
+			Vars     map[string]any `json:"vars"`
+		}
+		if err := dec.Decode(&g); err != nil {
+			t.Errorf("group %q is not {hosts, children, vars}: %v", name, err)
+		}
+		if !regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(name) {
+			t.Errorf("group %q is not a valid Ansible group name", name)
+		}
+		for _, h := range g.Hosts {
+			if meta.Hostvars[h] == nil {
+				t.Errorf("host %q of group %q has no hostvars", h, name)
+			}
+		}
+		for _, c := range g.Children {
+			if _, ok := top[c]; !ok && c != "ungrouped" {
+				t.Errorf("child %q of group %q is no group", c, name)
+			}
+			if name == "all" {
+				allChildren[c] = true
+			}
+		}
+	}
+	for name := range top {
+		if name != "_meta" && name != "all" && !allChildren[name] {
+			t.Errorf("group %q is not a child of all", name)
+		}
+	}
+	return meta.Hostvars
+}
+
+// TestInventoryFeedsAnsible hands inventory -ansible to Ansible itself,
+// through the executable file the help text shows: ansible-inventory
+// --list and --host see every server, in its group, at its IPv4 address.
+func TestInventoryFeedsAnsible(t *testing.T) {
+	tool, err := exec.LookPath("ansible-inventory")
+	if err != nil {
+		t.Skip("ansible-inventory is not installed (apt-get install ansible-core); inventory -ansible is checked against Ansible's documented shape only (TestInventory)")
+	}
+	a := newAccount(t)
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": inventoryFleet})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	var inv struct {
+		Servers []struct {
+			Name string  `json:"name"`
+			IPv4 *string `json:"ipv4"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal([]byte(a.must(0, "inventory", "-json", fleet).stdout), &inv); err != nil || len(inv.Servers) != 4 {
+		t.Fatalf("inventory -json: %v %+v", err, inv)
+	}
+	script := filepath.Join(a.dir, "vpsfleet-inventory")
+	body := fmt.Sprintf("#!/bin/sh\nexec %q inventory -ansible %q \"$@\"\n", binary, fleet)
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ansible := func(args ...string) []byte {
+		cmd := exec.Command(tool, append([]string{"-i", script}, args...)...)
+		cmd.Dir = a.dir
+		cmd.Env = append(a.env, "HOME="+a.dir, "ANSIBLE_LOCAL_TEMP="+filepath.Join(a.dir, ".ansible-tmp"),
+			"ANSIBLE_INVENTORY_UNPARSED_FAILED=true", "ANSIBLE_NOCOLOR=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || strings.Contains(stderr.String(), "WARNING") {
+			t.Fatalf("ansible-inventory %v: %v\n%s%s", args, err, out, stderr.String())
+		}
+		return out
+	}
+	var list struct {
+		Meta struct {
+			Hostvars map[string]map[string]any `json:"hostvars"`
+		} `json:"_meta"`
+		Web struct {
+			Hosts []string `json:"hosts"`
+		} `json:"web"`
+		DB struct {
+			Hosts []string `json:"hosts"`
+		} `json:"db_01"`
+		Cache struct {
+			Hosts []string `json:"hosts"`
+		} `json:"app_cache"`
+	}
+	if err := json.Unmarshal(ansible("--list"), &list); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(list.Web.Hosts, list.DB.Hosts, list.Cache.Hosts) != "[web-01 web-02] [db-01] [cache-01]" {
+		t.Errorf("Ansible's groups: web %v, db_01 %v, app_cache %v", list.Web.Hosts, list.DB.Hosts, list.Cache.Hosts)
+	}
+	for _, s := range inv.Servers {
+		if got := list.Meta.Hostvars[s.Name]["ansible_host"]; got != *s.IPv4 {
+			t.Errorf("Ansible reaches %s at %v, want %s", s.Name, got, *s.IPv4)
+		}
+	}
+	var host map[string]any
+	if err := json.Unmarshal(ansible("--host", "db-01"), &host); err != nil || host["vpsfleet_plan_id"] != 2.0 {
+		t.Errorf("ansible-inventory --host db-01: %v %v", err, host)
+	}
+}

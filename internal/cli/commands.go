@@ -52,6 +52,7 @@ func commandTable() []*command {
 		validateCommand,
 		fmtCommand,
 		exportCommand,
+		inventoryCommand,
 		serverCommand,
 		sandboxCommand,
 		versionCommand,
