@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1464,4 +1465,147 @@ func TestInventoryFeedsAnsible(t *testing.T) {
 	if err := json.Unmarshal(ansible("--host", "db-01"), &host); err != nil || host["vpsfleet_plan_id"] != 2.0 {
 		t.Errorf("ansible-inventory --host db-01: %v %v", err, host)
 	}
+}
+
+// TestCompletionInBash loads the script of "vpsfleet completion bash" into
+// bash and asks it for completions as the shell would, and checks that it
+// offers every flag that -h lists, for every command of the table.
+func TestCompletionInBash(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash is not installed; the completion script is not loaded")
+	}
+	a := newAccount(t)
+	script := filepath.Join(a.dir, "vpsfleet.bash")
+	if err := os.WriteFile(script, []byte(a.must(0, "completion", "bash").stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.writeFleet("fleets", map[string]string{"fleet.hcl": "", "fleet.plan": ""})
+	// complete WORD... asks for the completions of the last word.
+	ask := func(lines ...string) string {
+		t.Helper()
+		prog := `source "$1" || exit 9
+complete -p vpsfleet >/dev/null || exit 8
+complete() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _vpsfleet; printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '; echo; }
+` + strings.Join(lines, "\n")
+		cmd := exec.Command(bash, "--norc", "--noprofile", "-c", prog, "bash", script)
+		cmd.Dir = a.dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	tests := []struct{ line, want string }{
+		{`complete vpsfleet ""`, strings.Join(sortedCopy(cli.CommandNames()), " ")},
+		{`complete vpsfleet pl`, "plan"},
+		{`complete vpsfleet in`, "inventory"},
+		{`complete vpsfleet plan -de`, "-destroy -detailed-exitcode"},
+		{`complete vpsfleet plan --mark`, "--markdown --markdown-max-bytes"},
+		{`complete vpsfleet apply -json -auto`, "-auto-approve"},
+		{`complete vpsfleet server ""`, strings.Join(sortedCopy(cli.SubcommandNames("server")), " ")},
+		{`complete vpsfleet server li`, "list"},
+		{`complete vpsfleet server list -s`, "-status"},
+		{`complete vpsfleet -no-color server create -plan`, "-plan-id"},
+		{`complete vpsfleet sandbox serve -pro`, "-provision-delay"},
+		{`complete vpsfleet completion ""`, "bash fish zsh"},
+		{`complete vpsfleet help inv`, "inventory"},
+		{`complete vpsfleet plan -out fleets/fleet.p`, "fleets/fleet.plan"},
+		{`complete vpsfleet plan -target web fleets/fl`, "fleets/fleet.hcl fleets/fleet.plan"},
+		{`complete vpsfleet inventory -ansible -host ""`, ""},
+		{`complete vpsfleet server get ""`, ""},
+	}
+	var lines []string
+	for _, tt := range tests {
+		lines = append(lines, tt.line)
+	}
+	got := strings.Split(strings.TrimSuffix(ask(lines...), "\n"), "\n")
+	if len(got) != len(tests) {
+		t.Fatalf("%d answers for %d questions:\n%s", len(got), len(tests), strings.Join(got, "\n"))
+	}
+	for i, tt := range tests {
+		if strings.TrimSpace(got[i]) != tt.want {
+			t.Errorf("%s: %q, want %q", tt.line, strings.TrimSpace(got[i]), tt.want)
+		}
+	}
+
+	// Every flag -h lists is offered, and nothing else.
+	var paths [][]string
+	for _, name := range cli.CommandNames() {
+		switch subs := cli.SubcommandNames(name); {
+		case len(subs) > 0:
+			for _, s := range subs {
+				paths = append(paths, []string{name, s})
+			}
+		case name != "help":
+			paths = append(paths, []string{name})
+		}
+	}
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`)
+	lines = nil
+	var want []string
+	for _, p := range paths {
+		var flags []string
+		for _, m := range flagLine.FindAllStringSubmatch(a.must(0, append(p, "-h")...).stdout, -1) {
+			flags = append(flags, "-"+m[1])
+		}
+		lines = append(lines, "complete vpsfleet "+strings.Join(p, " ")+" -")
+		want = append(want, strings.Join(sortedCopy(flags), " "))
+	}
+	got = strings.Split(strings.TrimSuffix(ask(lines...), "\n"), "\n")
+	for i := range paths {
+		if i >= len(got) || strings.TrimSpace(got[i]) != want[i] {
+			t.Errorf("vpsfleet %s -: completes %q, -h lists %q", strings.Join(paths[i], " "), got[min(i, len(got)-1)], want[i])
+		}
+	}
+}
+
+// TestCompletionScriptsParse: the zsh and fish scripts are valid in their
+// shells where those are installed, and an unknown shell is refused.
+func TestCompletionScriptsParse(t *testing.T) {
+	a := newAccount(t)
+	for _, shell := range []string{"zsh", "fish"} {
+		script := a.must(0, "completion", shell).stdout
+		if !strings.Contains(script, "plan") || !strings.Contains(script, "markdown-max-bytes") {
+			t.Errorf("the %s script lacks commands or flags:\n%s", shell, script[:min(400, len(script))])
+		}
+		path, err := exec.LookPath(shell)
+		if err != nil {
+			t.Logf("%s is not installed: its script is not parsed", shell)
+			continue
+		}
+		file := filepath.Join(a.dir, "vpsfleet."+shell)
+		os.WriteFile(file, []byte(script), 0o644)
+		if out, err := exec.Command(path, "-n", file).CombinedOutput(); err != nil {
+			t.Errorf("%s -n: %v\n%s", shell, err, out)
+			continue
+		}
+		// Ask the shell itself: fish completes a command line with
+		// complete -C; zsh runs the completion function with compadd and
+		// _files standing in for its completion system.
+		var cmd *exec.Cmd
+		var want []string
+		switch shell {
+		case "fish":
+			cmd = exec.Command(path, "--no-config", "-c", `source $argv[1]; for line in "vpsfleet pl" "vpsfleet plan -de" "vpsfleet server list -s" "vpsfleet completion z"; complete -C $line | string split -f1 \t | string join " "; end; true`, file)
+			want = []string{"plan", "-destroy -detailed-exitcode", "-status", "zsh"}
+		case "zsh":
+			cmd = exec.Command(path, "-f", "-c", `compdef() { :; }; source "$1"; compadd() { shift; print -r -- "$@"; }; _files() { print FILES; }
+t() { words=("$@"); CURRENT=${#words}; _vpsfleet; }; t vpsfleet pl; t vpsfleet server list -s; t vpsfleet plan -out ""; t vpsfleet completion ""`, shell, file)
+			want = []string{strings.Join(cli.CommandNames(), " "), "-endpoint -json -location -request-timeout -status -token", "FILES", "bash zsh fish"}
+		}
+		out, err := cmd.CombinedOutput()
+		if got := strings.TrimSuffix(string(out), "\n"); err != nil || got != strings.Join(want, "\n") {
+			t.Errorf("%s completes (%v):\n%s\nwant:\n%s", shell, err, got, strings.Join(want, "\n"))
+		}
+	}
+	if r := a.run("completion", "tcsh"); r.code != 1 || !strings.Contains(r.stderr, "bash, zsh or fish") {
+		t.Errorf("completion tcsh: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	slices.Sort(out)
+	return out
 }
