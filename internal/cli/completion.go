@@ -373,7 +373,8 @@ func fishCondition(n *completionNode, nodes []*completionNode) string {
 	return strings.Join(parts, "; and ")
 }
 
-// shQuote quotes s for bash and zsh: single quotes, a quote inside as '\''.
+// shQuote quotes s for bash and zsh: in single quotes, each quote inside
+// closed, escaped with a backslash and reopened.
 func shQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
