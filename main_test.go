@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsfleet/vpsfleet/engine/render"
 	"github.com/vpsfleet/vpsfleet/internal/cli"
 )
 
@@ -1608,4 +1609,146 @@ func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
 	slices.Sort(out)
 	return out
+}
+
+// ciWorkflow is the example GitHub Actions workflow.
+const ciWorkflow = "examples/ci/.github/workflows/vpsfleet.yml"
+
+// workflowRun returns the script ("run: |" block) of the workflow step
+// named name, without its indentation.
+func workflowRun(t *testing.T, workflow, name string) string {
+	t.Helper()
+	lines := strings.Split(workflow, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "- name: "+name {
+			continue
+		}
+		for j := i + 1; j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), "- "); j++ {
+			if strings.TrimSpace(lines[j]) != "run: |" {
+				continue
+			}
+			runIndent := len(lines[j]) - len(strings.TrimLeft(lines[j], " "))
+			var body []string
+			indent := -1
+			for _, b := range lines[j+1:] {
+				n := len(b) - len(strings.TrimLeft(b, " "))
+				if strings.TrimSpace(b) != "" && n <= runIndent {
+					break
+				}
+				if indent < 0 && strings.TrimSpace(b) != "" {
+					indent = n
+				}
+				body = append(body, strings.TrimPrefix(b, strings.Repeat(" ", max(indent, 0))))
+			}
+			return strings.Join(body, "\n")
+		}
+	}
+	t.Fatalf("%s has no step %q with a run: | script", ciWorkflow, name)
+	return ""
+}
+
+// TestCIWorkflowPlansAPullRequest runs the plan step of the example
+// workflow, as GitHub would (bash -eo pipefail, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files), against the sandbox: the comment carries
+// the marker it is found by, fits a comment and names what is replaced;
+// the summary holds the plan; the artifact files are there; a plan that
+// fails comments its diagnostics; and a pull request without the secret
+// (a fork's) is said to be skipped, not failed.
+func TestCIWorkflowPlansAPullRequest(t *testing.T) {
+	bash, errBash := exec.LookPath("bash")
+	_, errJQ := exec.LookPath("jq")
+	if errBash != nil || errJQ != nil {
+		t.Skip("bash or jq is not installed: the workflow's plan step is not run")
+	}
+	data, err := os.ReadFile(ciWorkflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	workflow := string(data)
+	for _, want := range []string{"VPSFLEET_VERSION: v", "@$VPSFLEET_VERSION", "uses: actions/cache@", "VPSFLEET_LOCK_URL: ${{ secrets.VPSFLEET_LOCK_URL }}",
+		"vpsfleet apply -json -lock-timeout 10m", "group: vpsfleet-apply-", "cancel-in-progress: false", "uses: actions/upload-artifact@", "GITHUB_STEP_SUMMARY"} {
+		if !strings.Contains(workflow, want) {
+			t.Errorf("%s lacks %q", ciWorkflow, want)
+		}
+	}
+	if strings.Contains(workflow, "@latest") {
+		t.Errorf("%s installs an unpinned vpsfleet", ciWorkflow)
+	}
+	script := workflowRun(t, workflow, "Plan the pull request")
+	fleetSrc, err := os.ReadFile("examples/ci/fleet.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAccount(t)
+	a.writeFleet("fleet", map[string]string{"fleet.hcl": string(fleetSrc)})
+	step := func(token string) (code int, stdout string, outputs, summary string) {
+		t.Helper()
+		for _, f := range []string{"comment.md", "plan.json", "plan.txt", "fleet.plan", "outputs", "summary"} {
+			os.Remove(filepath.Join(a.dir, f))
+		}
+		cmd := exec.Command(bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
+		cmd.Dir = a.dir
+		cmd.Env = append(a.env, "VPSORG_TOKEN="+token, "FLEET_DIR=fleet", "RUN_URL=https://github.com/o/r/actions/runs/7",
+			"GITHUB_OUTPUT="+filepath.Join(a.dir, "outputs"), "GITHUB_STEP_SUMMARY="+filepath.Join(a.dir, "summary"),
+			"PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"))
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := os.ReadFile(filepath.Join(a.dir, "outputs"))
+		s, _ := os.ReadFile(filepath.Join(a.dir, "summary"))
+		return code, out.String(), string(o), string(s)
+	}
+	read := func(name string) string {
+		data, _ := os.ReadFile(filepath.Join(a.dir, name))
+		return string(data)
+	}
+
+	code, out, outputs, summary := step("sandbox")
+	comment := read("comment.md")
+	if code != 0 || !strings.Contains(outputs, "planned=true") || !strings.Contains(outputs, "exitcode=2") {
+		t.Fatalf("the plan step: exit %d, outputs %q\n%s", code, outputs, out)
+	}
+	if !strings.HasPrefix(comment, "<!-- vpsfleet plan: fleet -->\n### vpsfleet plan\n") || len(comment) > render.MaxMarkdownBytes ||
+		!strings.Contains(comment, "3 to create") {
+		t.Errorf("comment.md (%d bytes):\n%s", len(comment), comment)
+	}
+	if !strings.Contains(summary, "### vpsfleet plan") || !strings.Contains(summary, "<details>") {
+		t.Errorf("the job summary does not hold the plan:\n%s", summary)
+	}
+	checkSchema(t, "plan", "the workflow's plan.json", []byte(read("plan.json")))
+	if !strings.Contains(read("plan.txt"), "Saved the plan to fleet.plan") || read("fleet.plan") == "" {
+		t.Errorf("plan.txt or fleet.plan missing for the artifact")
+	}
+	if strings.Contains(out, "::warning") {
+		t.Errorf("a plan of creates is flagged as destructive:\n%s", out)
+	}
+
+	// A replacement: flagged, and named in the comment.
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", filepath.Join(a.dir, "fleet"))
+	a.writeFleet("fleet", map[string]string{"fleet.hcl": strings.Replace(string(fleetSrc), "  plan_id  = 1\n", "  plan_id  = 2\n", 1)})
+	code, out, _, _ = step("sandbox")
+	if comment := read("comment.md"); code != 0 || !strings.Contains(out, "::warning title=vpsfleet::This plan deletes or replaces servers") ||
+		!strings.Contains(comment, "**Replaced (2):** `app-web-1`, `app-web-2`.") {
+		t.Errorf("a plan of replacements: exit %d\n%s\n%s", code, out, comment)
+	}
+
+	// A broken fleet: the comment holds the diagnostics.
+	a.writeFleet("fleet", map[string]string{"fleet.hcl": "server \"x\" {\n  colour = 1\n}\n"})
+	code, _, outputs, summary = step("sandbox")
+	if comment := read("comment.md"); code != 1 || !strings.HasPrefix(comment, "<!-- vpsfleet plan: fleet -->\n### vpsfleet plan failed") ||
+		!strings.Contains(comment, "fleet.hcl:2") || !strings.Contains(summary, "vpsfleet plan failed") || !strings.Contains(outputs, "planned=false") {
+		t.Errorf("a broken fleet: exit %d, outputs %q\n%s", code, outputs, comment)
+	}
+
+	// No secret (a fork): skipped, said so, not failed, and no comment.
+	code, out, outputs, summary = step("")
+	if code != 0 || !strings.Contains(out, "::notice title=vpsfleet plan skipped::") || !strings.Contains(summary, "forks") ||
+		!strings.Contains(outputs, "planned=false") || read("comment.md") != "" {
+		t.Errorf("a pull request without the secret: exit %d, outputs %q\n%s\n%s", code, outputs, out, summary)
+	}
 }
