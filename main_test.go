@@ -1752,3 +1752,29 @@ func TestCIWorkflowPlansAPullRequest(t *testing.T) {
 		t.Errorf("a pull request without the secret: exit %d, outputs %q\n%s\n%s", code, outputs, out, summary)
 	}
 }
+
+// TestShowJSONOfAnOlderPlanFile: a plan file saved before unmanaged
+// servers were recorded by name (its model has only their count) still
+// renders as format 2, with a warning that says what it cannot list.
+func TestShowJSONOfAnOlderPlanFile(t *testing.T) {
+	a := newAccount(t)
+	a.must(0, "server", "create", "-name", "mail", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	a.must(0, "plan", "-out", "new.plan", quickstart(t))
+	data, err := os.ReadFile(filepath.Join(a.dir, "new.plan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := regexp.MustCompile(`(?s),\s*"unmanaged_servers": \[.*?\]`).ReplaceAll(data, nil)
+	if bytes.Equal(old, data) {
+		t.Fatalf("the saved plan names no unmanaged server:\n%s", data)
+	}
+	os.WriteFile(filepath.Join(a.dir, "old.plan"), old, 0o600)
+	shown := a.must(0, "show", "-json", "old.plan").stdout
+	checkSchema(t, "plan", "show -json of an older plan file", []byte(shown))
+	if !strings.Contains(shown, `"format_version": "2"`) || !strings.Contains(shown, "1 server not managed by this fleet is not named") {
+		t.Errorf("show -json of an older plan file:\n%s", shown)
+	}
+	if shown := a.must(0, "show", "-json", "new.plan").stdout; !strings.Contains(shown, `"name": "mail"`) {
+		t.Errorf("show -json of a new plan file does not name the unmanaged server:\n%s", shown)
+	}
+}
