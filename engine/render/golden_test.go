@@ -17,13 +17,20 @@ import (
 // goldenDir holds this package's golden files.
 var goldenDir = filepath.Join("..", "..", "testdata", "render")
 
-// goldenPlans are the plans rendered into testdata/engine/plans/<case>/.
+// goldenPlans are the plans rendered into testdata/render/plans/<case>/.
 func goldenPlans(t *testing.T) map[string]*engine.Plan {
 	t.Helper()
 	build := func(fleet *schema.Fleet, live []api.Server) *engine.Plan {
 		p, diags := engine.BuildPlan(fleet, live, engine.PlanOptions{})
 		if diags.HasErrors() {
 			t.Fatalf("golden plan has errors: %v", diags)
+		}
+		return p
+	}
+	destroy := func(fleet *schema.Fleet, live []api.Server) *engine.Plan {
+		p, diags := engine.BuildDestroyPlan(fleet, live, engine.PlanOptions{})
+		if diags.HasErrors() {
+			t.Fatalf("golden destroy plan has errors: %v", diags)
 		}
 		return p
 	}
@@ -55,6 +62,11 @@ func goldenPlans(t *testing.T) map[string]*engine.Plan {
 			et.Live(12352, "web-09"),
 			et.Live(12353, "mail"),
 		}),
+		"destroy": destroy(&schema.Fleet{
+			Owns:    []string{"web-*"},
+			Protect: []string{"db-*"},
+			Servers: []schema.DesiredServer{et.Desired("db-01", 1), et.Desired("web-01", 2), et.Desired("web-02", 3, et.PreventDestroy), et.Desired("web-03", 4)},
+		}, []api.Server{et.Live(12345, "db-01"), et.Live(12346, "web-01"), et.Live(12347, "web-02"), et.Live(12348, "web-09"), et.Live(12349, "mail")}),
 		"warnings": build(&schema.Fleet{
 			Owns:    []string{"web-*"},
 			Servers: []schema.DesiredServer{et.Desired("web-01", 1, et.WantBackups(true)), et.Desired("web-02", 2)},
@@ -70,7 +82,7 @@ func TestRenderGolden(t *testing.T) {
 	renderers := map[string]func(*bytes.Buffer, *engine.Plan) error{
 		"plan.txt":  func(b *bytes.Buffer, p *engine.Plan) error { return Text(b, p, false) },
 		"plan.json": func(b *bytes.Buffer, p *engine.Plan) error { return JSON(b, p) },
-		"plan.md":   func(b *bytes.Buffer, p *engine.Plan) error { return Markdown(b, p, MarkdownOptions{}) },
+		"plan.md":   func(b *bytes.Buffer, p *engine.Plan) error { return Markdown(b, p) },
 	}
 	for name, p := range goldenPlans(t) {
 		for file, render := range renderers {
@@ -111,7 +123,7 @@ func TestRenderNilPlan(t *testing.T) {
 	for _, render := range []func() error{
 		func() error { return Text(&b, nil, false) },
 		func() error { return JSON(&b, nil) },
-		func() error { return Markdown(&b, nil, MarkdownOptions{}) },
+		func() error { return Markdown(&b, nil) },
 	} {
 		if err := render(); err != nil {
 			t.Error(err)

@@ -25,8 +25,8 @@ const markdownWarningCap = 20
 // markdownWarningBytes bounds one warning's line.
 const markdownWarningBytes = 600
 
-// MarkdownOptions adjust Markdown. The zero value makes a pull-request
-// comment that points to `vpsfleet show` for the full plan.
+// MarkdownOptions adjust MarkdownWith. The zero value is Markdown's: a
+// pull-request comment that points to `vpsfleet show` for the full plan.
 type MarkdownOptions struct {
 	// MaxBytes bounds the output: 0 is MaxMarkdownBytes; values under
 	// 4096 are raised to 4096. A GitHub job summary holds 1 MiB.
@@ -40,23 +40,30 @@ type MarkdownOptions struct {
 	Heading string
 }
 
-// Markdown writes the plan as a pull-request comment, in this order: a
-// heading; SummaryLine; when the plan deletes or replaces servers, a
-// caution and the name of every server deleted, then of every server
-// replaced; the plan's warnings (at most 20); the count of unmanaged
-// servers; a table of the changes; and one folded <details> block per
-// change with its attributes as a diff.
+// Markdown writes the plan as a pull-request comment: MarkdownWith with
+// the zero MarkdownOptions (at most MaxMarkdownBytes, pointing to
+// `vpsfleet show` for the full plan).
+func Markdown(w io.Writer, p *engine.Plan) error {
+	return MarkdownWith(w, p, MarkdownOptions{})
+}
+
+// MarkdownWith writes the plan as Markdown for a pull-request comment or a
+// job summary, in this order: a heading; SummaryLine; when the plan
+// deletes or replaces servers, a caution and the name of every server
+// deleted, then of every server replaced; the plan's warnings (at most
+// 20); the count of unmanaged servers; a table of the changes; and one
+// folded <details> block per change with its attributes as a diff.
 //
 // The output is never longer than opts.MaxBytes. The heading, the summary
 // and the caution are never cut, and the names of deleted and replaced
 // servers come before anything else that could be: they are all named
 // whatever the plan's size, unless even the names alone cannot fit, and
-// then the comment names as many as fit (deletes first), says how many it
-// does not, and points to the full plan (opts.FullPlan). What does not fit
+// then it names as many as fit (deletes first), says how many it does
+// not, and points to the full plan (opts.FullPlan). What does not fit
 // after them is cut from the end (details first, then table rows, then
 // warnings), and a closing note says how much was left out and where the
 // full plan is. It returns the first write error.
-func Markdown(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
+func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 	if p == nil {
 		p = engine.NewPlan()
 	}

@@ -48,7 +48,7 @@ func bigPlan(t testing.TB, replaces, deletes, creates int) *engine.Plan {
 func markdownOf(t testing.TB, p *engine.Plan, opts MarkdownOptions) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Markdown(&b, p, opts); err != nil {
+	if err := MarkdownWith(&b, p, opts); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()

@@ -110,7 +110,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	case o.json:
 		err = render.JSON(c.stdout, pl.plan)
 	case o.markdown:
-		err = render.Markdown(c.stdout, pl.plan, o.md.options(o.destroy))
+		err = render.MarkdownWith(c.stdout, pl.plan, o.md.options(o.destroy))
 	default:
 		err = render.Text(c.stdout, pl.plan, c.color(pf.noColor))
 	}

@@ -43,7 +43,7 @@ func (c *cli) runShow(pos []string, asJSON, asMarkdown, noColor bool, md markdow
 	case asJSON:
 		err = render.JSON(c.stdout, saved.Plan)
 	case asMarkdown:
-		err = render.Markdown(c.stdout, saved.Plan, md.options(saved.Destroy))
+		err = render.MarkdownWith(c.stdout, saved.Plan, md.options(saved.Destroy))
 	default:
 		what := "Saved plan"
 		if saved.Destroy {
