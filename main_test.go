@@ -215,6 +215,13 @@ func TestHelpOnEveryCommand(t *testing.T) {
 			t.Errorf("vpsfleet server %s --help: exit %d, stdout %q", s, h.code, h.stdout)
 		}
 	}
+	// Where a flag takes a glob, -h says GLOB.
+	for cmd, flag := range map[string]string{"plan": "target", "apply": "target", "destroy": "target", "export": "match"} {
+		h := a.must(0, cmd, "-h").stdout
+		if !strings.Contains(h, "[-"+flag+" GLOB]") || !strings.Contains(h, "\n  -"+flag+" GLOB\n") {
+			t.Errorf("vpsfleet %s -h does not say -%s GLOB:\n%s", cmd, flag, h)
+		}
+	}
 	if r := a.run("sandbox", "serve", "-h"); r.code != 0 || !strings.Contains(r.stdout, "-provision-delay") {
 		t.Errorf("sandbox serve -h: exit %d: %s", r.code, r.stdout)
 	}
@@ -275,8 +282,41 @@ func TestServerCommands(t *testing.T) {
 	if r := a.run("server", "create", "-name", "x"); r.code != 1 || !strings.Contains(r.stderr, "-plan-id") {
 		t.Errorf("create without required flags: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if r := a.run("server", "get", "abc"); r.code != 1 || !strings.Contains(r.stderr, "not a server ID") {
-		t.Errorf("get abc: exit %d, stderr %q", r.code, r.stderr)
+	if r := a.run("server", "get", "12ab"); r.code != 1 || !strings.Contains(r.stderr, "not a server ID or name") {
+		t.Errorf("get 12ab: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestServerCommandsTakeANameToo: get, update, delete, start, stop and
+// reboot take a server's name as well as its id; a name that several
+// servers carry is refused, naming their ids, and nothing is changed.
+func TestServerCommandsTakeANameToo(t *testing.T) {
+	a := newAccount(t)
+	a.must(0, "server", "create", "-name", "app-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+	if r := a.must(0, "server", "get", "app-01", "-json"); !strings.Contains(r.stdout, `"id": 12345`) {
+		t.Errorf("get app-01:\n%s", r.stdout)
+	}
+	a.must(0, "server", "stop", "app-01", "-wait")
+	a.must(0, "server", "start", "app-01", "-wait")
+	a.must(0, "server", "reboot", "app-01", "-wait")
+	a.must(0, "server", "update", "app-01", "-hostname", "app.example.com")
+	if r := a.run("server", "get", "app-1"); r.code != 1 || !strings.Contains(r.stderr, `no server is named app-1. Did you mean "app-01"?`) {
+		t.Errorf("get app-1: exit %d, stderr %q", r.code, r.stderr)
+	}
+	a.must(0, "server", "create", "-name", "app-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	for _, sub := range []string{"get", "delete", "stop"} {
+		r := a.run("server", sub, "app-01")
+		if r.code != 1 || !strings.Contains(r.stderr, "2 servers are named app-01 (ids 12345, 12346)") || !strings.Contains(r.stderr, "vpsfleet server "+sub+" 12345") {
+			t.Errorf("server %s of an ambiguous name: exit %d, stderr %q", sub, r.code, r.stderr)
+		}
+	}
+	if n := a.namesCount()["app-01"]; n != 2 {
+		t.Fatalf("%d servers named app-01 after refused commands, want 2", n)
+	}
+	a.must(0, "server", "delete", "12346")
+	a.must(0, "server", "delete", "app-01")
+	if n := len(a.servers()); n != 0 {
+		t.Errorf("%d servers left after deleting app-01 by name", n)
 	}
 }
 
@@ -421,6 +461,29 @@ func TestValidateFmtExport(t *testing.T) {
 	if r := a.run("plan", "-detailed-exitcode", exported); r.code != 0 {
 		t.Errorf("plan of the exported fleet: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+
+	// export -out keeps an existing file unless -force is given.
+	target := filepath.Join(exported, "main.hcl")
+	if err := os.WriteFile(target, []byte("# hand-written\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = a.run("export", "-out", target)
+	if kept, _ := os.ReadFile(target); r.code != 1 || !strings.Contains(r.stderr, "main.hcl already exists; nothing was written") ||
+		!strings.Contains(r.stderr, "-force") || string(kept) != "# hand-written\n" {
+		t.Errorf("export -out over an existing file: exit %d, stderr %q, file %q", r.code, r.stderr, kept)
+	}
+	a.must(0, "export", "-out", target, "-force")
+	if replaced, _ := os.ReadFile(target); !strings.Contains(string(replaced), `server "manual-01"`) {
+		t.Errorf("export -out -force did not replace the file:\n%s", replaced)
+	}
+	fresh := filepath.Join(exported, "new.hcl")
+	a.must(0, "export", "-out", fresh)
+	if made, _ := os.ReadFile(fresh); !strings.Contains(string(made), `server "manual-01"`) {
+		t.Errorf("export -out to a new file:\n%s", made)
+	}
+	if r := a.run("export", "-force"); r.code != 1 || !strings.Contains(r.stderr, "-force replaces the file of -out FILE") {
+		t.Errorf("export -force without -out: exit %d, stderr %q", r.code, r.stderr)
+	}
 }
 
 func TestInterruptThenApplyConverges(t *testing.T) {
@@ -486,6 +549,97 @@ func serveSandbox(t *testing.T, args ...string) (base, banner string) {
 
 // TestSandboxServeAnswersTheDocumentation starts "vpsfleet sandbox serve"
 // and drives it both with the documentation's requests and with the CLI.
+// TestSandboxServeSaysWhereItsStateIs: on Ctrl-C, sandbox serve says
+// where the account was saved, and, with -state "", that it was kept in
+// memory only and is gone, never that it was saved.
+func TestSandboxServeSaysWhereItsStateIs(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "s.json")
+	for _, tt := range []struct {
+		state, want string
+	}{
+		{"", `Sandbox stopped; its state was kept in memory only (-state "") and is gone.`},
+		{state, "Sandbox stopped; state saved in " + state + "."},
+	} {
+		cmd := exec.Command(binary, "sandbox", "serve", "-addr", "127.0.0.1:0", "-state", tt.state)
+		cmd.Env = cleanEnv()
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		out := bufio.NewReader(stdout)
+		if banner, err := out.ReadString('\n'); err != nil || !strings.Contains(banner, "serving on") {
+			t.Fatalf("banner %q: %v", banner, err)
+		}
+		cmd.Process.Signal(os.Interrupt)
+		var rest bytes.Buffer
+		rest.ReadFrom(out)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("-state %q: %v", tt.state, err)
+		}
+		if !strings.Contains(rest.String(), tt.want) || tt.state == "" && strings.Contains(rest.String(), "saved") {
+			t.Errorf("-state %q: on stop it says %q, want %q", tt.state, rest.String(), tt.want)
+		}
+	}
+}
+
+// TestReadOnlyCommandsWhileTheSandboxIsHeld: while another process holds
+// the in-process sandbox's state file (an apply; here a served sandbox on
+// the same file), the commands that only read it (server list and get,
+// plan, export) read it as it is on disk and say so; commands that change
+// it are refused as before.
+func TestReadOnlyCommandsWhileTheSandboxIsHeld(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "held.json")
+	cmd := exec.Command(binary, "sandbox", "serve", "-addr", "127.0.0.1:0", "-state", state, "-empty", "-provision-delay", "10ms")
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	})
+	banner, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + regexp.MustCompile(`http://(\S+)`).FindStringSubmatch(banner)[1]
+	servedAccount(t, dir, base, "sandbox").must(0, "server", "create", "-name", "web-01", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+
+	a := &account{t: t, dir: dir, env: append(cleanEnv(), "VPSORG_ENDPOINT=sandbox:"+state, "NO_COLOR=1")}
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": "server \"web-01\" {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n  hostname = \"web01.example.com\"\n}\n"})
+	for _, args := range [][]string{
+		{"server", "list"},
+		{"server", "get", "web-01"},
+		{"plan", fleet},
+		{"export"},
+	} {
+		r := a.must(0, args...)
+		if !strings.Contains(r.stdout, "web-01") || !strings.Contains(r.stderr, "holds the sandbox state") || !strings.Contains(r.stderr, "read-only") {
+			t.Errorf("vpsfleet %s while the sandbox is held:\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.stdout, r.stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"server", "create", "-name", "web-02", "-plan-id", "1", "-os-id", "5", "-location", "us-west"},
+		{"server", "delete", "web-01"},
+		{"apply", "-auto-approve", fleet},
+	} {
+		if r := a.run(args...); r.code != 1 || !strings.Contains(r.stderr, "is in use") {
+			t.Errorf("vpsfleet %s while the sandbox is held: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+	}
+	if counts := a.namesCount(); len(counts) != 1 || counts["web-01"] != 1 {
+		t.Errorf("the refused commands changed the account: %v", counts)
+	}
+}
+
 func TestSandboxServeAnswersTheDocumentation(t *testing.T) {
 	dir := t.TempDir()
 	base, first := serveSandbox(t, "-token", "s3cret-token", "-provision-delay", "10ms", "-transition-delay", "10ms")
@@ -635,10 +789,79 @@ moved {
 	if len(targeted.Changes) != 2 || targeted.Changes[0].Name != "web-01" || targeted.Changes[1].Name != "web-02" {
 		t.Errorf("plan -target web-0[12]: %+v", targeted.Changes)
 	}
-	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	// Every targeted plan says that targeting is in effect; a target that
+	// matches nothing says so, and the plan does not claim that the
+	// account matches the fleet while changes are pending.
+	for _, target := range []string{"web-0[12]", "nothing"} {
+		r := a.must(0, "plan", "-target", target, fleet)
+		if !strings.Contains(r.stdout, "Warning: Targeting is in effect") || strings.Contains(r.stdout, "The account matches the fleet") {
+			t.Errorf("plan -target %s:\n%s", target, r.stdout)
+		}
+	}
+	if r := a.must(0, "plan", "-target", "nothing", fleet); !strings.Contains(r.stdout, `Warning: -target "nothing" matches nothing`) ||
+		!strings.Contains(r.stdout, "No changes to the targeted servers.") {
+		t.Errorf("plan -target nothing:\n%s", r.stdout)
+	}
+	// The report counts what was done as the plan counted it.
+	if r := a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet); !strings.Contains(r.stdout,
+		"Apply complete! 1 created, 1 updated, 1 replaced, 1 deleted, 2 power changes, 1 renamed.") {
+		t.Errorf("the report does not count the changes as the plan did:\n%s", r.stdout)
+	}
 	a.must(0, "plan", "-detailed-exitcode", fleet)
 	if counts := a.namesCount(); counts["other"] != 1 || counts["web-09"] != 0 || counts["db-old"] != 0 || counts["db-01"] != 1 {
 		t.Errorf("after apply: %v", counts)
+	}
+}
+
+// TestTargetSelectsAGroupByItsLabel: -target with a server block's label
+// selects every server the block declares, and only those.
+func TestTargetSelectsAGroupByItsLabel(t *testing.T) {
+	a := newAccount(t)
+	dir := a.groupFleet("web", 3)
+	if err := os.WriteFile(filepath.Join(dir, "db.hcl"), []byte("server \"web-db\" {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Changes []struct{ Name string } `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(a.must(2, "plan", "-json", "-detailed-exitcode", "-target", "web", dir).stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range doc.Changes {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, " ") != "web-0 web-1 web-2" {
+		t.Errorf("plan -target web plans %q, want the three servers of server \"web\"", names)
+	}
+}
+
+// TestUndeclaredServerLeftRunning: with no state file and no owns
+// pattern, removing a server's block leaves the server running; the plan
+// says so instead of a bare "No changes", and -show-unmanaged lists what
+// the fleet leaves alone.
+func TestUndeclaredServerLeftRunning(t *testing.T) {
+	a := newAccount(t)
+	block := "server %q {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n}\n"
+	dir := a.writeFleet("fleet", map[string]string{"fleet.hcl": fmt.Sprintf(block, "db-01") + fmt.Sprintf(block, "db-02")})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", dir)
+	a.must(0, "server", "create", "-name", "mail", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	if err := os.WriteFile(filepath.Join(dir, "fleet.hcl"), []byte(fmt.Sprintf(block, "db-01")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := a.must(0, "plan", "-detailed-exitcode", dir)
+	if !strings.Contains(r.stdout, "Warning: db-02 is no longer declared and no owns pattern covers it: it will be left running") {
+		t.Errorf("plan after removing db-02's block:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "mail is no longer declared") {
+		t.Errorf("plan warns of mail, which is not named like any declared server:\n%s", r.stdout)
+	}
+	r = a.must(0, "plan", "-show-unmanaged", dir)
+	if !regexp.MustCompile(`(?m)^2 other servers in the account are not managed by this fleet:\n  db-02 \(id \d+\), named like db-01\n  mail \(id \d+\)\n`).MatchString(r.stdout) {
+		t.Errorf("plan -show-unmanaged:\n%s", r.stdout)
+	}
+	if r := a.run("plan", "-show-unmanaged", "-json", dir); r.code != 1 || !strings.HasPrefix(r.stderr, "Error: -show-unmanaged") {
+		t.Errorf("plan -show-unmanaged -json: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
@@ -661,12 +884,17 @@ server "db-01" {
 `})
 	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
 	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
-	if r := a.run("destroy", fleet); r.code != 1 || !strings.Contains(r.stderr, "-auto-approve") {
+	// destroy speaks of destroying: no advice to save a plan it cannot
+	// save, no "Apply complete", no count of servers created.
+	if r := a.run("destroy", fleet); r.code != 1 || !strings.Contains(r.stderr, "-auto-approve") || strings.Contains(r.stderr, "plan -out") {
 		t.Fatalf("destroy without a terminal: exit %d\n%s", r.code, r.stderr)
 	}
 	r := a.must(0, "destroy", "-auto-approve", "-poll-interval", "10ms", fleet)
 	if !strings.Contains(r.stdout, "db-01 kept: lifecycle.prevent_destroy") {
 		t.Errorf("destroy does not say what it kept:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "Destroy complete! 2 servers destroyed.") || strings.Contains(r.stdout, "Apply") || strings.Contains(r.stdout, "created") {
+		t.Errorf("destroy's report:\n%s", r.stdout)
 	}
 	counts := a.namesCount()
 	if counts["app-01"]+counts["app-02"] != 0 || counts["db-01"] != 1 || counts["bystander"] != 1 {
@@ -729,6 +957,34 @@ func TestReadmeNamesEveryFlag(t *testing.T) {
 	}
 }
 
+// TestAPIRefusalsPointAtTheFleet: a 400 at apply for plan_id = 99 or
+// location = "mars" names the API's message and the attribute's
+// file:line:col with its source line, as a diagnostic of the fleet does.
+func TestAPIRefusalsPointAtTheFleet(t *testing.T) {
+	a := newAccount(t)
+	dir := a.writeFleet("fleet", map[string]string{"fleet.hcl": `defaults {
+  location = "mars"
+  os_id    = 5
+}
+
+server "web-01" {
+  plan_id = 99
+}
+`})
+	r := a.run("apply", "-auto-approve", "-poll-interval", "10ms", dir)
+	if r.code != 1 {
+		t.Fatalf("apply of plan_id 99 in mars: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"Error: The API refused plan_id of web-01", "fleet.hcl:7:13", "plan_id = 99", `Invalid pk "99"`,
+		"Error: The API refused location of web-01", "fleet.hcl:2:14", `location = "mars"`, `"mars" is not a valid choice`,
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
 // TestNoCreditsStopsCreates: an account with no credits answers 402, and
 // apply says so and fails without creating anything.
 func TestNoCreditsStopsCreates(t *testing.T) {
@@ -739,6 +995,10 @@ func TestNoCreditsStopsCreates(t *testing.T) {
 	}
 	if n := len(a.servers()); n != 0 {
 		t.Errorf("%d servers created without credits", n)
+	}
+	// A create refused with 402 changed nothing: not started, not failed.
+	if strings.Contains(r.stdout, "Creation failed") || strings.Contains(r.stdout, ": failed (create)") || !strings.Contains(r.stdout, ": not started (create)") {
+		t.Errorf("a create refused with 402 is not reported as not started:\n%s", r.stdout)
 	}
 }
 
@@ -922,6 +1182,10 @@ func TestExitCodesAndErrors(t *testing.T) {
 		{"export -parallelism 0", nil, []string{"export", "-parallelism", "0"}, 1, []string{"-parallelism 0"}, ""},
 		{"-full-plan without -markdown", nil, []string{"plan", "-full-plan", "https://ci.example.com/1", qs}, 1, []string{"add -markdown"}, ""},
 		{"a Markdown size too small", nil, []string{"show", "-markdown", "-markdown-max-bytes", "100", "x.plan"}, 1, []string{"-markdown-max-bytes 100", "at least 4096"}, ""},
+		{"a duration without a unit", nil, []string{"apply", "-timeout", "5", qs}, 1, []string{"-timeout", "use a unit, e.g. 5m"}, ""},
+		{"no command", nil, nil, 1, []string{"needs a command", "plan"}, ""},
+		{"no server subcommand", nil, []string{"server"}, 1, []string{"server needs a subcommand", "server get"}, ""},
+		{"no sandbox subcommand", nil, []string{"sandbox"}, 1, []string{"sandbox needs a subcommand", "sandbox serve"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -941,7 +1205,15 @@ func TestExitCodesAndErrors(t *testing.T) {
 			if (tt.stdout == "") != (r.stdout == "") || !strings.Contains(r.stdout, tt.stdout) {
 				t.Errorf("stdout %q, want %q", r.stdout, tt.stdout)
 			}
-			for _, never := range []string{"goroutine ", "panic:", "tok-987", "&{", "Usage:"} {
+			// Every error starts the same way.
+			if tt.code != 0 && !strings.HasPrefix(r.stderr, "Error: ") {
+				t.Errorf("stderr does not start with \"Error: \":\n%s", r.stderr)
+			}
+			never := []string{"goroutine ", "panic:", "tok-987", "&{"}
+			if len(tt.args) > 0 && tt.args[0] != "server" && tt.args[0] != "sandbox" {
+				never = append(never, "Usage:") // a missing (sub)command lists them
+			}
+			for _, never := range never {
 				if strings.Contains(r.stderr, never) {
 					t.Errorf("stderr holds %q:\n%s", never, r.stderr)
 				}

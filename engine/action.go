@@ -65,6 +65,16 @@ func (a Action) Info() (info ActionInfo, ok bool) {
 	return unknownAction, false
 }
 
+// Actions returns every action of the vocabulary, heaviest first (the
+// order that picks a change's symbol).
+func Actions() []Action {
+	out := make([]Action, len(actionTable))
+	for i, e := range actionTable {
+		out[i] = e.action
+	}
+	return out
+}
+
 // Known reports whether a is one of the actions above.
 func (a Action) Known() bool {
 	_, ok := a.Info()

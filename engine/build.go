@@ -36,23 +36,29 @@ import (
 // change (apply will fail it) and gets a warning.
 //
 // Live servers claimed by no desired server are deleted when a fleet.owns
-// glob matches them, and counted in Plan.Unmanaged (and named in
-// Plan.UnmanagedServers) otherwise, whatever the targets. With opts.Targets, only servers whose desired, live or
-// moved.from name matches a target are planned.
+// glob matches them, and counted in Plan.Unmanaged and listed in
+// Plan.UnmanagedServers otherwise (whatever the targets). An unmanaged
+// server named like a declared one (SameShape: db-02 beside db-01, web-04
+// beside web-01..03) was most likely the fleet's until its block was
+// removed: the plan warns that it will be left running. With opts.Targets, only servers whose desired, live or
+// moved.from name, or whose server block's label, matches a target are
+// planned: a server block's label targets its whole group.
 //
 // Errors, as diagnostics with the server block's range when known: a
 // replace or delete of a server under lifecycle.prevent_destroy or
 // fleet.protect, and two live servers for one desired server. Those
 // servers get no change; the caller must not apply a plan that came with
-// errors. Warnings (suspended servers, a target that matches nothing, an
-// ignored moved block) are diagnostics of severity warning and also
-// strings in Plan.Warnings. A nil fleet is an error diagnostic.
+// errors. Warnings (suspended servers, targeting in effect, a target that
+// matches nothing, an ignored moved block) are diagnostics of severity
+// warning and also strings in Plan.Warnings; a targeted plan records its
+// targets in Plan.Targets. A nil fleet is an error diagnostic.
 func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan, hcl.Diagnostics) {
 	b := &planBuilder{plan: newPlan(), fleet: fleet}
 	if fleet == nil {
 		return b.noFleet("BuildPlan")
 	}
 	m := Match(fleet, live, opts.Targets)
+	b.warnTargets(m, live, opts.Targets)
 	for _, w := range m.MoveWarnings {
 		b.warn("Moved block ignored", w.Text, subject(w.Move.Range))
 	}
@@ -77,15 +83,13 @@ func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan,
 	}
 	for _, o := range m.Orphans {
 		if o.OwnedBy == "" {
-			b.plan.Unmanaged++
+			b.unmanaged(o)
 			continue
 		}
 		if o.Targeted {
 			b.delete(o.Live, o.OwnedBy)
 		}
 	}
-	b.plan.UnmanagedServers = m.UnmanagedServers()
-	b.warnUnmatchedTargets(m, live)
 	return b.finish()
 }
 
@@ -202,6 +206,23 @@ func (b *planBuilder) duplicate(d *schema.DesiredServer, live []*api.Server) {
 	b.fail("Two live servers share one name", fmt.Sprintf(
 		"The account holds %d servers named %s (ids %s) and the fleet declares one. The plan refuses to guess which one is meant: delete or rename the extra ones in the account, then plan again.",
 		len(live), live[0].Name, strings.Join(ids, ", ")), subject(d.Range))
+}
+
+// unmanaged counts and lists a live server that no block declares and no
+// owns pattern matches, and, when it is named like a declared server (a
+// server whose block was removed, most likely) and targeted, warns that it
+// will be left running: without an owns pattern, removing a block leaves
+// the server, and "No changes" alone would hide that.
+func (b *planBuilder) unmanaged(o Orphan) {
+	s := o.Live
+	b.plan.Unmanaged++
+	b.plan.UnmanagedServers = append(b.plan.UnmanagedServers, o.unmanaged())
+	if o.NamedLike == nil || !o.Targeted {
+		return
+	}
+	b.warn("Undeclared server left running", fmt.Sprintf(
+		"%s is no longer declared and no owns pattern covers it: it will be left running (id %d; named like %s, which the fleet declares at %s). To delete it, add %q to fleet.owns or run vpsfleet server delete %d; to manage it again, declare it.",
+		s.Name, s.ID, o.NamedLike.Name, shortRange(o.NamedLike.Range), s.Name, s.ID), nil)
 }
 
 // delete plans the removal of an owned, undeclared live server.
@@ -328,11 +349,25 @@ func (b *planBuilder) replace(d *schema.DesiredServer, s *api.Server, ren *renam
 	return kept
 }
 
-// warnUnmatchedTargets warns about every -target glob that names no
-// desired server, moved.from or live server.
-func (b *planBuilder) warnUnmatchedTargets(m *Matching, live []api.Server) {
+// warnTargets warns, when the plan is targeted, that targeting is in
+// effect (as Terraform does: the plan may not show everything the fleet
+// asks for), and about every -target glob that names no desired server,
+// server block label, moved.from or live server, so that a misspelt
+// target never reads as "no changes".
+func (b *planBuilder) warnTargets(m *Matching, live []api.Server, targets schema.GlobSet) {
+	if len(targets) == 0 {
+		return
+	}
+	b.plan.Targets = append([]string(nil), targets...)
+	quoted := make([]string, len(targets))
+	for i, t := range targets {
+		quoted[i] = fmt.Sprintf("-target %q", t)
+	}
+	b.warn("Targeting is in effect", fmt.Sprintf(
+		"Targeting is in effect: only the servers that %s selects (by name, server block label or moved.from) are planned, so this plan may not show every change the fleet asks for. Use -target to work around a problem or recover from a mistake, not routinely; plan without it to see everything.",
+		strings.Join(quoted, " or ")), nil)
 	for _, t := range m.unmatchedTargets(live) {
 		b.warn("Target matches nothing", fmt.Sprintf(
-			"-target %q matches no server in the fleet or the account; check the spelling (globs: * ? [...])", t), nil)
+			"-target %q matches nothing: no server block (name or label), moved block or server in the account has that name, so it selects no server; check the spelling (globs: * ? [...]).", t), nil)
 	}
 }

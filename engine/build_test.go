@@ -229,13 +229,70 @@ func TestBuildPlan(t *testing.T) {
 				{"web-01", []Action{ActionCreate}, "not in the account"},
 				{"web-02", []Action{ActionCreate}, "not in the account"},
 			},
+			warnings: []string{`Targeting is in effect: only the servers that -target "web-0[12]" selects`},
 		},
 		{
-			name:     "a target that matches nothing",
-			fleet:    schema.Fleet{Servers: []schema.DesiredServer{et.Desired("web-01", 1)}},
-			live:     []api.Server{et.Live(1, "web-01")},
-			targets:  []string{"nope-*"},
-			warnings: []string{`-target "nope-*" matches no server in the fleet or the account`},
+			// Changes are pending (web-01 is to be created), but the
+			// target selects none of them: it must say so, not read as
+			// "no changes".
+			name:    "a target that matches nothing",
+			fleet:   schema.Fleet{Servers: []schema.DesiredServer{et.Desired("web-01", 1), et.Desired("web-02", 2, et.WantPlanID(2))}},
+			live:    []api.Server{et.Live(1, "web-02")},
+			targets: []string{"nope-*", "web-02"},
+			want:    []fxChange{{"web-02", []Action{ActionReplace}, "plan_id 1 → 2 forces replacement"}},
+			warnings: []string{`Targeting is in effect: only the servers that -target "nope-*" or -target "web-02" selects`,
+				`-target "nope-*" matches nothing: no server block (name or label), moved block or server in the account has that name`},
+		},
+		{
+			// No state file: a server named like a declared one whose
+			// block is gone, with no owns pattern, is left running, and
+			// the plan says so instead of a bare "No changes".
+			name:      "a removed block that no owns covers",
+			fleet:     schema.Fleet{Servers: []schema.DesiredServer{et.Desired("db-01", 4)}},
+			live:      []api.Server{et.Live(1, "db-01"), et.Live(2, "db-02"), et.Live(3, "db-server-01"), et.Live(4, "mail")},
+			warnings:  []string{`db-02 is no longer declared and no owns pattern covers it: it will be left running (id 2; named like db-01, which the fleet declares at fleet.hcl:4). To delete it, add "db-02" to fleet.owns or run vpsfleet server delete 2`},
+			unmanaged: 3,
+		},
+		{
+			name: "a smaller count leaves a server named like its group",
+			fleet: schema.Fleet{Servers: []schema.DesiredServer{
+				et.Desired("web-01", 1, inGroup("web")), et.Desired("web-02", 1, inGroup("web"))}},
+			live:      []api.Server{et.Live(1, "web-01"), et.Live(2, "web-02"), et.Live(3, "web-3"), et.Live(4, "web-server-01")},
+			warnings:  []string{`web-3 is no longer declared and no owns pattern covers it: it will be left running (id 3; named like web-01`},
+			unmanaged: 2,
+		},
+		{
+			name: "the label of a group targets the servers a smaller count leaves",
+			fleet: schema.Fleet{Owns: []string{"web-*", "db-*"}, Servers: []schema.DesiredServer{
+				et.Desired("web-01", 1, inGroup("web")), et.Desired("web-02", 1, inGroup("web")),
+				et.Desired("db-01", 2, inGroup("db-01"))}},
+			live:    []api.Server{et.Live(1, "web-01"), et.Live(2, "web-02"), et.Live(3, "web-03"), et.Live(4, "db-01"), et.Live(5, "db-02"), et.Live(6, "web-server-01")},
+			targets: []string{"web", "db-01"},
+			// web-server-01 is not named like web's servers, and db-01
+			// labels a single server: neither target selects more.
+			want:     []fxChange{{"web-03", []Action{ActionDelete}, "not in the fleet, matched by owns web-*"}},
+			warnings: []string{`Targeting is in effect`},
+		},
+		{
+			name:      "targeted plans warn only of the undeclared servers they target",
+			fleet:     schema.Fleet{Servers: []schema.DesiredServer{et.Desired("db-01", 1), et.Desired("web-01", 2)}},
+			live:      []api.Server{et.Live(1, "db-01"), et.Live(2, "db-02"), et.Live(3, "web-01"), et.Live(4, "web-02")},
+			targets:   []string{"web-*"},
+			warnings:  []string{`Targeting is in effect`, `web-02 is no longer declared`},
+			unmanaged: 2,
+		},
+		{
+			name: "a server block's label targets its whole group",
+			fleet: schema.Fleet{Servers: []schema.DesiredServer{
+				et.Desired("api", 1, inGroup("api")),
+				et.Desired("web-01", 2, inGroup("web")), et.Desired("web-02", 2, inGroup("web")),
+				et.Desired("web-frontend", 3, inGroup("web-frontend"))}},
+			targets: []string{"web"},
+			want: []fxChange{
+				{"web-01", []Action{ActionCreate}, "not in the account"},
+				{"web-02", []Action{ActionCreate}, "not in the account"},
+			},
+			warnings: []string{`Targeting is in effect`},
 		},
 		{
 			name: "a target on moved.from plans the rename",
@@ -245,6 +302,7 @@ func TestBuildPlan(t *testing.T) {
 			targets: []string{"db-old"},
 			want: []fxChange{{"db-01", []Action{ActionRename},
 				"renamed from db-old by moved block (fleet.hcl:12)"}},
+			warnings: []string{`Targeting is in effect`},
 		},
 	}
 	for _, tt := range tests {
@@ -288,11 +346,20 @@ func TestBuildPlan(t *testing.T) {
 			if p.Unmanaged != tt.unmanaged {
 				t.Errorf("unmanaged = %d, want %d", p.Unmanaged, tt.unmanaged)
 			}
+			if !slices.Equal(p.Targets, tt.targets) {
+				t.Errorf("targets = %q, want %q", p.Targets, tt.targets)
+			}
 			if p.FormatVersion != FormatVersion {
 				t.Errorf("format_version = %q", p.FormatVersion)
 			}
 		})
 	}
+}
+
+// inGroup makes a desired server one of the servers the server block
+// labelled label declares.
+func inGroup(label string) func(*schema.DesiredServer) {
+	return func(d *schema.DesiredServer) { d.Group = label }
 }
 
 func TestBuildPlanReplaceCreatesFromTheFleet(t *testing.T) {
@@ -319,5 +386,41 @@ func TestBuildPlanReplaceCreatesFromTheFleet(t *testing.T) {
 				t.Errorf("after = %+v, want backups %t, power %s, no id", after, tt.wantBackups, tt.wantPower)
 			}
 		})
+	}
+}
+
+// TestBuildPlanListsUnmanaged: the servers Unmanaged counts are listed by
+// name and id, each with the declared server it is named like, if any.
+func TestBuildPlanListsUnmanaged(t *testing.T) {
+	fleet := &schema.Fleet{Owns: []string{"web-*"}, Servers: []schema.DesiredServer{et.Desired("db-01", 1), et.Desired("web-01", 2)}}
+	live := []api.Server{et.Live(5, "mail"), et.Live(2, "db-02"), et.Live(3, "db-01"), et.Live(4, "web-09"), et.Live(1, "db-02")}
+	for _, build := range []func(*schema.Fleet, []api.Server, PlanOptions) (*Plan, hcl.Diagnostics){BuildPlan, BuildDestroyPlan} {
+		p, _ := build(fleet, live, PlanOptions{})
+		want := []UnmanagedServer{{ID: 1, Name: "db-02", NamedLike: "db-01"}, {ID: 2, Name: "db-02", NamedLike: "db-01"}, {ID: 5, Name: "mail"}}
+		if !slices.Equal(p.UnmanagedServers, want) || p.Unmanaged != len(want) {
+			t.Errorf("unmanaged %d: %+v, want %+v", p.Unmanaged, p.UnmanagedServers, want)
+		}
+	}
+}
+
+func TestSameShape(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"db-01", "db-02", true},
+		{"db-01", "db-2", true},
+		{"web-01", "web-10", true},
+		{"web-01", "web-server-01", false},
+		{"web-01", "web-01a", false},
+		{"eu1-web-01", "eu2-web-07", true},
+		{"api", "api", true},
+		{"api", "apx", false},
+		{"web-a", "web-b", false},
+	}
+	for _, tt := range tests {
+		if got := SameShape(tt.a, tt.b); got != tt.same {
+			t.Errorf("SameShape(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.same)
+		}
 	}
 }

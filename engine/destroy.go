@@ -25,6 +25,7 @@ func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) 
 		return b.noFleet("BuildDestroyPlan")
 	}
 	m := Match(fleet, live, opts.Targets)
+	b.warnTargets(m, live, opts.Targets)
 	for _, p := range m.Pairs {
 		if len(p.Live) == 0 || !p.Targeted {
 			continue
@@ -45,8 +46,11 @@ func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) 
 			Reason:  fmt.Sprintf("destroy requested; declared at %s", shortRange(p.Desired.Range)),
 		}, s, p.Desired)
 	}
-	b.plan.Unmanaged = m.Unmanaged()
-	b.plan.UnmanagedServers = m.UnmanagedServers()
-	b.warnUnmatchedTargets(m, live)
+	for _, o := range m.Orphans {
+		if o.OwnedBy == "" {
+			b.plan.Unmanaged++
+			b.plan.UnmanagedServers = append(b.plan.UnmanagedServers, o.unmanaged())
+		}
+	}
 	return b.finish()
 }

@@ -32,8 +32,9 @@ func TestBuildDestroyPlan(t *testing.T) {
 	}{
 		{"everything declared", nil, []string{"db-old (id 3)", "web-01 (id 4)"},
 			[]string{"cache-01 kept: fleet.protect cache-*", "db-01 kept: lifecycle.prevent_destroy"}},
-		{"targeted", []string{"web-*"}, []string{"web-01 (id 4)"}, nil},
-		{"target matching nothing", []string{"x"}, nil, []string{`-target "x" matches no server in the fleet or the account; check the spelling (globs: * ? [...])`}},
+		{"targeted", []string{"web-*"}, []string{"web-01 (id 4)"}, []string{targeting(`-target "web-*"`)}},
+		{"target matching nothing", []string{"x"}, nil, []string{targeting(`-target "x"`),
+			`-target "x" matches nothing: no server block (name or label), moved block or server in the account has that name, so it selects no server; check the spelling (globs: * ? [...]).`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,4 +83,9 @@ func TestBuildDestroyPlanRefusesDuplicateNames(t *testing.T) {
 			t.Errorf("destroy planned %s (id %d) although its name is ambiguous", c.Name, c.Before.ID)
 		}
 	}
+}
+
+// targeting is the warning of a plan limited by targets.
+func targeting(targets string) string {
+	return "Targeting is in effect: only the servers that " + targets + " selects (by name, server block label or moved.from) are planned, so this plan may not show every change the fleet asks for. Use -target to work around a problem or recover from a mistake, not routinely; plan without it to see everything."
 }

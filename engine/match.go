@@ -21,7 +21,8 @@ type Pair struct {
 	// server already carries the desired name.
 	Move *schema.Move
 	// Targeted reports whether -target selects the pair (by its desired
-	// name or its moved.from name); always true without targets.
+	// name, the label of its server block, or its moved.from name);
+	// always true without targets.
 	Targeted bool
 	// Temps are live servers under a temporary name of the desired server
 	// (engine.TempName) when it is replaced with create_before_destroy:
@@ -43,8 +44,16 @@ type Orphan struct {
 	// OwnedBy is the first fleet.owns glob that matches its name, "" when
 	// none does: the server is then not managed by this fleet.
 	OwnedBy string
-	// Targeted reports whether -target selects it; always true without
-	// targets.
+	// NamedLike is the first declared server (in the fleet's order) whose
+	// name has the shape of the orphan's (see SameShape), nil when none
+	// has: db-02 is named like db-01, web-04 like web-01. With no state
+	// file this is the planner's only sign that a server was the fleet's
+	// once and its block was removed.
+	NamedLike *schema.DesiredServer
+	// Targeted reports whether -target selects it: by its name, or, when
+	// it is named like the servers of a count or for_each group, by that
+	// group's label (so that -target web also deletes the web-04 a
+	// smaller count leaves); always true without targets.
 	Targeted bool
 }
 
@@ -104,6 +113,11 @@ func Match(fleet *schema.Fleet, live []api.Server, targets schema.GlobSet) *Matc
 				mv.From, mv.To, shortRange(mv.Range), mv.From)})
 		}
 	}
+	shapes := make(map[string][]*schema.DesiredServer, len(fleet.Servers))
+	for i := range fleet.Servers {
+		d := &fleet.Servers[i]
+		shapes[nameShape(d.Name)] = append(shapes[nameShape(d.Name)], d)
+	}
 	claimed := make(map[int64]bool, len(live))
 	m.Pairs = make([]Pair, len(fleet.Servers))
 	for i := range fleet.Servers {
@@ -118,7 +132,7 @@ func Match(fleet *schema.Fleet, live []api.Server, targets schema.GlobSet) *Matc
 				}
 			}
 		}
-		p.Targeted = m.Targets(d.Name, p.MoveFrom())
+		p.Targeted = m.Targets(d.Name, d.Group, p.MoveFrom())
 		for _, s := range p.Live {
 			claimed[s.ID] = true
 		}
@@ -130,9 +144,54 @@ func Match(fleet *schema.Fleet, live []api.Server, targets schema.GlobSet) *Matc
 			continue
 		}
 		owner, _ := fleet.Owns.Match(s.Name)
-		m.Orphans = append(m.Orphans, Orphan{Live: s, OwnedBy: owner, Targeted: m.Targets(s.Name)})
+		o := Orphan{Live: s, OwnedBy: owner, Targeted: m.Targets(s.Name)}
+		for _, d := range shapes[nameShape(s.Name)] {
+			if o.NamedLike == nil {
+				o.NamedLike = d
+			}
+			if d.Group != "" && d.Group != d.Name && len(m.targets) > 0 && m.targets.MatchesAny(d.Group) {
+				o.Targeted = true
+			}
+		}
+		m.Orphans = append(m.Orphans, o)
 	}
 	return m
+}
+
+// unmanaged is the orphan as the plan lists it when no owns pattern
+// matches it.
+func (o Orphan) unmanaged() UnmanagedServer {
+	u := UnmanagedServer{ID: o.Live.ID, Name: o.Live.Name}
+	if o.NamedLike != nil {
+		u.NamedLike = o.NamedLike.Name
+	}
+	return u
+}
+
+// SameShape reports whether two server names have the same shape: the
+// same text once every run of digits is taken as one placeholder
+// ("db-01", "db-2" and "db-10" are all db-#; "web-server-01" is not
+// web-#). It is how the planner, with no state file, recognises a live
+// server that is named like the fleet's servers.
+func SameShape(a, b string) bool { return nameShape(a) == nameShape(b) }
+
+// nameShape is name with every run of ASCII digits replaced by "#".
+func nameShape(name string) string {
+	var b strings.Builder
+	inDigits := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= '0' && c <= '9' {
+			if !inDigits {
+				b.WriteByte('#')
+			}
+			inDigits = true
+			continue
+		}
+		inDigits = false
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // claimTemps gives every pair whose desired server is replaced with
@@ -181,18 +240,6 @@ func (m *Matching) Unmanaged() int {
 	return n
 }
 
-// UnmanagedServers names the orphans Unmanaged counts, sorted by name
-// then id; nil when there are none.
-func (m *Matching) UnmanagedServers() []ServerRef {
-	var out []ServerRef
-	for _, o := range m.Orphans {
-		if o.OwnedBy == "" {
-			out = append(out, ServerRef{Name: o.Live.Name, ID: o.Live.ID})
-		}
-	}
-	return out
-}
-
 // Concerns reports whether a live server of this name is one the fleet
 // cares about: a desired name, a moved.from or moved.to, or a name
 // fleet.owns matches. A saved plan records every such server it saw.
@@ -205,14 +252,14 @@ func (m *Matching) Concerns(name string) bool {
 }
 
 // unmatchedTargets returns the -target globs that name no desired server,
-// moved.from or live server.
+// server block label, moved.from or live server.
 func (m *Matching) unmatchedTargets(live []api.Server) []string {
 	var out []string
 	for _, t := range m.targets {
 		one := schema.GlobSet{t}
 		found := false
 		for i := range m.fleet.Servers {
-			found = found || one.MatchesAny(m.fleet.Servers[i].Name)
+			found = found || one.MatchesAny(m.fleet.Servers[i].Name, m.fleet.Servers[i].Group)
 		}
 		for _, mv := range m.fleet.Moves {
 			found = found || one.MatchesAny(mv.From)

@@ -9,8 +9,9 @@ const defaultReadParallelism = 10
 // PlanOptions narrows and tunes planning.
 type PlanOptions struct {
 	// Targets are the -target globs. When non-empty the plan only touches
-	// servers whose name (desired name, live name, or moved.from) matches
-	// one of them. Empty means every server.
+	// servers whose name (desired name, live name, or moved.from), or the
+	// label of whose server block, matches one of them. Empty means every
+	// server.
 	Targets schema.GlobSet
 	// Parallelism bounds the detail GETs ReadLive has in flight; values
 	// below 1 mean 10.

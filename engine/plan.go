@@ -108,16 +108,25 @@ type Plan struct {
 	// server block declares.
 	Unmanaged int      `json:"unmanaged"`
 	Warnings  []string `json:"warnings"`
-	// UnmanagedServers names the servers Unmanaged counts, sorted by name
-	// then id. A plan saved before vpsfleet recorded them has none while
-	// Unmanaged may be positive: the views then say so.
-	UnmanagedServers []ServerRef `json:"unmanaged_servers,omitempty"`
+	// Targets are the -target globs the plan was limited to; empty when
+	// it covers the whole fleet.
+	Targets []string `json:"targets,omitempty"`
+	// UnmanagedServers are the servers Unmanaged counts, sorted by name
+	// then id (left out of the model's encoding when there are none). A
+	// plan saved before they were recorded has none while Unmanaged may be
+	// positive: the -json view then says so.
+	UnmanagedServers []UnmanagedServer `json:"unmanaged_servers,omitempty"`
 }
 
-// ServerRef names one live server.
-type ServerRef struct {
-	Name string `json:"name"`
+// UnmanagedServer is a live server that no server block declares and no
+// fleet.owns pattern matches: the plan leaves it as it is.
+type UnmanagedServer struct {
 	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// NamedLike is a declared server whose name has this one's shape
+	// (engine.SameShape: db-01 for db-02), "" when none has: a sign that
+	// its block was removed while no owns pattern covers it.
+	NamedLike string `json:"named_like,omitempty"`
 }
 
 // Empty reports whether the plan changes nothing.

@@ -117,8 +117,8 @@ func TestPlanAgainstSandbox(t *testing.T) {
 	}
 
 	// A saved plan stays fresh until someone touches a server it saw.
-	sp := planfile.New(p, fleet, live, "sandbox", time.Now())
-	again, err := c.ListServers(ctx, api.ListOptions{})
+	sp := planfile.New(p, fleet, live, planfile.Made{Endpoint: "sandbox", At: time.Now()})
+	again, err := engine.ReadLive(ctx, c, fleet, engine.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestPlanAgainstSandbox(t *testing.T) {
 	if _, err := c.StopServer(ctx, live[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	again, err = c.ListServers(ctx, api.ListOptions{})
+	again, err = engine.ReadLive(ctx, c, fleet, engine.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

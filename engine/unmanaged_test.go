@@ -24,7 +24,7 @@ func TestPlansNameTheUnmanagedServers(t *testing.T) {
 		et.Live(9, "mail"), et.Live(3, "web-01"), et.Live(4, "web-09"), et.Live(5, "db-01"),
 		et.Live(8, "backup"), et.Live(7, "mail"),
 	}
-	want := []ServerRef{{"backup", 8}, {"mail", 7}, {"mail", 9}}
+	want := []UnmanagedServer{{ID: 8, Name: "backup"}, {ID: 7, Name: "mail"}, {ID: 9, Name: "mail"}}
 	build := map[string]func(PlanOptions) (*Plan, error){
 		"plan": func(o PlanOptions) (*Plan, error) {
 			p, diags := BuildPlan(fleet, live, o)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -99,4 +100,78 @@ func sampleHeapPeak(peak *uint64, base uint64) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// BenchmarkRefuseHostile loads each hostile input at the size of the
+// issue (100,000 levels of nesting) and checks that it is refused; ns/op
+// is the time a refusal takes.
+func BenchmarkRefuseHostile(b *testing.B) {
+	for _, c := range hostileCases(100000) {
+		src := []byte(c.src + validServer)
+		b.Run(strings.ReplaceAll(c.name, " ", "-"), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				fleet, diags := loadSources([]source{{name: "hostile.hcl", src: src}}, LoadOptions{})
+				if fleet != nil || findDiag(diags, c.summary) == nil {
+					b.Fatalf("not refused with %q: %v", c.summary, diags)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFormatRefusesDeepNesting formats 100,000 nested parentheses.
+func BenchmarkFormatRefusesDeepNesting(b *testing.B) {
+	src := []byte("x = " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000) + "\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		if out, diags := Format(src, "deep.hcl"); out != nil || findDiag(diags, "Nested too deeply") == nil {
+			b.Fatalf("not refused: %v", diags)
+		}
+	}
+}
+
+// BenchmarkLoadRefusesFIFO loads a directory holding a FIFO named x.hcl.
+func BenchmarkLoadRefusesFIFO(b *testing.B) {
+	dir := writeFleet(b, map[string]string{"fleet.hcl": validServer})
+	if err := syscall.Mkfifo(filepath.Join(dir, "x.hcl"), 0o644); err != nil {
+		b.Skipf("cannot make a FIFO: %v", err)
+	}
+	for b.Loop() {
+		if fleet, diags := Load(dir, LoadOptions{}); fleet != nil || findDiag(diags, "Cannot read file") == nil {
+			b.Fatalf("not refused: %v", diags)
+		}
+	}
+}
+
+// BenchmarkLoadLargeMapVariable loads a map variable of 20,000 objects
+// from a variable file and uses it as for_each: converting it must take
+// time proportional to its size (cty's own conversion compares every
+// element type with every other).
+func BenchmarkLoadLargeMapVariable(b *testing.B) {
+	var vars strings.Builder
+	vars.WriteString("servers = {\n")
+	for i := range 20000 {
+		fmt.Fprintf(&vars, "  web-%05d = { plan = %d, tags = [\"a\"] }\n", i, 1+i%2)
+	}
+	vars.WriteString("}\n")
+	dir := writeFleet(b, map[string]string{
+		"fleet.hcl": `variable "servers" { type = map(object({ plan = number, tags = list(string) })) }
+server "web" {
+  for_each = var.servers
+  name     = each.key
+  plan_id  = each.value.plan
+  os_id    = 5
+  location = "us-west"
+}
+`,
+		"big.vars.hcl": vars.String(),
+	})
+	opts := LoadOptions{VarFiles: []string{filepath.Join(dir, "big.vars.hcl")}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if f, diags := Load(filepath.Join(dir, "fleet.hcl"), opts); diags.HasErrors() || len(f.Servers) != 20000 {
+			b.Fatalf("%v", diags)
+		}
+	}
 }

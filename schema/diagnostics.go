@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // WriteDiagnostics writes diags to w the way hcl's text writer does: each
@@ -62,11 +60,11 @@ func readDiagnosedFiles(diags hcl.Diagnostics) map[string]*hcl.File {
 			continue
 		}
 		files[name] = nil
-		src, err := os.ReadFile(name)
+		src, err := readRegularFile(name, maxFileSize)
 		if err != nil {
 			continue
 		}
-		f, _ := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+		f, _ := parseChecked(src, name, hcl.InitialPos)
 		if f == nil {
 			f = &hcl.File{Bytes: src}
 		}

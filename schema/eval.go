@@ -104,7 +104,7 @@ func (l *loader) eval(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.
 	if !l.checkRefs(expr, sc) {
 		return cty.DynamicVal, false
 	}
-	val, diags := expr.Value(ctx)
+	val, diags := l.value(expr, ctx)
 	l.add(diags)
 	if diags.HasErrors() {
 		return cty.DynamicVal, false
@@ -117,6 +117,33 @@ func (l *loader) eval(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.
 		return cty.DynamicVal, false
 	}
 	return val, true
+}
+
+// value evaluates expr in ctx (nil: no variables or functions) under the
+// loader's meter, so that it cannot produce more than maxExprValues
+// values; every evaluation of the loader goes through it. The result is
+// counted too, at its full size, since it is kept or decoded next.
+func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	m := l.meter
+	m.instrument(expr)
+	m.begin()
+	defer m.end()
+	val, diags := expr.Value(ctx)
+	if m.trip == nil && !diags.HasErrors() {
+		m.chargeValue(val, false, false, expr.Range())
+	}
+	if m.trip == nil {
+		return val, diags
+	}
+	if !diags.HasErrors() {
+		// The diagnostic was swallowed (by try or can): report it here.
+		d := *m.trip
+		if d.Subject == nil {
+			d.Subject = expr.Range().Ptr()
+		}
+		diags = append(diags, &d)
+	}
+	return cty.DynamicVal, diags
 }
 
 // isLiteral reports whether expr is a constant (a literal, or a quoted

@@ -1,12 +1,12 @@
 package schema
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // varFileSuffix marks variable files, which are not fleet files.
@@ -47,6 +47,9 @@ func fleetFileNames(path string) ([]string, hcl.Diagnostics) {
 // cannotReadFile is the error diagnostic for a fleet or variable file that
 // cannot be read.
 func cannotReadFile(err error) *hcl.Diagnostic {
+	if errors.Is(err, errNotRegular) || errors.Is(err, errTooLarge) {
+		return errorDiag("Cannot read file", "%s.", err)
+	}
 	return errorDiag("Cannot read file", "%s. Check that the file exists and is readable.", err)
 }
 
@@ -54,13 +57,11 @@ func cannotReadFile(err error) *hcl.Diagnostic {
 // diagnostic) when the file cannot be read; on syntax errors the file is
 // still returned, for rendering snippets.
 func parseFile(name string, files map[string]*hcl.File) (*hcl.File, hcl.Diagnostics) {
-	src, err := os.ReadFile(name)
-	if err != nil {
-		return nil, hcl.Diagnostics{cannotReadFile(err)}
+	src, diags := ReadFleetFile(name)
+	if diags.HasErrors() {
+		return nil, diags
 	}
-	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
-	if f != nil {
-		files[name] = f
-	}
+	f, diags := parseConfig(src, name)
+	files[name] = f
 	return f, diags
 }

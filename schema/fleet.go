@@ -3,6 +3,32 @@
 // It knows HCL and the fleet language, nothing of HTTP or of the live
 // account. Every problem is an hcl.Diagnostic with a source range; a load
 // reports all of them in one run and never panics.
+//
+// # Limits
+//
+// So that no input can crash, hang or exhaust the machine, Load and Format
+// refuse, each with an error diagnostic at the place concerned:
+//
+//   - anything but a regular file, and files over 8 MiB (a FIFO named
+//     x.hcl is refused without being opened for a blocking read);
+//   - source nested more than 256 levels deep: blocks, brackets, braces,
+//     parentheses, templates and template directives, chains of unary
+//     operators and conditionals, the depth of the syntax tree (a + b + c
+//     ... counts one level per operator), and the depth of values;
+//   - number literals longer than 1,000 characters, strings of more than
+//     1,000 digits read as numbers, and numbers beyond about 1e±1200;
+//   - an evaluation of an expression that produces more than 250,000
+//     values, and a Load whose evaluations produce more than 10,000,000:
+//     each for-expression or splat iteration, each element a function
+//     builds (setproduct, range, format widths, indent, join, replace,
+//     split and regexall are refused before they build it) and each 16
+//     bytes of string a template builds count one; each element a
+//     function, operator, conditional, template or the result hands on
+//     counts an eighth; distinct counts its comparisons;
+//   - chains of more than 256 local values evaluated one inside another.
+//
+// Variable files, -var values and VPSFLEET_VAR_ values are read under the
+// same limits. Every limit is far above what a real fleet needs.
 package schema
 
 import "github.com/hashicorp/hcl/v2"

@@ -4,7 +4,6 @@ import (
 	"bytes"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -15,11 +14,17 @@ const maxFormatPasses = 4
 // Format returns src in canonical layout: indentation, alignment of `=` in
 // runs of attributes, spacing inside expressions. It refuses, returning nil
 // and the diagnostics, source that does not parse (filename names it in
-// them). Comments and the order of everything are kept. Format is
-// idempotent: Format(Format(x)) == Format(x).
+// them), and source nested more than 256 levels deep or holding numbers
+// out of range, which the fleet language refuses too (before the parser
+// could overflow the stack). Comments and the order of everything are
+// kept. Format is idempotent: Format(Format(x)) == Format(x).
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
+	f, diags := parseChecked(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
 		return nil, diags
+	}
+	if d := checkTree(f.Body); d != nil {
+		return nil, hcl.Diagnostics{d}
 	}
 	out := src
 	for range maxFormatPasses {

@@ -3,7 +3,6 @@ package schema
 import (
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
@@ -111,21 +110,14 @@ func makeToFunc(want cty.Type) function.Function {
 			if got == cty.DynamicPseudoType {
 				return want, nil
 			}
-			conv := convert.GetConversionUnsafe(got, want)
-			if conv == nil {
-				return cty.NilType, function.NewArgErrorf(0, "cannot convert %s to %s", got.FriendlyName(), want.FriendlyNameForConstraint())
-			}
-			if !want.HasDynamicTypes() {
-				return want, nil
-			}
-			out, err := conv(cty.UnknownVal(got))
+			ty, err := convertType(got, want)
 			if err != nil {
 				return cty.NilType, function.NewArgError(0, err)
 			}
-			return out.Type(), nil
+			return ty, nil
 		},
 		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
-			out, err := convert.Convert(args[0], retType)
+			out, err := convertValue(args[0], retType)
 			if err != nil {
 				return cty.DynamicVal, function.NewArgError(0, err)
 			}

@@ -11,8 +11,10 @@ import (
 )
 
 // FuzzLoad loads arbitrary bytes as a fleet file: the result is a valid
-// model or error diagnostics, never a panic. Seeds: every example and
-// broken case, in testdata/fuzz/FuzzLoad.
+// model or error diagnostics, never a panic, a hang or a stack overflow.
+// Seeds: every example and broken case, and the hostile inputs of
+// hostileCases (deep nesting, nested for expressions, huge numbers...),
+// in testdata/fuzz/FuzzLoad.
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`server "web-01" {
   plan_id  = 1
@@ -59,7 +61,8 @@ func FuzzLoad(f *testing.F) {
 }
 
 // FuzzFormat formats arbitrary bytes: source that parses formats to
-// source that still parses and is a fixed point of Format.
+// source that still parses and is a fixed point of Format. Seeds include
+// the hostile inputs Format must refuse (testdata/fuzz/FuzzFormat).
 func FuzzFormat(f *testing.F) {
 	f.Add([]byte("a = 1\nb   =   [1,2]\n"))
 	f.Add([]byte("server \"x\" {\ncount=1\n  lifecycle {\nignore_changes=[hostname]\n}\n}\n"))

@@ -70,3 +70,9 @@ func fleetHash(f *Fleet) string {
 	flush()
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// HashFleet returns the Hash that Load gives a fleet with f's content
+// (owns, protect, servers in f's order, moves; not source ranges), so that
+// a fleet kept elsewhere (a saved plan's) can be held against the hash it
+// was recorded with.
+func HashFleet(f *Fleet) string { return fleetHash(f) }

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"os"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -44,12 +43,11 @@ func Load(path string, opts LoadOptions) (*Fleet, hcl.Diagnostics) {
 	}
 	sources := make([]source, 0, len(names))
 	for _, name := range names {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			diags = append(diags, cannotReadFile(err))
-			continue
+		src, readDiags := ReadFleetFile(name)
+		diags = append(diags, readDiags...)
+		if !readDiags.HasErrors() {
+			sources = append(sources, source{name: name, src: src})
 		}
-		sources = append(sources, source{name: name, src: src})
 	}
 	if diags.HasErrors() {
 		return nil, diags

@@ -12,27 +12,32 @@ type loader struct {
 	files map[string]*hcl.File
 	diags hcl.Diagnostics
 	fleet *Fleet
+	meter *meter // bounds what evaluation may produce
 
-	vars        map[string]*variable // declared variables by name
-	varOrder    []string             // declaration order
-	locals      map[string]cty.Value // evaluated locals (DynamicVal if failed)
-	ctx         *hcl.EvalContext     // var.*, local.* and the functions
-	defaults    DesiredServer        // what the defaults block sets
-	defaultsSet map[string]bool      // attributes the defaults block names
+	vars     map[string]*variable // declared variables by name
+	varOrder []string             // declaration order
+	// anySensitive is set once a sensitive variable is declared.
+	anySensitive bool
+	locals       map[string]cty.Value // evaluated locals (DynamicVal if failed)
+	ctx          *hcl.EvalContext     // var.*, local.* and the functions
+	defaults     DesiredServer        // what the defaults block sets
+	defaultsSet  map[string]bool      // attributes the defaults block names
 	// defaultsFailed are the defaults attributes whose value was refused
 	// (and reported), so servers relying on them are not reported again.
 	defaultsFailed map[string]bool
 }
 
 func newLoader() *loader {
+	m := newMeter()
 	return &loader{
 		files:          map[string]*hcl.File{},
 		fleet:          &Fleet{},
+		meter:          m,
 		vars:           map[string]*variable{},
 		locals:         map[string]cty.Value{},
 		defaultsSet:    map[string]bool{},
 		defaultsFailed: map[string]bool{},
-		ctx:            &hcl.EvalContext{Functions: functions()},
+		ctx:            &hcl.EvalContext{Functions: guardFunctions(m)},
 	}
 }
 
@@ -115,11 +120,7 @@ func sentence(s string) string {
 // mentionsSensitive reports whether expr refers to a sensitive variable or
 // to any local (which may carry one).
 func (l *loader) mentionsSensitive(expr hcl.Expression) bool {
-	anySensitive := false
-	for _, v := range l.vars {
-		anySensitive = anySensitive || v.sensitive
-	}
-	if !anySensitive {
+	if !l.anySensitive {
 		return false
 	}
 	for _, t := range expr.Variables() {

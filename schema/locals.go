@@ -58,10 +58,19 @@ func (l *loader) decodeLocals(blocks hcl.Blocks) {
 			}
 			return
 		}
+		a := defs[name]
+		if len(stack) >= maxNesting {
+			// Evaluating in dependency order recurses once per step.
+			l.errorf(a.NameRange, "Local values nested too deeply",
+				"local.%s is the end of a chain of more than %d local values that each refer to the next. No fleet needs such a chain: make it shorter.",
+				name, maxNesting)
+			state[name] = done
+			return
+		}
 		state[name] = visiting
 		stack = append(stack, name)
-		a := defs[name]
-		for _, dep := range localDeps(a.Expr) {
+		deps := localDeps(a.Expr)
+		for _, dep := range deps {
 			if defs[dep] != nil {
 				visit(dep)
 			}
@@ -71,8 +80,7 @@ func (l *loader) decodeLocals(blocks hcl.Blocks) {
 			return // part of a reported cycle
 		}
 		state[name] = done
-		l.refreshContext()
-		if val, ok := l.eval(a.Expr, l.ctx, scopeBase); ok {
+		if val, ok := l.eval(a.Expr, l.localContext(deps), scopeBase); ok {
 			l.locals[name] = val
 		}
 	}
@@ -85,6 +93,21 @@ func (l *loader) decodeLocals(blocks hcl.Blocks) {
 		visit(a.Name)
 	}
 	l.refreshContext()
+}
+
+// localContext is the base context with only the locals deps (those of
+// them that exist), so that evaluating each of n locals costs what it
+// refers to, not n.
+func (l *loader) localContext(deps []string) *hcl.EvalContext {
+	vals := make(map[string]cty.Value, len(deps))
+	for _, dep := range deps {
+		if v, ok := l.locals[dep]; ok {
+			vals[dep] = v
+		}
+	}
+	ctx := *l.ctx
+	ctx.Variables = map[string]cty.Value{"var": l.ctx.Variables["var"], "local": cty.ObjectVal(vals)}
+	return &ctx
 }
 
 // localDeps returns the names of the locals expr refers to.

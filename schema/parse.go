@@ -17,19 +17,57 @@ const (
 	chunkSize = 4 << 10
 )
 
-// parseConfig parses one fleet file. A large file is split between
-// top-level blocks and each piece is parsed from its own start position,
-// so ranges are those of the whole file; when any piece fails (the split
-// fell inside a heredoc, say) or holds top-level attributes, the file is
-// parsed whole instead, so diagnostics are always those of a plain parse.
+// parseConfig parses one fleet or variable file, refusing (with one error
+// diagnostic) source that nests deeper than maxNesting or holds numbers
+// out of range, before anything recurses over it. A large file is split
+// between top-level blocks and each piece is parsed from its own start
+// position, so ranges are those of the whole file; when any piece fails
+// (the split fell inside a heredoc, say) or holds top-level attributes,
+// the file is parsed whole instead, so diagnostics are always those of a
+// plain parse. The file is always returned, for rendering snippets.
 func parseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
-	if len(src) < chunkFrom {
-		return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if len(src) >= chunkFrom && chunkEnd(src, chunkSize) < len(src) {
+		f = parseChunks(src, filename)
 	}
-	if f := parseChunks(src, filename); f != nil {
-		return f, nil
+	if f == nil {
+		if f, diags = parseChecked(src, filename, hcl.InitialPos); diags.HasErrors() {
+			return f, diags
+		}
 	}
-	return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if d := checkTree(f.Body); d != nil {
+		diags = append(diags, d)
+	}
+	return f, diags
+}
+
+// parseChecked is hclsyntax.ParseConfig for source that checkTokens
+// accepts; for other source it returns the check's diagnostic and a file
+// with an empty body.
+func parseChecked(src []byte, filename string, start hcl.Pos) (*hcl.File, hcl.Diagnostics) {
+	tokens, _ := hclsyntax.LexConfig(src, filename, start)
+	if d := checkTokens(tokens); d != nil {
+		return &hcl.File{Body: hcl.EmptyBody(), Bytes: src}, hcl.Diagnostics{d}
+	}
+	return hclsyntax.ParseConfig(src, filename, start)
+}
+
+// parseExpression parses one expression (a -var value), with the checks
+// of parseConfig.
+func parseExpression(src []byte, filename string) (hclsyntax.Expression, hcl.Diagnostics) {
+	tokens, _ := hclsyntax.LexExpression(src, filename, hcl.InitialPos)
+	if d := checkTokens(tokens); d != nil {
+		return nil, hcl.Diagnostics{d}
+	}
+	expr, diags := hclsyntax.ParseExpression(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if d := checkExpr(expr, 1); d != nil {
+		return nil, append(diags, d)
+	}
+	return expr, diags
 }
 
 // parseChunks parses src in pieces, or returns nil if that is not clean.
@@ -39,7 +77,7 @@ func parseChunks(src []byte, filename string) *hcl.File {
 	start := hcl.InitialPos
 	for start.Byte < len(src) {
 		end := chunkEnd(src, start.Byte+chunkSize)
-		f, diags := hclsyntax.ParseConfig(src[start.Byte:end], filename, start)
+		f, diags := parseChecked(src[start.Byte:end], filename, start)
 		if diags.HasErrors() || f == nil {
 			return nil
 		}

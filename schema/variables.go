@@ -63,6 +63,7 @@ func (l *loader) decodeVariables(blocks hcl.Blocks) {
 		}
 		v := &variable{name: name, typ: cty.DynamicPseudoType, declRange: b.DefRange, value: cty.DynamicVal}
 		l.decodeVariable(v, b)
+		l.anySensitive = l.anySensitive || v.sensitive
 		l.vars[name] = v
 		l.varOrder = append(l.varOrder, name)
 	}
@@ -79,7 +80,7 @@ func (l *loader) decodeVariable(v *variable, b *hcl.Block) {
 		}
 	}
 	if a := content.Attributes["sensitive"]; a != nil {
-		val, diags := a.Expr.Value(nil)
+		val, diags := l.value(a.Expr, nil)
 		l.add(diags)
 		if !diags.HasErrors() {
 			if val.Type() != cty.Bool || val.IsNull() {
@@ -90,14 +91,14 @@ func (l *loader) decodeVariable(v *variable, b *hcl.Block) {
 		}
 	}
 	if a := content.Attributes["description"]; a != nil {
-		val, diags := a.Expr.Value(nil)
+		val, diags := l.value(a.Expr, nil)
 		l.add(diags)
 		if !diags.HasErrors() && (val.Type() != cty.String || val.IsNull()) {
 			l.errorf(a.Expr.Range(), "Invalid description", "description must be a string, not %s.", describe(val))
 		}
 	}
 	if a := content.Attributes["default"]; a != nil {
-		val, diags := a.Expr.Value(nil)
+		val, diags := l.value(a.Expr, nil)
 		l.add(diags)
 		v.defFailed = true
 		if !diags.HasErrors() {
@@ -129,7 +130,7 @@ func (v *variable) convert(val cty.Value) (cty.Value, error) {
 	if v.typDefaults != nil {
 		val = v.typDefaults.Apply(val)
 	}
-	return convert.Convert(val, v.typ)
+	return convertValue(val, v.typ)
 }
 
 // validateVariables checks every variable's validation blocks against its

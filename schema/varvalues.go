@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -74,7 +73,10 @@ func (l *loader) assignFromEnviron(environ []string, given map[string]assigned) 
 		if v == nil {
 			continue // like other tools: the environment may hold variables for other fleets
 		}
-		given[name] = assigned{value: parseRawValue(raw, v.typ), source: envVarPrefix + name}
+		val, ok := l.parseRawValue(raw, v.typ, "the environment variable "+envVarPrefix+name)
+		if ok {
+			given[name] = assigned{value: val, source: envVarPrefix + name}
+		}
 	}
 }
 
@@ -97,7 +99,7 @@ func (l *loader) assignFromVarFile(path string, given map[string]assigned) {
 			})
 			continue
 		}
-		val, diags := a.Expr.Value(nil)
+		val, diags := l.value(a.Expr, nil)
 		l.add(diags)
 		if diags.HasErrors() {
 			continue
@@ -123,7 +125,10 @@ func (l *loader) assignFromFlags(flags []string, given map[string]assigned) {
 				name, name, suggestion(name, l.varOrder)))
 			continue
 		}
-		given[name] = assigned{value: parseRawValue(raw, v.typ), source: "-var " + name}
+		val, ok := l.parseRawValue(raw, v.typ, "-var "+name)
+		if ok {
+			given[name] = assigned{value: val, source: "-var " + name}
+		}
 	}
 }
 
@@ -131,20 +136,36 @@ func (l *loader) assignFromFlags(flags []string, given map[string]assigned) {
 // for a variable of type ty: strings (and "any") take the text as it is;
 // other types read it as an HCL literal expression when it is one that
 // converts to ty, and otherwise as a string, so the conversion error names
-// the type expected.
-func parseRawValue(raw string, ty cty.Type) cty.Value {
+// the type expected. The literal is parsed and evaluated under the limits
+// of fleet files: a value over them is reported, naming source, and ok is
+// false.
+func (l *loader) parseRawValue(raw string, ty cty.Type, source string) (val cty.Value, ok bool) {
 	if ty == cty.String || ty == cty.DynamicPseudoType {
-		return cty.StringVal(raw)
+		return cty.StringVal(raw), true
 	}
-	expr, diags := hclsyntax.ParseExpression([]byte(raw), "<value>", hcl.InitialPos)
+	expr, diags := parseExpression([]byte(raw), "<value>")
+	if d := firstOverLimit(diags); d != nil {
+		l.refuseRawValue(d, source)
+		return cty.NilVal, false
+	}
 	if diags.HasErrors() {
-		return cty.StringVal(raw)
+		return cty.StringVal(raw), true
 	}
-	val, diags := expr.Value(nil)
+	val, diags = l.value(expr, nil)
+	if d := firstOverLimit(diags); d != nil {
+		l.refuseRawValue(d, source)
+		return cty.NilVal, false
+	}
 	if diags.HasErrors() || !val.IsWhollyKnown() {
-		return cty.StringVal(raw)
+		return cty.StringVal(raw), true
 	}
-	return val
+	return val, true
+}
+
+// refuseRawValue reports d, a limit the value given with source exceeds;
+// the value has no place in a file, so the diagnostic names its source.
+func (l *loader) refuseRawValue(d *hcl.Diagnostic, source string) {
+	l.diags = append(l.diags, errorDiag(d.Summary, "The value given with %s: %s", source, d.Detail))
 }
 
 // sortedAttrs returns attrs in source order.

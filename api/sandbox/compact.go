@@ -54,6 +54,11 @@ func (a *Account) maybeCompactLocked() {
 		a.compacting = nil
 		if err == nil {
 			a.store.snapshotSize = size
+			// Changes that came while this one ran may already be over
+			// the bound: compact again rather than wait for the next
+			// change, so the journal stays bounded however fast they
+			// come and however slow the disk is.
+			a.maybeCompactLocked()
 		}
 		// On failure the journal still holds every change; the next
 		// attempt comes once it has grown by another bound.

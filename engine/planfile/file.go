@@ -3,8 +3,11 @@ package planfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/internal/atomicfile"
@@ -56,6 +59,9 @@ func Read(path string) (*File, error) {
 	if sp.Plan == nil {
 		return nil, fmt.Errorf("%s is a damaged vpsfleet plan file (it holds no plan); make the plan again", path)
 	}
+	if sp.Fleet == nil {
+		return nil, fmt.Errorf("%s is a damaged vpsfleet plan file (it holds no fleet); make the plan again", path)
+	}
 	if err := sp.Plan.Check(); err != nil {
 		return nil, fmt.Errorf("%s is a damaged vpsfleet plan file: %v; make the plan again", path, err)
 	}
@@ -66,4 +72,27 @@ func Read(path string) (*File, error) {
 		sp.Plan.Warnings = []string{}
 	}
 	return &sp, nil
+}
+
+// CheckTarget says why path must not receive a plan (nil when it may): a
+// name ending in .hcl would be read as a fleet file, and an existing file
+// that is not a plan file would be lost. Plan files are replaced.
+func CheckTarget(path string) error {
+	if strings.HasSuffix(path, ".hcl") {
+		return fmt.Errorf("-out %s: a plan file must not end in .hcl, or vpsfleet would read it as a fleet file; name it e.g. %s", path, strings.TrimSuffix(filepath.Base(path), ".hcl")+".tfplan")
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("-out %s: %w", path, err)
+	}
+	var head struct {
+		Format string `json:"format"`
+	}
+	if json.Unmarshal(data, &head) != nil || head.Format != Format {
+		return fmt.Errorf("-out %s: the file exists and is not a vpsfleet plan file, so it was not replaced; choose another name, or remove it first", path)
+	}
+	return nil
 }

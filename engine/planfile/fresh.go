@@ -2,6 +2,8 @@ package planfile
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,62 +11,112 @@ import (
 	"github.com/vpsfleet/vpsfleet/engine"
 )
 
-// CheckFresh compares the live account with what the plan saw. It returns
-// nil when the account still looks as it did; otherwise an error listing
-// every server that changed (name, status or updated_at), vanished, or
-// appeared under a name the plan cares about (a seen name, the name of a
-// change, or a fleet.owns match), and every change acting on a server the
-// plan did not record as seen, one per line:
-// "web-02 (id 12350): updated_at changed 10:00:00 → 10:05:12".
-//
-// A server that only finished a timed transition (provisioning → active,
-// stopping → stopped, starting or rebooting → active) with the same
-// updated_at has not changed.
-func (sp *File) CheckFresh(live []api.Server) error {
-	byID := make(map[int64]*api.Server, len(live))
-	for i := range live {
-		byID[live[i].ID] = &live[i]
+// StaleError says how the account moved since a plan was made: how the
+// servers the plan depends on changed, and how the plan, derived again
+// from the account as it is, differs.
+type StaleError struct {
+	// Servers has one line per server that changed, vanished or appeared:
+	// "web-02 (id 12350): updated_at changed 10:00:00 → 10:05:12".
+	Servers []string
+	// Changes has one line per change that differs: "web-02: now
+	// [create], in the plan [update]".
+	Changes []string
+}
+
+// Error lists every line, after "the account changed since the plan was
+// made:".
+func (e *StaleError) Error() string {
+	return "the account changed since the plan was made:\n  " + e.Lines()
+}
+
+// Lines is every line of e, joined by a line break and two spaces.
+func (e *StaleError) Lines() string {
+	return strings.Join(append(slices.Clip(e.Servers), e.Changes...), "\n  ")
+}
+
+// CheckFresh holds the account as it is now (current, read for the fleet
+// as engine.ReadLive reads it) against what the plan was made from. It
+// returns nil when every server a change acts on is as the plan read it
+// (name, status and updated_at; a timed transition, provisioning → active
+// and the like, is no change) and deriving the plan again from the fleet
+// and current gives the same changes: a hand edit to a server the plan
+// does not act on, that leaves the plan as it was, does not make it stale.
+// Otherwise it returns a *StaleError describing every server the fleet
+// concerns that changed, vanished or appeared, and every change that
+// differs. Call Verify first: CheckFresh trusts the embedded fleet.
+func (sp *File) CheckFresh(current []api.Server) error {
+	byID := make(map[int64]*api.Server, len(current))
+	for i := range current {
+		byID[current[i].ID] = &current[i]
 	}
+	acted := sp.actedOn()
+	stale := &StaleError{}
+	actedChanged := false
 	names := map[string]bool{}
-	seen := make(map[int64]bool, len(sp.Seen))
-	var problems []string
-	for _, s := range sp.Seen {
-		seen[s.ID] = true
-		names[s.Name] = true
-		now, ok := byID[s.ID]
+	read := make(map[int64]bool, len(sp.Read))
+	for _, was := range sp.Read {
+		read[was.ID] = true
+		names[was.Name] = true
+		now, ok := byID[was.ID]
+		var diffs []string
 		if !ok {
-			problems = append(problems, fmt.Sprintf("%s (id %d): no longer in the account", s.Name, s.ID))
-			continue
+			diffs = []string{fmt.Sprintf("%s (id %d): no longer in the account", was.Name, was.ID)}
+		} else {
+			diffs = serverDifferences(was, now)
 		}
-		problems = append(problems, seenDifferences(s, now)...)
+		stale.Servers = append(stale.Servers, diffs...)
+		_, isActed := acted[was.ID]
+		actedChanged = actedChanged || (isActed && len(diffs) > 0)
 	}
-	if sp.Plan != nil {
-		for _, c := range sp.Plan.Changes {
-			names[c.Name] = true
-			// The plan may only act on servers it saw: a change whose
-			// server is missing from Seen was not checked above.
-			for _, st := range []*engine.ServerState{c.Before, c.Replacement} {
-				if st != nil && !seen[st.ID] {
-					problems = append(problems, fmt.Sprintf("%s (id %d): the plan acts on it but did not record it (the plan file is damaged or was edited)", st.Name, st.ID))
-				}
+	for _, id := range slices.Sorted(maps.Keys(acted)) {
+		if !read[id] {
+			// The plan may only act on servers it read: a change whose
+			// server is missing from Read could not be checked.
+			stale.Servers = append(stale.Servers, fmt.Sprintf("%s (id %d): the plan acts on it but did not record it (the plan file is damaged or was edited)", acted[id], id))
+			actedChanged = true
+		}
+	}
+	fleet := sp.fleet()
+	managed := sp.ManagedNames()
+	concerns := func(name string) bool { return names[name] || managed(name) }
+	for i := range current {
+		if s := &current[i]; !read[s.ID] && concerns(s.Name) {
+			stale.Servers = append(stale.Servers, fmt.Sprintf("%s (id %d): appeared in the account (status %s)", s.Name, s.ID, s.Status))
+		}
+	}
+	if fleet != nil {
+		derived, diags := sp.derive(fleet, current)
+		if diags.HasErrors() {
+			stale.Changes = append(stale.Changes, "planning against the account as it is now fails: "+firstError(diags))
+		} else {
+			stale.Changes = append(stale.Changes, changeDifferences(sp.Plan.Changes, derived.Changes)...)
+		}
+	}
+	if !actedChanged && len(stale.Changes) == 0 {
+		return nil
+	}
+	return stale
+}
+
+// actedOn names, by id, the servers the plan's changes act on.
+func (sp *File) actedOn() map[int64]string {
+	acted := map[int64]string{}
+	if sp.Plan == nil {
+		return acted
+	}
+	for _, c := range sp.Plan.Changes {
+		for _, st := range []*engine.ServerState{c.Before, c.Replacement} {
+			if st != nil {
+				acted[st.ID] = st.Name
 			}
 		}
 	}
-	for i := range live {
-		s := &live[i]
-		if !seen[s.ID] && (names[s.Name] || sp.Owns.MatchesAny(s.Name)) {
-			problems = append(problems, fmt.Sprintf("%s (id %d): appeared in the account (status %s)", s.Name, s.ID, s.Status))
-		}
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	return fmt.Errorf("the account changed since the plan was made, so it was not applied; run plan again:\n  %s",
-		strings.Join(problems, "\n  "))
+	return acted
 }
 
-// seenDifferences describes how a seen server differs from its live self.
-func seenDifferences(was SeenServer, now *api.Server) []string {
+// serverDifferences describes how a server the plan read differs from its
+// live self now.
+func serverDifferences(was api.Server, now *api.Server) []string {
 	var out []string
 	who := fmt.Sprintf("%s (id %d)", was.Name, was.ID)
 	if now.Name != was.Name {

@@ -20,7 +20,7 @@ import (
 func savedFixture(t *testing.T) (*schema.Fleet, []api.Server, *File) {
 	t.Helper()
 	fleet := &schema.Fleet{
-		Owns: []string{"web-*"}, Hash: "abc123",
+		Owns:    []string{"web-*"},
 		Servers: []schema.DesiredServer{et.Desired("web-01", 1, et.WantBackups(true)), et.Desired("web-02", 2), et.Desired("db-01", 3)},
 		Moves:   []schema.Move{et.Move("db-old", "db-01", 9)},
 	}
@@ -32,19 +32,20 @@ func savedFixture(t *testing.T) (*schema.Fleet, []api.Server, *File) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	return fleet, live, New(p, fleet, live, "https://admin.vps.org", time.Date(2026, 11, 26, 11, 0, 0, 0, time.FixedZone("X", 3600)))
+	fleet.Hash = schema.HashFleet(fleet)
+	return fleet, live, New(p, fleet, live, Made{Endpoint: "https://admin.vps.org", At: time.Date(2026, 11, 26, 11, 0, 0, 0, time.FixedZone("X", 3600))})
 }
 
 func TestNewSavedPlan(t *testing.T) {
 	_, _, sp := savedFixture(t)
 	var seen []string
-	for _, s := range sp.Seen {
+	for _, s := range sp.Read {
 		seen = append(seen, s.Name)
 	}
 	if want := []string{"web-01", "db-old", "web-02", "web-09"}; !reflect.DeepEqual(seen, want) {
-		t.Errorf("seen = %q, want %q (sorted by id, mail left out)", seen, want)
+		t.Errorf("read = %q, want %q (sorted by id, mail left out)", seen, want)
 	}
-	if sp.Version != 1 || sp.Format != Format || sp.FleetHash != "abc123" || sp.Endpoint != "https://admin.vps.org" {
+	if sp.Version != 2 || sp.Format != Format || sp.FleetHash == "" || sp.Fleet == nil || sp.Endpoint != "https://admin.vps.org" {
 		t.Errorf("header = %+v", sp)
 	}
 	if sp.CreatedAt.Location() != time.UTC || sp.CreatedAt.Hour() != 10 {
@@ -89,9 +90,10 @@ func TestReadSavedPlanRefusals(t *testing.T) {
 	}{
 		{"not json", "fleet { }", "is not a vpsfleet plan file"},
 		{"other json", `{"format_version": "1", "changes": []}`, "is not a vpsfleet plan file"},
-		{"another version", `{"format": "vpsfleet-plan", "version": 2}`, "is a plan file of format version 2, but this vpsfleet reads version 1"},
-		{"no plan", `{"format": "vpsfleet-plan", "version": 1}`, "is a damaged vpsfleet plan file (it holds no plan)"},
-		{"damaged", `{"format": "vpsfleet-plan", "version": 1, "plan": 3}`, "is a damaged vpsfleet plan file"},
+		{"another version", `{"format": "vpsfleet-plan", "version": 1}`, "is a plan file of format version 1, but this vpsfleet reads version 2"},
+		{"no plan", `{"format": "vpsfleet-plan", "version": 2}`, "is a damaged vpsfleet plan file (it holds no plan)"},
+		{"no fleet", `{"format": "vpsfleet-plan", "version": 2, "plan": {"changes": []}}`, "is a damaged vpsfleet plan file (it holds no fleet)"},
+		{"damaged", `{"format": "vpsfleet-plan", "version": 2, "plan": 3}`, "is a damaged vpsfleet plan file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,6 +148,20 @@ func TestCheckFresh(t *testing.T) {
 			"web-01 (id 20): appeared in the account (status active)",
 			"web-77 (id 21): appeared in the account (status active)",
 			"db-01 (id 22): appeared in the account (status active)",
+			"planning against the account as it is now fails: Two live servers share one name: The account holds 2 servers named web-01 (ids 10, 20) and the fleet declares one. The plan refuses to guess which one is meant: delete or rename the extra ones in the account, then plan again.",
+		}},
+		{"a hand edit to a server the plan does not change", func(l []api.Server) []api.Server {
+			// web-02 is provisioning and needs nothing: someone edits it
+			// (its updated_at moves) without making it need anything.
+			l[4].UpdatedAt = later
+			return l
+		}, nil},
+		{"a hand edit that changes the plan", func(l []api.Server) []api.Server {
+			l[4].UpdatedAt, l[4].Plan.ID = later, 2
+			return l
+		}, []string{
+			"web-02 (id 13): updated_at changed 10:00:00 → 10:05:12",
+			"web-02: now [replace], in the plan nothing",
 		}},
 	}
 	for _, tt := range tests {
@@ -200,7 +216,7 @@ func TestSavedPlanDropsEndpointCredentials(t *testing.T) {
 		{"sandbox:/tmp/state.json", "sandbox:/tmp/state.json"},
 	}
 	for _, tt := range tests {
-		if got := New(engine.NewPlan(), nil, nil, tt.in, et.Time).Endpoint; got != tt.want {
+		if got := New(engine.NewPlan(), nil, nil, Made{Endpoint: tt.in, At: et.Time}).Endpoint; got != tt.want {
 			t.Errorf("endpoint %q saved as %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -216,7 +232,7 @@ func TestCheckFreshRefusesServersThePlanDidNotSee(t *testing.T) {
 	if diags.HasErrors() || len(p.Changes) != 1 || !p.Changes[0].Has(engine.ActionCreate) {
 		t.Fatalf("plan = %+v (%v), want one create", p.Changes, diags)
 	}
-	sp := New(p, fleet, live, "sandbox", et.Time)
+	sp := New(p, fleet, live, Made{Endpoint: "sandbox", At: et.Time})
 	tests := []struct {
 		name string
 		live []api.Server
@@ -244,13 +260,13 @@ func TestCheckFreshRefusesServersThePlanDidNotSee(t *testing.T) {
 func TestCheckFreshRefusesChangesOnUnrecordedServers(t *testing.T) {
 	_, live, sp := savedFixture(t)
 	// Drop what the plan saw of the server it deletes (web-09, id 14).
-	var kept []SeenServer
-	for _, s := range sp.Seen {
+	var kept []api.Server
+	for _, s := range sp.Read {
 		if s.ID != 14 {
 			kept = append(kept, s)
 		}
 	}
-	sp.Seen = kept
+	sp.Read = kept
 	err := sp.CheckFresh(live)
 	if want := "web-09 (id 14): the plan acts on it but did not record it"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("CheckFresh = %v, want it to say %q", err, want)

@@ -67,6 +67,10 @@ func goldenPlans(t *testing.T) map[string]*engine.Plan {
 			Protect: []string{"db-*"},
 			Servers: []schema.DesiredServer{et.Desired("db-01", 1), et.Desired("web-01", 2), et.Desired("web-02", 3, et.PreventDestroy), et.Desired("web-03", 4)},
 		}, []api.Server{et.Live(12345, "db-01"), et.Live(12346, "web-01"), et.Live(12347, "web-02"), et.Live(12348, "web-09"), et.Live(12349, "mail")}),
+		// A server named like a declared one, left running because no
+		// owns pattern covers it, and two unmanaged servers besides.
+		"undeclared": build(&schema.Fleet{Servers: []schema.DesiredServer{et.Desired("db-01", 1)}},
+			[]api.Server{et.Live(12345, "db-01"), et.Live(12346, "db-02"), et.Live(12347, "mail"), et.Live(12348, "db-server-01")}),
 		"warnings": build(&schema.Fleet{
 			Owns:    []string{"web-*"},
 			Servers: []schema.DesiredServer{et.Desired("web-01", 1, et.WantBackups(true)), et.Desired("web-02", 2)},
@@ -93,6 +97,21 @@ func TestRenderGolden(t *testing.T) {
 				}
 				golden.Check(t, filepath.Join(goldenDir, "plans", name, file), b.Bytes())
 			})
+		}
+	}
+}
+
+// TestRenderTextShowUnmanaged: plan -show-unmanaged lists the servers
+// the plan leaves alone, by name and id.
+func TestRenderTextShowUnmanaged(t *testing.T) {
+	var b bytes.Buffer
+	if err := TextWith(&b, goldenPlans(t)["undeclared"], TextOptions{ShowUnmanaged: true}); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, filepath.Join(goldenDir, "plans", "undeclared", "plan-show-unmanaged.txt"), b.Bytes())
+	for _, want := range []string{"  db-02 (id 12346), named like db-01\n", "  mail (id 12347)\n", "  db-server-01 (id 12348)\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the list lacks %q:\n%s", want, b.String())
 		}
 	}
 }

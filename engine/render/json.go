@@ -22,9 +22,21 @@ type planDocument struct {
 	Changes       []changeDocument `json:"changes"`
 	// Summary counts changes by the model's actions: a replacement counts
 	// once, under "replace", not under "delete" or "create".
-	Summary   engine.Summary     `json:"summary"`
-	Unmanaged []engine.ServerRef `json:"unmanaged"`
-	Warnings  []string           `json:"warnings"`
+	Summary   engine.Summary      `json:"summary"`
+	Unmanaged []unmanagedDocument `json:"unmanaged"`
+	Warnings  []string            `json:"warnings"`
+	// Targets are the -target globs the plan was limited to; empty when it
+	// covers the whole fleet.
+	Targets []string `json:"targets"`
+}
+
+// unmanagedDocument is one unmanaged server of the -json plan document.
+type unmanagedDocument struct {
+	Name string `json:"name"`
+	ID   int64  `json:"id"`
+	// NamedLike is the declared server whose name has this one's shape
+	// (its block was most likely removed); left out when there is none.
+	NamedLike string `json:"named_like,omitempty"`
 }
 
 // changeDocument is one change of the -json plan document.
@@ -49,7 +61,8 @@ type changeDocument struct {
 // that deletes a server lists "delete" among its actions (a replacement is
 // ["delete", "create"], or ["create", "delete"] with
 // create_before_destroy, in the order they happen), and the unmanaged
-// servers are listed by name and id. Any plan the model can hold renders,
+// servers are listed by name and id (and the declared server each is
+// named like, if any). Any plan the model can hold renders,
 // whatever vpsfleet saved it: when p counts unmanaged servers it does not
 // name (a plan file written before they were recorded), a warning says so.
 // Arrays are never null; a nil p renders as an empty plan. It returns the
@@ -72,8 +85,12 @@ func newPlanDocument(p *engine.Plan) planDocument {
 		FormatVersion: PlanFormatVersion,
 		Changes:       make([]changeDocument, 0, len(p.Changes)),
 		Summary:       p.Summary,
-		Unmanaged:     append([]engine.ServerRef{}, p.UnmanagedServers...),
+		Unmanaged:     make([]unmanagedDocument, 0, len(p.UnmanagedServers)),
 		Warnings:      append([]string{}, p.Warnings...),
+		Targets:       append([]string{}, p.Targets...),
+	}
+	for _, u := range p.UnmanagedServers {
+		doc.Unmanaged = append(doc.Unmanaged, unmanagedDocument{Name: u.Name, ID: u.ID, NamedLike: u.NamedLike})
 	}
 	for _, c := range p.Changes {
 		forced := make([]string, len(c.ForcedBy))

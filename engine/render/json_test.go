@@ -62,9 +62,9 @@ func TestJSONEveryDeleteSaysDelete(t *testing.T) {
 func TestJSONOfAnOlderModel(t *testing.T) {
 	p := engine.NewPlan()
 	p.Unmanaged = 3
-	p.UnmanagedServers = []engine.ServerRef{{Name: "mail", ID: 7}}
+	p.UnmanagedServers = []engine.UnmanagedServer{{Name: "mail", ID: 7}}
 	doc := decodePlanDocument(t, p)
-	if len(doc.Unmanaged) != 1 || doc.Unmanaged[0] != (engine.ServerRef{Name: "mail", ID: 7}) {
+	if len(doc.Unmanaged) != 1 || doc.Unmanaged[0] != (unmanagedDocument{Name: "mail", ID: 7}) {
 		t.Errorf("unmanaged %+v", doc.Unmanaged)
 	}
 	if len(doc.Warnings) != 1 || !strings.Contains(doc.Warnings[0], "2 servers not managed by this fleet are not named") {

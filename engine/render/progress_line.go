@@ -60,6 +60,12 @@ func (p *lineProgress) Event(e apply.Event) {
 		}
 	case apply.EventFail:
 		delete(p.lastStill, e.Server)
+		if e.Outcome == apply.OutcomeNotStarted {
+			// Refused before it changed anything (a 402 create): the
+			// report says "not started", and so does this line.
+			line = fmt.Sprintf("Not started: %s", errLine(e.Err))
+			break
+		}
 		word := "failed"
 		if e.Outcome == apply.OutcomeInterrupted {
 			word = "interrupted"

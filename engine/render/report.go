@@ -17,17 +17,29 @@ const (
 	ansiYellow = "\x1b[33m"
 )
 
-// Report writes the end of an apply to w: one line per server
-// (done, failed, not started or interrupted, with the reason), then a
-// summary line, and lines saying when a 402 or a 401 stopped the run.
-// Colour uses ANSI escapes only when color is true. It returns the first
-// write error.
-func Report(w io.Writer, r *apply.Result, color bool) error {
+// ReportOptions say how Report words and paints the end of a run.
+type ReportOptions struct {
+	// Color paints with ANSI escapes.
+	Color bool
+	// Destroy words the summary for vpsfleet destroy ("Destroy
+	// complete! 3 servers destroyed.") instead of apply.
+	Destroy bool
+}
+
+// Report writes the end of an apply (or destroy) to w: one line per
+// server (done, failed, not started or interrupted, with the reason),
+// then a summary line, and lines saying when a 402 or a 401 stopped the
+// run. The summary of an apply that succeeded mirrors the plan's
+// (SummaryLine): "Apply complete! 1 created, 2 updated, 1 replaced, 1
+// deleted, 1 power change."; otherwise it says how many of the changes
+// were done, what they were, and how many failed, were not started or
+// were interrupted. It returns the first write error.
+func Report(w io.Writer, r *apply.Result, opts ReportOptions) error {
 	if r == nil {
 		return fmt.Errorf("apply report: no result to report")
 	}
 	paint := func(code, s string) string {
-		if !color {
+		if !opts.Color {
 			return s
 		}
 		return code + s + ansiReset
@@ -64,25 +76,21 @@ func Report(w io.Writer, r *apply.Result, color bool) error {
 		}
 		b.WriteString("\n")
 	}
-
-	done, failed := r.Count(apply.OutcomeDone), r.Count(apply.OutcomeFailed)
-	notStarted, interrupted := r.Count(apply.OutcomeNotStarted), r.Count(apply.OutcomeInterrupted)
-	counts := fmt.Sprintf("%d done, %d failed, %d not started, %d interrupted, of %d; %d %s created.",
-		done, failed, notStarted, interrupted, len(r.Results), r.Created, plural(r.Created, "server", "servers"))
-	if r.OK() {
-		b.WriteString(paint(ansiBold+ansiGreen, "Apply complete!") + " " + counts + "\n")
-	} else {
-		b.WriteString(paint(ansiBold+ansiRed, "Apply failed.") + " " + counts + "\n")
+	b.WriteString(summaryOfRun(r, opts.Destroy, paint))
+	b.WriteString("\n")
+	command := "apply"
+	if opts.Destroy {
+		command = "destroy"
 	}
 	if r.CreditsExhausted {
 		fmt.Fprintf(&b, "Credits ran out (402): %d %s created before the API refused more; add credits and run apply again.\n",
 			r.Created, plural(r.Created, "server was", "servers were"))
 	}
 	if r.Unauthorized {
-		b.WriteString("The API refused the token (401): everything stopped; check VPSORG_TOKEN and run apply again.\n")
+		fmt.Fprintf(&b, "The API refused the token (401): everything stopped; check VPSORG_TOKEN and run %s again.\n", command)
 	}
 	if r.Interrupted {
-		b.WriteString("Interrupted: nothing new was started; run apply again to continue.\n")
+		fmt.Fprintf(&b, "Interrupted: nothing new was started; run %s again to continue.\n", command)
 	}
 	if names := r.InFlight; len(names) > 0 {
 		fmt.Fprintf(&b, "Requests may still be in flight for: %s; run plan to see where they stand.\n", strings.Join(names, ", "))
@@ -96,6 +104,50 @@ func Report(w io.Writer, r *apply.Result, color bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// summaryOfRun is the summary line of Report, painted by paint.
+func summaryOfRun(r *apply.Result, destroy bool, paint func(code, s string) string) string {
+	var done tally
+	for _, s := range r.Results {
+		if s.Outcome == apply.OutcomeDone {
+			done.add(s.Actions)
+		}
+	}
+	word := "Apply"
+	if destroy {
+		word = "Destroy"
+	}
+	var lost []string
+	for _, o := range []apply.Outcome{apply.OutcomeFailed, apply.OutcomeNotStarted, apply.OutcomeInterrupted} {
+		if n := r.Count(o); n > 0 {
+			lost = append(lost, fmt.Sprintf("%d %s", n, o))
+		}
+	}
+	n, made := len(r.Results), r.Count(apply.OutcomeDone)
+	switch {
+	case r.OK() && destroy:
+		return paint(ansiBold+ansiGreen, word+" complete!") + fmt.Sprintf(" %s destroyed.", countNoun(made, "server"))
+	case r.OK():
+		return paint(ansiBold+ansiGreen, word+" complete!") + " " + done.done() + "."
+	}
+	head := word + " failed."
+	if r.Interrupted && r.Count(apply.OutcomeFailed) == 0 {
+		head = word + " interrupted."
+	}
+	var what string
+	if destroy {
+		what = fmt.Sprintf("%d of %s destroyed", made, countNoun(n, "server"))
+	} else {
+		what = fmt.Sprintf("%d of %s done", made, countNoun(n, "change"))
+		if made > 0 {
+			what += " (" + done.done() + ")"
+		}
+	}
+	if len(lost) > 0 {
+		what += "; " + strings.Join(lost, ", ")
+	}
+	return paint(ansiBold+ansiRed, head) + " " + what + "."
 }
 
 func plural(n int, one, many string) string {

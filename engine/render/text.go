@@ -10,26 +10,47 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 
 	"github.com/vpsfleet/vpsfleet/engine"
 )
 
-// RenderText writes the plan for people: one block per change (symbol,
+// TextOptions say how Text writes a plan.
+type TextOptions struct {
+	// Color paints with ANSI escapes; the caller decides (a terminal, no
+	// -no-color, no NO_COLOR).
+	Color bool
+	// ShowUnmanaged lists the unmanaged servers by name and id under
+	// their count (plan -show-unmanaged).
+	ShowUnmanaged bool
+}
+
+// Text writes the plan for people, in colour when color is true: see
+// TextWith.
+func Text(w io.Writer, p *engine.Plan, color bool) error {
+	return TextWith(w, p, TextOptions{Color: color})
+}
+
+// TextWith writes the plan for people: one block per change (symbol,
 // name, what will happen, the reason, then each attribute before → after
 // with "# forces replacement" where it does), the warnings, the count of
-// unmanaged servers, and SummaryLine last. Colour (ANSI) only when color
-// is true; the caller decides (a terminal, no -no-color, no NO_COLOR). It
-// returns the first write error.
-func Text(w io.Writer, p *engine.Plan, color bool) error {
+// unmanaged servers (and, with opts.ShowUnmanaged, the list), and
+// SummaryLine last. It returns the first write error.
+func TextWith(w io.Writer, p *engine.Plan, opts TextOptions) error {
 	bw := bufio.NewWriter(w)
-	t := newTextStyle(color)
+	t := newTextStyle(opts.Color)
 	if p == nil {
 		p = engine.NewPlan()
 	}
 	if !p.Empty() {
-		fmt.Fprintf(bw, "vpsfleet will perform the following actions:\n\n")
+		fmt.Fprintf(bw, "Actions are marked with these symbols:\n")
+		for _, e := range legend(p.Changes) {
+			pad := strings.Repeat(" ", max(0, 5-utf8.RuneCountInString(e.symbol)))
+			fmt.Fprintf(bw, "%s%s %s\n", pad, t.forSymbol(e.symbol).Sprint(e.symbol), e.meaning)
+		}
+		fmt.Fprintf(bw, "\nvpsfleet will perform the following actions:\n\n")
 	}
 	for _, c := range p.Changes {
 		writeTextChange(bw, t, c)
@@ -40,12 +61,38 @@ func Text(w io.Writer, p *engine.Plan, color bool) error {
 	if len(p.Warnings) > 0 {
 		fmt.Fprintln(bw)
 	}
-	if p.Unmanaged > 0 {
-		fmt.Fprintf(bw, "%s in the account %s not managed by this fleet.\n",
-			countNoun(p.Unmanaged, "other server"), isAre(p.Unmanaged))
-	}
+	writeUnmanaged(bw, p, opts.ShowUnmanaged)
 	fmt.Fprintln(bw, t.bold.Sprint(SummaryLine(p)))
 	return bw.Flush()
+}
+
+// writeUnmanaged writes the count of unmanaged servers, and the list of
+// them when list is true (else how to see it).
+func writeUnmanaged(w io.Writer, p *engine.Plan, list bool) {
+	if p.Unmanaged == 0 {
+		return
+	}
+	what := fmt.Sprintf("%s in the account %s not managed by this fleet", countNoun(p.Unmanaged, "other server"), isAre(p.Unmanaged))
+	if !list || len(p.UnmanagedServers) == 0 {
+		fmt.Fprintf(w, "%s (plan -show-unmanaged lists %s).\n", what, itThem(p.Unmanaged))
+		return
+	}
+	fmt.Fprintf(w, "%s:\n", what)
+	for _, u := range p.UnmanagedServers {
+		line := fmt.Sprintf("  %s (id %d)", u.Name, u.ID)
+		if u.NamedLike != "" {
+			line += ", named like " + u.NamedLike
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// itThem is the pronoun for a count.
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // isAre agrees the verb with a count.
@@ -93,6 +140,20 @@ func newColor(enabled bool, attrs ...color.Attribute) *color.Color {
 func (t textStyle) forAction(a engine.Action) *color.Color {
 	info, _ := a.Info()
 	return newColor(t.enabled, info.Color)
+}
+
+// forSymbol returns the colour of a change symbol: its action's, the
+// replacement's for "+/-".
+func (t textStyle) forSymbol(symbol string) *color.Color {
+	if symbol == createFirstSymbol {
+		return t.forAction(engine.ActionReplace)
+	}
+	for _, a := range engine.Actions() {
+		if info, _ := a.Info(); info.Symbol == symbol {
+			return t.forAction(a)
+		}
+	}
+	return t.forAction("")
 }
 
 // writeTextChange writes one change block.

@@ -43,7 +43,7 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 var applyCommand = &command{
 	name:        "apply",
 	synopsis:    "Make the changes of a plan or a fleet",
-	usage:       "[-auto-approve] [-json] [-parallelism N] [-timeout D] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
+	usage:       "[-auto-approve] [-json] [-parallelism N] [-timeout D] [-target GLOB] [-var k=v] [-var-file F] [-endpoint E] [PATH|PLANFILE]",
 	description: applyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags

@@ -22,16 +22,18 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 		return exitOK
 	}
 	if !af.autoApprove {
-		question := "Do you want to perform these actions?"
+		question, command := "Do you want to perform these actions?", "apply"
 		if destroy {
-			question = "Do you really want to destroy these servers? This cannot be undone."
+			question, command = "Do you really want to destroy these servers? This cannot be undone.", "destroy"
 		}
-		if !c.confirm(question) {
+		if !c.confirm(question, command) {
 			return exitError
 		}
 	}
 	return c.execute(pl.plan, pl.conn, af, accountView{
 		known:   liveIDs(pl.live),
 		managed: engine.Match(pl.fleet, pl.live, nil).Concerns,
+		destroy: destroy,
+		fleet:   pl.fleet,
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mattn/go-isatty"
@@ -23,6 +25,16 @@ type cli struct {
 	// stdoutTTY, stderrTTY and stdinTTY say whether those streams are
 	// terminals.
 	stdoutTTY, stderrTTY, stdinTTY bool
+	// stdoutWidth reads the width in columns of the terminal stdout is,
+	// 0 when unknown; nil when stdout is not a terminal.
+	stdoutWidth func() int
+	// stderrWidth is stdoutWidth for stderr, where -json sends the live
+	// view.
+	stderrWidth func() int
+	// promptSignals, when set, replaces the process's Ctrl-C (and
+	// SIGTERM) while a prompt waits for an answer: it returns the channel
+	// they arrive on and the function that stops them. For tests.
+	promptSignals func() (<-chan os.Signal, func())
 	// events is the -json event stream of apply and destroy, nil
 	// otherwise (see withEvents); failure is the last error printed, for
 	// its exit line.
@@ -33,15 +45,32 @@ type cli struct {
 // newCLI returns the cli of this process.
 func newCLI() *cli {
 	return &cli{
-		stdin:     os.Stdin,
-		stdout:    os.Stdout,
-		stderr:    os.Stderr,
-		getenv:    os.Getenv,
-		environ:   os.Environ(),
-		stdoutTTY: isTerminal(os.Stdout),
-		stderrTTY: isTerminal(os.Stderr),
-		stdinTTY:  isTerminal(os.Stdin),
+		stdin:       os.Stdin,
+		stdout:      os.Stdout,
+		stderr:      os.Stderr,
+		getenv:      os.Getenv,
+		environ:     os.Environ(),
+		stdoutTTY:   isTerminal(os.Stdout),
+		stderrTTY:   isTerminal(os.Stderr),
+		stdinTTY:    isTerminal(os.Stdin),
+		stdoutWidth: func() int { return terminalWidth(os.Stdout) },
+		stderrWidth: func() int { return terminalWidth(os.Stderr) },
 	}
+}
+
+// columns is the width of the terminal stdout is: as the terminal says
+// (asked each time, so a resize is followed), else $COLUMNS, else 0
+// (unknown).
+func (c *cli) columns() int {
+	if c.stdoutWidth != nil {
+		if w := c.stdoutWidth(); w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(c.getenv("COLUMNS"))); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
 
 func isTerminal(f *os.File) bool {

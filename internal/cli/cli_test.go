@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -60,6 +62,12 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"a", "-out"}, exitError, "", []string{"flag needs an argument: -out"}, "Usage"},
 		{[]string{"-h"}, exitOK, "Usage: vpsfleet x", nil, "Error"},
 		{[]string{"a", "--help"}, exitOK, "-parallelism", nil, "Error"},
+		// A duration without a unit says how to write one; -h still
+		// names the flag's type.
+		{[]string{"-timeout", "5"}, exitError, "", []string{`Error: invalid value "5" for flag -timeout: use a unit, e.g. 5m`}, "parse error"},
+		{[]string{"-timeout", "soon"}, exitError, "", []string{`invalid value "soon" for flag -timeout`, "e.g. 5m, 30s"}, "parse error"},
+		{[]string{"-timeout", ""}, exitError, "", []string{"with a unit, e.g. 5m"}, "parse error"},
+		{[]string{"-h"}, exitOK, "-timeout duration", nil, "Error"},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
@@ -68,7 +76,11 @@ func TestParseFlagsErrors(t *testing.T) {
 		fs.Bool("json", false, "")
 		fs.Int("parallelism", 1, "requests in flight")
 		fs.String("out", "", "a `FILE`")
+		timeout := fs.Duration("timeout", time.Minute, "how long")
 		_, code, ok := parseFlags(fs, tt.args)
+		if *timeout != time.Minute {
+			t.Errorf("%q: -timeout changed to %s", tt.args, *timeout)
+		}
 		if ok || code != tt.code {
 			t.Errorf("%q: ok %v code %d, want false %d", tt.args, ok, code, tt.code)
 		}
@@ -91,25 +103,57 @@ func TestParseFlagsErrors(t *testing.T) {
 
 func TestConfirm(t *testing.T) {
 	tests := []struct {
-		tty    bool
-		answer string
-		want   bool
-		says   string
+		tty     bool
+		command string
+		answer  string
+		want    bool
+		says    string
+		never   string
 	}{
-		{true, "yes\n", true, "Enter a value"},
-		{true, "y\n", false, "cancelled"},
-		{true, "", false, "cancelled"},
-		{false, "yes\n", false, "-auto-approve"},
+		{true, "apply", "yes\n", true, "Enter a value", "cancelled"},
+		{true, "apply", "y\n", false, "Apply cancelled; nothing was changed.", "Destroy"},
+		{true, "apply", "", false, "Apply cancelled", "Destroy"},
+		{false, "apply", "yes\n", false, "-auto-approve (or apply a saved plan", "Enter a value"},
+		// destroy speaks of destroying, and gives no advice to save a
+		// plan it cannot save.
+		{true, "destroy", "no\n", false, "Destroy cancelled; nothing was changed.", "Apply"},
+		{false, "destroy", "yes\n", false, "-auto-approve.", "plan -out"},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
 		c := &cli{stdin: strings.NewReader(tt.answer), stdout: &out, stderr: &errb, stdinTTY: tt.tty, getenv: func(string) string { return "" }}
-		if got := c.confirm("Go?"); got != tt.want {
-			t.Errorf("tty %v answer %q: confirm = %v, want %v", tt.tty, tt.answer, got, tt.want)
+		if got := c.confirm("Go?", tt.command); got != tt.want {
+			t.Errorf("%s tty %v answer %q: confirm = %v, want %v", tt.command, tt.tty, tt.answer, got, tt.want)
 		}
-		if !strings.Contains(out.String()+errb.String(), tt.says) {
-			t.Errorf("tty %v answer %q: output %q lacks %q", tt.tty, tt.answer, out.String()+errb.String(), tt.says)
+		if all := out.String() + errb.String(); !strings.Contains(all, tt.says) || strings.Contains(all, tt.never) {
+			t.Errorf("%s tty %v answer %q: output %q, want %q and no %q", tt.command, tt.tty, tt.answer, all, tt.says, tt.never)
 		}
+	}
+}
+
+// TestConfirmCtrlC: Ctrl-C at the prompt, while no answer has come,
+// cancels and says so, as Terraform does, instead of killing the process
+// silently; the signals are handed back once the prompt is over.
+func TestConfirmCtrlC(t *testing.T) {
+	for _, command := range []string{"apply", "destroy"} {
+		stdin, typing := io.Pipe() // nothing is ever typed
+		sigs := make(chan os.Signal, 1)
+		stopped := false
+		var out, errb bytes.Buffer
+		c := &cli{stdin: stdin, stdout: &out, stderr: &errb, stdinTTY: true, getenv: func(string) string { return "" },
+			promptSignals: func() (<-chan os.Signal, func()) { return sigs, func() { stopped = true } }}
+		sigs <- os.Interrupt
+		if c.confirm("Go?", command) {
+			t.Errorf("%s: Ctrl-C at the prompt approved", command)
+		}
+		want := strings.ToUpper(command[:1]) + command[1:] + " cancelled (Ctrl-C at the prompt); nothing was changed."
+		if errb.String() != "Error: "+want+"\n" || !strings.Contains(out.String(), "Enter a value") {
+			t.Errorf("%s: stdout %q stderr %q, want the prompt and %q", command, out.String(), errb.String(), want)
+		}
+		if !stopped {
+			t.Errorf("%s: the prompt kept the signals", command)
+		}
+		typing.Close()
 	}
 }
 
@@ -273,5 +317,41 @@ func TestWaitForStatusGivesUp(t *testing.T) {
 	_, err = waitForStatus(context.Background(), client, srv.ID, api.StatusActive, time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "still provisioning") || !strings.Contains(err.Error(), "-timeout") {
 		t.Errorf("waitForStatus = %v, want a give-up error naming the status and -timeout", err)
+	}
+}
+
+// TestColumns: the live view's width is the terminal's, else $COLUMNS,
+// else unknown (0, which the view reads as 80 columns).
+func TestColumns(t *testing.T) {
+	tests := []struct {
+		terminal int
+		env      string
+		want     int
+	}{
+		{100, "57", 100},
+		{0, "57", 57},
+		{0, " 57 ", 57},
+		{0, "wide", 0},
+		{0, "", 0},
+		{-1, "-3", 0},
+	}
+	for _, tt := range tests {
+		c := &cli{stdoutWidth: func() int { return tt.terminal }, getenv: func(k string) string {
+			if k == "COLUMNS" {
+				return tt.env
+			}
+			return ""
+		}}
+		if got := c.columns(); got != tt.want {
+			t.Errorf("terminal %d, COLUMNS %q: columns %d, want %d", tt.terminal, tt.env, got, tt.want)
+		}
+	}
+	f, err := os.CreateTemp(t.TempDir(), "not-a-terminal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if w := terminalWidth(f); w != 0 {
+		t.Errorf("a file has a terminal width of %d", w)
 	}
 }

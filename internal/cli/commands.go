@@ -100,6 +100,7 @@ func Main(args []string) int { return newCLI().run(args) }
 // run dispatches args through the command table and returns the exit code.
 func (c *cli) run(args []string) int {
 	if len(args) == 0 {
+		fmt.Fprintf(c.stderr, "Error: vpsfleet needs a command; the commands are listed below.\n\n")
 		c.usage(c.stderr)
 		return exitError
 	}
@@ -123,6 +124,7 @@ func (c *cli) dispatch(path []*command, cmd *command, args []string) int {
 	path = append(slices.Clip(path), cmd)
 	if len(cmd.subcommands) > 0 {
 		if len(args) == 0 {
+			fmt.Fprintf(c.stderr, "Error: vpsfleet %s needs a subcommand; they are listed below.\n\n", commandName(path))
 			c.subcommandUsage(c.stderr, path)
 			return exitError
 		}

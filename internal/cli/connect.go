@@ -30,6 +30,11 @@ type accountFlags struct {
 	// parallelism is the -parallelism of the command, when it has one:
 	// the client keeps that many connections (plus two) open.
 	parallelism int
+	// readOnly says the command only reads the account (plan, export,
+	// server list and get): the in-process sandbox is then opened
+	// read-only when another process (an apply) holds its state file,
+	// instead of refusing.
+	readOnly bool
 }
 
 // register adds -endpoint, -token and -request-timeout to fs.
@@ -77,7 +82,7 @@ func (c *cli) connect(f accountFlags) (*connection, error) {
 		timeout = api.DefaultRequestTimeout
 	}
 	if endpoint == "sandbox" || strings.HasPrefix(endpoint, "sandbox:") {
-		return c.connectSandbox(strings.TrimPrefix(strings.TrimPrefix(endpoint, "sandbox"), ":"), token, timeout)
+		return c.connectSandbox(strings.TrimPrefix(strings.TrimPrefix(endpoint, "sandbox"), ":"), token, timeout, f.readOnly)
 	}
 	if endpoint == "" {
 		endpoint = api.DefaultEndpoint
@@ -97,8 +102,11 @@ func (c *cli) connect(f accountFlags) (*connection, error) {
 }
 
 // connectSandbox opens the embedded account on the state file at path
-// ("" = the default) and returns a client served by it in-process.
-func (c *cli) connectSandbox(path, token string, timeout time.Duration) (*connection, error) {
+// ("" = the default) and returns a client served by it in-process. With
+// readOnly, a state file another process holds is read as it is on disk
+// (and again as it changes), every change is refused, and a note on
+// stderr says so.
+func (c *cli) connectSandbox(path, token string, timeout time.Duration, readOnly bool) (*connection, error) {
 	if path == "" {
 		path = defaultSandboxState
 	}
@@ -112,9 +120,13 @@ func (c *cli) connectSandbox(path, token string, timeout time.Duration) (*connec
 	}
 	opts.StatePath = path
 	opts.Token = token
+	opts.ReadOnlyIfLocked = readOnly
 	acct, err := sandbox.New(opts)
 	if err != nil {
 		return nil, err
+	}
+	if acct.ReadOnly() {
+		fmt.Fprintf(c.stderr, "Note: another process (an apply, most likely) holds the sandbox state %s; this command reads it as it is on disk, read-only.\n", path)
 	}
 	client, err := api.New(sandboxEndpointURL, token, api.WithHandler(acct), api.WithUserAgent("vpsfleet/"+version()), api.WithRequestTimeout(timeout))
 	if err != nil {

@@ -10,7 +10,7 @@ Servers the fleet does not declare are never touched.`
 var destroyCommand = &command{
 	name:        "destroy",
 	synopsis:    "Delete every server the fleet declares",
-	usage:       "[-auto-approve] [-json] [-target NAME] [-var k=v] [-var-file F] [-endpoint E] [PATH]",
+	usage:       "[-auto-approve] [-json] [-target GLOB] [-var k=v] [-var-file F] [-endpoint E] [PATH]",
 	description: destroyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags

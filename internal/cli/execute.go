@@ -8,6 +8,7 @@ import (
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/apply"
 	"github.com/vpsfleet/vpsfleet/engine/render"
+	"github.com/vpsfleet/vpsfleet/schema"
 )
 
 // accountView is what the plan knew of the account, for the executor: the
@@ -16,6 +17,11 @@ import (
 type accountView struct {
 	known   []int64
 	managed func(name string) bool
+	// destroy words the report for vpsfleet destroy.
+	destroy bool
+	// fleet, when the plan was made from fleet files now, is where the
+	// API's refusals of fields are pointed back to; nil for a saved plan.
+	fleet *schema.Fleet
 }
 
 // liveIDs lists the ids of servers.
@@ -33,9 +39,9 @@ func liveIDs(servers []api.Server) []int64 {
 // request may still be in flight.
 func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view accountView) int {
 	color := c.color(af.noColor)
-	progress, closeProgress := c.progress(plan)
+	progress := c.progress(plan)
 	ints := watchInterrupts(func() {
-		fmt.Fprintf(c.stderr, "\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
+		progress.say("\nInterrupt received: starting nothing new, letting requests in flight finish.\nPress Ctrl-C again to exit at once.\n")
 	})
 	defer ints.Stop()
 	ctx := ints.Hard
@@ -48,7 +54,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		KnownIDs:     view.known,
 		Managed:      view.managed,
 	})
-	closeProgress()
+	progress.close()
 	c.events.Report(res)
 	if err != nil {
 		return c.errorf("%v", err)
@@ -62,8 +68,12 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		return exitError
 	}
 	fmt.Fprintln(c.stdout)
-	if err := render.Report(c.stdout, res, color); err != nil {
+	if err := render.Report(c.stdout, res, render.ReportOptions{Color: color, Destroy: view.destroy}); err != nil {
 		return c.errorf("%v", err)
+	}
+	if diags := fieldDiagnostics(res, view.fleet); len(diags) > 0 {
+		fmt.Fprintln(c.stderr)
+		c.diagnostics(view.fleet.Files, diags, af.noColor)
 	}
 	if !res.OK() {
 		return exitError

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/vpsfleet/vpsfleet/schema"
 )
@@ -49,7 +50,8 @@ func parseFlags(fs *flag.FlagSet, args []string) (positional []string, exit int,
 	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
-	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
+	restore := explainDurations(fs)
+	defer func() { restore(); fs.Usage = usage; fs.SetOutput(out) }()
 	var rest []string
 	for i, a := range args {
 		if a == "--" {
@@ -61,6 +63,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (positional []string, exit int,
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				restore()
 				usage()
 				return nil, exitOK, false
 			}
@@ -75,6 +78,64 @@ func parseFlags(fs *flag.FlagSet, args []string) (positional []string, exit int,
 		args = args[1:]
 	}
 	return append(positional, rest...), exitOK, true
+}
+
+// explainDurations makes every duration flag of fs refuse a bad value by
+// saying what a valid one looks like ("use a unit, e.g. 5m"), where the
+// flag package says only "parse error". It returns the function that puts
+// the flags' own values back, so that -h still names their type.
+func explainDurations(fs *flag.FlagSet) (restore func()) {
+	var undo []func()
+	fs.VisitAll(func(f *flag.Flag) {
+		g, ok := f.Value.(flag.Getter)
+		if !ok {
+			return
+		}
+		if _, isDuration := g.Get().(time.Duration); !isDuration {
+			return
+		}
+		orig := f.Value
+		f.Value = durationValue{orig}
+		undo = append(undo, func() { f.Value = orig })
+	})
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+		undo = nil
+	}
+}
+
+// durationValue is a duration flag whose Set says how to write one.
+type durationValue struct{ flag.Value }
+
+// String implements flag.Value; the zero durationValue (which the flag
+// package makes to find a flag's zero value) is "".
+func (d durationValue) String() string {
+	if d.Value == nil {
+		return ""
+	}
+	return d.Value.String()
+}
+
+// Set implements flag.Value: a Go duration with a unit ("90s", "5m",
+// "1h30m"), or an error that shows one.
+func (d durationValue) Set(s string) error {
+	if _, err := time.ParseDuration(s); err != nil {
+		return durationError(s)
+	}
+	return d.Value.Set(s)
+}
+
+// durationError says why s is not a duration and what one looks like.
+func durationError(s string) error {
+	if s == "" {
+		return errors.New("give a duration with a unit, e.g. 5m, 30s or 1h30m")
+	}
+	if strings.Trim(s, "0123456789.") == "" {
+		return fmt.Errorf("use a unit, e.g. %sm (minutes), %ss (seconds) or %sh (hours)", s, s, s)
+	}
+	return errors.New("a duration is a number with a unit, e.g. 5m, 30s, 1h30m or 500ms (units: ms, s, m, h)")
 }
 
 // atMostOne checks the number of positional arguments, printing a usage

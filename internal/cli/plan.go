@@ -38,7 +38,7 @@ type planFlags struct {
 func (p *planFlags) register(fs *flag.FlagSet) {
 	p.fleetFlags.register(fs)
 	p.accountFlags.register(fs)
-	fs.Var(&p.targets, "target", "only servers whose name matches this `glob`, e.g. 'web-*' (repeatable)")
+	fs.Var(&p.targets, "target", "only servers whose name, or the label of whose server block, matches this `GLOB`, e.g. 'web-*' or web (repeatable)")
 	fs.IntVar(&p.parallelism, "parallelism", 10, "API requests in flight")
 }
 
@@ -57,7 +57,7 @@ func (p *planFlags) options() engine.PlanOptions {
 var planCommand = &command{
 	name:        "plan",
 	synopsis:    "Show the changes that would bring the account to the fleet",
-	usage:       "[-destroy] [-out FILE] [-json] [-markdown [-markdown-max-bytes N] [-full-plan WHERE]] [-detailed-exitcode] [-target NAME] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
+	usage:       "[-destroy] [-out FILE] [-json] [-markdown [-markdown-max-bytes N] [-full-plan WHERE]] [-detailed-exitcode] [-show-unmanaged] [-target GLOB] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
 	description: planDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var o planOutput
@@ -68,6 +68,7 @@ var planCommand = &command{
 		o.md.register(fs)
 		fs.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
 		fs.BoolVar(&o.destroy, "destroy", false, "plan the deletion of every server the fleet declares, as \"vpsfleet destroy\" would")
+		fs.BoolVar(&o.showUnmanaged, "show-unmanaged", false, "list, by name and id, the servers of the account that the fleet neither declares nor owns (text output)")
 		return func(pos []string) int { return c.runPlan(pos, o) }
 	},
 }
@@ -79,6 +80,7 @@ type planOutput struct {
 	json, markdown, detailed bool
 	destroy                  bool
 	md                       markdownFlags
+	showUnmanaged            bool
 }
 
 // runPlan plans the fleet at the one optional path of pos and shows it.
@@ -90,6 +92,9 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	if err := o.md.check(o.markdown); err != nil {
 		return c.errorf("%v", err)
 	}
+	if o.showUnmanaged && (o.json || o.markdown) {
+		return c.errorf("-show-unmanaged lists the unmanaged servers in the text output; it cannot be combined with -json or -markdown.")
+	}
 	path, ok := c.atMostOne("plan", pos)
 	if !ok {
 		return exitError
@@ -97,8 +102,14 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	if err := checkParallelism(pf.parallelism); err != nil {
 		return c.errorf("%v", err)
 	}
+	if o.out != "" {
+		if err := planfile.CheckTarget(o.out); err != nil {
+			return c.errorf("%v", err)
+		}
+	}
 	ctx, stop := signalContext()
 	defer stop()
+	pf.readOnly = true // plan changes nothing: it may read a sandbox an apply holds
 	pl := c.makePlan(ctx, path, pf, o.destroy)
 	if pl == nil {
 		return exitError
@@ -112,14 +123,18 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	case o.markdown:
 		err = render.MarkdownWith(c.stdout, pl.plan, o.md.options(o.destroy))
 	default:
-		err = render.Text(c.stdout, pl.plan, c.color(pf.noColor))
+		err = render.TextWith(c.stdout, pl.plan, render.TextOptions{Color: c.color(pf.noColor), ShowUnmanaged: o.showUnmanaged})
 	}
 	if err != nil {
 		return c.errorf("writing the plan: %v", err)
 	}
 	if o.out != "" {
-		saved := planfile.New(pl.plan, pl.fleet, pl.live, pl.conn.endpoint, time.Now())
-		saved.Destroy = o.destroy
+		saved := planfile.New(pl.plan, pl.fleet, pl.live, planfile.Made{
+			Endpoint: pl.conn.endpoint,
+			Targets:  schema.GlobSet(pf.targets),
+			Destroy:  o.destroy,
+			At:       time.Now(),
+		})
 		if err := planfile.Write(o.out, saved); err != nil {
 			return c.errorf("saving the plan: %v", err)
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
@@ -20,7 +21,7 @@ func (c *cli) withEvents(asJSON bool, run func(*cli) int) int {
 		return run(c)
 	}
 	human := *c
-	human.stdout, human.stdoutTTY = c.stderr, c.stderrTTY
+	human.stdout, human.stdoutTTY, human.stdoutWidth = c.stderr, c.stderrTTY, c.stderrWidth
 	human.events = render.NewEventStream(c.stdout, time.Now)
 	code := run(&human)
 	human.events.Exit(code, human.failure)
@@ -30,23 +31,37 @@ func (c *cli) withEvents(asJSON bool, run func(*cli) int) int {
 	return code
 }
 
-// progress chooses the view of an apply: the live view on a terminal,
-// event lines otherwise, and with -json also the event stream (whose plan
-// line it writes first). It returns the view with what finishes it.
-func (c *cli) progress(plan *engine.Plan) (apply.Progress, func()) {
-	var human apply.Progress
-	finish := func() {}
+// progressView is how an apply is shown while it runs.
+type progressView struct {
+	apply.Progress
+	// say shows people a message while the apply runs (what a Ctrl-C
+	// does): above the live view, where the next frame does not erase
+	// it, or on stderr between the progress lines.
+	say func(msg string)
+	// close draws the last frame and stops the live view's clock.
+	close func()
+}
+
+// progress chooses the live view on a terminal, as wide as the terminal,
+// and event lines otherwise; with -json it also feeds the event stream,
+// whose plan line it writes first.
+func (c *cli) progress(plan *engine.Plan) progressView {
+	var view progressView
 	if c.stdoutTTY {
-		live := render.NewLiveProgress(c.stdout, len(plan.Changes), time.Now)
-		human, finish = live, func() { live.Close() }
+		live := render.NewLiveProgress(c.stdout, len(plan.Changes), render.LiveOptions{Width: c.columns, Now: time.Now})
+		view = progressView{Progress: live, say: live.Say, close: func() { live.Close() }}
 	} else {
-		human = render.NewLineProgress(c.stdout, time.Now)
+		view = progressView{
+			Progress: render.NewLineProgress(c.stdout, time.Now),
+			say:      func(msg string) { fmt.Fprint(c.stderr, msg) },
+			close:    func() {},
+		}
 	}
-	if c.events == nil {
-		return human, finish
+	if c.events != nil {
+		c.events.Plan(plan)
+		view.Progress = progressPair{c.events, view.Progress}
 	}
-	c.events.Plan(plan)
-	return progressPair{c.events, human}, finish
+	return view
 }
 
 // progressPair hands every event to the event stream, then to the view

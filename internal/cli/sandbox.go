@@ -85,10 +85,10 @@ func (c *cli) serveSandbox(pos []string, addr string, opts sandbox.Options) int 
 	if opts.Token != "" && opts.Token != "sandbox" {
 		tokenNote = "as given with -token"
 	}
-	fmt.Fprintf(c.stdout, "VPS.org sandbox serving on http://%s (token %s, state %s).\nPress Ctrl-C to stop.\n", ln.Addr(), tokenNote, state)
-
+	// Signals are caught before the banner says to press Ctrl-C.
 	ctx, stop := signalContext()
 	defer stop()
+	fmt.Fprintf(c.stdout, "VPS.org sandbox serving on http://%s (token %s, state %s).\nPress Ctrl-C to stop.\n", ln.Addr(), tokenNote, state)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -104,7 +104,11 @@ func (c *cli) serveSandbox(pos []string, addr string, opts sandbox.Options) int 
 	if err := acct.Close(); err != nil {
 		return c.errorf("saving sandbox state: %v", err)
 	}
-	fmt.Fprintf(c.stdout, "Sandbox stopped; state saved.\n")
+	if opts.StatePath == "" {
+		fmt.Fprintf(c.stdout, "Sandbox stopped; its state was kept in memory only (-state \"\") and is gone.\n")
+	} else {
+		fmt.Fprintf(c.stdout, "Sandbox stopped; state saved in %s.\n", opts.StatePath)
+	}
 	return exitOK
 }
 

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,15 +20,15 @@ var serverCommand = &command{
 	subcommands: []*command{
 		serverSubcommand("list", "[-status S] [-location L] [-json]",
 			"List the servers of the account (every page), as a table or, with -json, as an array of the API's objects."),
-		serverSubcommand("get", "ID [-json]", "Show one server in detail."),
+		serverSubcommand("get", "ID|NAME [-json]", "Show one server in detail. A name must be carried by exactly one server."),
 		serverSubcommand("create", "-name N -plan-id P -os-id O -location L [-hostname H] [-ssh-key-id K] [-backups] [-wait [-timeout D]] [-json]",
 			"Create a server (POST). It starts out provisioning; -wait waits until it is active."),
-		serverSubcommand("update", "ID [-name N] [-hostname H] [-backups=true|false] [-json]",
+		serverSubcommand("update", "ID|NAME [-name N] [-hostname H] [-backups=true|false] [-json]",
 			"Change a server's name, hostname or backups (PATCH of the fields given)."),
-		serverSubcommand("delete", "ID", "Delete a server. This cannot be undone."),
-		serverSubcommand("start", "ID [-wait [-timeout D]] [-json]", "Start a stopped server; -wait waits until it is active."),
-		serverSubcommand("stop", "ID [-wait [-timeout D]] [-json]", "Stop a running server; -wait waits until it is stopped."),
-		serverSubcommand("reboot", "ID [-wait [-timeout D]] [-json]", "Reboot a running server; -wait waits until it is active again."),
+		serverSubcommand("delete", "ID|NAME", "Delete a server. This cannot be undone."),
+		serverSubcommand("start", "ID|NAME [-wait [-timeout D]] [-json]", "Start a stopped server; -wait waits until it is active."),
+		serverSubcommand("stop", "ID|NAME [-wait [-timeout D]] [-json]", "Stop a running server; -wait waits until it is stopped."),
+		serverSubcommand("reboot", "ID|NAME [-wait [-timeout D]] [-json]", "Reboot a running server; -wait waits until it is active again."),
 	},
 }
 
@@ -101,28 +100,33 @@ func (s *serverCmd) registerFlags(fs *flag.FlagSet) {
 }
 
 func (s *serverCmd) run(pos []string) int {
-	var id int64
+	var ref serverRef
 	if s.name == "list" || s.name == "create" {
 		if len(pos) > 0 {
 			return s.errorf("server %s takes no arguments, got %q.", s.name, strings.Join(pos, " "))
 		}
 	} else {
 		if len(pos) != 1 {
-			return s.errorf("server %s needs exactly one server ID, e.g. vpsfleet server %s 12345.", s.name, s.name)
+			return s.errorf("server %s needs exactly one server, by ID or name, e.g. vpsfleet server %s 12345.", s.name, s.name)
 		}
-		n, err := strconv.ParseInt(pos[0], 10, 64)
-		if err != nil || n <= 0 {
-			return s.errorf("%q is not a server ID: IDs are positive whole numbers, as \"vpsfleet server list\" shows.", pos[0])
+		var err error
+		if ref, err = parseServerRef(pos[0]); err != nil {
+			return s.errorf("%v.", err)
 		}
-		id = n
 	}
-	conn, err := s.connect(s.account)
+	account := s.account
+	account.readOnly = s.name == "list" || s.name == "get"
+	conn, err := s.connect(account)
 	if err != nil {
 		return s.errorf("%v", err)
 	}
 	defer conn.Close()
 	ctx, stop := signalContext()
 	defer stop()
+	id, err := ref.resolve(ctx, conn.client, s.name)
+	if err != nil {
+		return s.errorf("%v", accountError(conn.endpoint, err))
+	}
 	if err := s.do(ctx, conn.client, id); err != nil {
 		return s.errorf("%v", accountError(conn.endpoint, err))
 	}

@@ -14,6 +14,18 @@ func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
+// promptInterrupts returns the channel on which Ctrl-C (and SIGTERM)
+// arrive while a prompt waits, and the function that stops delivering
+// them (after which a Ctrl-C ends the process again).
+func (c *cli) promptInterrupts() (<-chan os.Signal, func()) {
+	if c.promptSignals != nil {
+		return c.promptSignals()
+	}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	return ch, func() { signal.Stop(ch) }
+}
+
 // The causes of the interrupt contexts.
 var (
 	errFirstInterrupt  = errors.New("interrupted (Ctrl-C): starting nothing new")
