@@ -44,6 +44,7 @@ actionlint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./schema/
 	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
+	$(GO) test -run '^$$' -bench 'Markdown3000' -benchmem ./engine/render/
 	$(GO) test -run '^$$' -bench 'ListServers10000|Create1000' -benchtime 3x -benchmem ./api/ ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'NoOpPlan10000' -benchtime 5x -benchmem ./api/
 	$(GO) test -run '^$$' -bench 'Account10000' -benchmem ./api/sandbox/

@@ -61,8 +61,8 @@ type changeDocument struct {
 // that deletes a server lists "delete" among its actions (a replacement is
 // ["delete", "create"], or ["create", "delete"] with
 // create_before_destroy, in the order they happen), and the unmanaged
-// servers are listed by name and id (and the declared server each is
-// named like, if any). Any plan the model can hold renders,
+// servers are listed by name and id (with the declared server each one
+// is named like, when there is one). Any plan the model can hold renders,
 // whatever vpsfleet saved it: when p counts unmanaged servers it does not
 // name (a plan file written before they were recorded), a warning says so.
 // Arrays are never null; a nil p renders as an empty plan. It returns the

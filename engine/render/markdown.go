@@ -101,10 +101,9 @@ func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 	warnings := markdownWarnings(p)
 	shownWarnings, budget := writeWithin(&b, warnings, budget)
 
-	var rows, details []string
-	for _, c := range p.Changes {
-		rows = append(rows, markdownRow(c))
-		details = append(details, markdownDetails(c))
+	rows := make([]string, len(p.Changes))
+	for i, c := range p.Changes {
+		rows[i] = markdownRow(c)
 	}
 	const tableHead = "\n| | Server | Actions | Reason |\n|---|---|---|---|\n"
 	shownRows, shownDetails := 0, 0
@@ -112,11 +111,21 @@ func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 		b.WriteString(tableHead)
 		shownRows, budget = writeWithin(&b, rows, budget-len(tableHead))
 		if shownRows == len(rows) && budget > 0 {
+			// Details only once every row is in, each made only if it fits.
 			b.WriteString("\n")
-			shownDetails, _ = writeWithin(&b, details, budget-1)
+			budget--
+			for _, c := range p.Changes {
+				d := markdownDetails(c)
+				if len(d) > budget {
+					break
+				}
+				b.WriteString(d)
+				budget -= len(d)
+				shownDetails++
+			}
 		}
 	}
-	b.WriteString(cutNote(len(warnings)-shownWarnings, len(rows)-shownRows, len(details)-shownDetails, fit, pointer))
+	b.WriteString(cutNote(len(warnings)-shownWarnings, len(rows)-shownRows, len(p.Changes)-shownDetails, fit, pointer))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

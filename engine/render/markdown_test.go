@@ -200,3 +200,18 @@ func TestMarkdownEscape(t *testing.T) {
 		t.Errorf("markdownEscape = %q", got)
 	}
 }
+
+// BenchmarkMarkdown3000 renders the comment of 2,900 replacements and 100
+// deletes.
+func BenchmarkMarkdown3000(b *testing.B) {
+	p := bigPlan(b, 2900, 100, 0)
+	var out bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		if err := Markdown(&out, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(out.Len()), "bytes/comment")
+}
