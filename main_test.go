@@ -1439,7 +1439,11 @@ server "db-01" {
 	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
 	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
 	r := a.must(2, "plan", "-destroy", "-detailed-exitcode", "-out", "destroy.plan", fleet)
-	for _, want := range []string{"app-01 (id 12345) will be deleted", "app-02 (id 12346) will be deleted", "db-01 kept: lifecycle.prevent_destroy",
+	ids := map[string]string{}
+	for _, srv := range a.servers() {
+		ids[srv["name"].(string)] = fmt.Sprint(srv["id"])
+	}
+	for _, want := range []string{"app-01 (id " + ids["app-01"] + ") will be deleted", "app-02 (id " + ids["app-02"] + ") will be deleted", "db-01 kept: lifecycle.prevent_destroy",
 		"Plan: 0 to create, 0 to update, 0 to replace, 2 to delete", "Saved the destroy plan to destroy.plan", "vpsfleet apply destroy.plan"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("plan -destroy lacks %q:\n%s", want, r.stdout)
@@ -1452,7 +1456,7 @@ server "db-01" {
 	if err != nil || json.Unmarshal(data, &saved) != nil || !saved.Destroy {
 		t.Errorf("the saved plan is not marked as a destroy plan (%v):\n%s", err, data)
 	}
-	if r := a.must(0, "show", "destroy.plan"); !strings.HasPrefix(r.stdout, "Saved destroy plan for sandbox:") || !strings.Contains(r.stdout, "app-02 (id 12346) will be deleted") {
+	if r := a.must(0, "show", "destroy.plan"); !strings.HasPrefix(r.stdout, "Saved destroy plan for sandbox:") || !strings.Contains(r.stdout, "app-02 (id "+ids["app-02"]+") will be deleted") {
 		t.Errorf("show of a destroy plan:\n%s", r.stdout)
 	}
 	shown := a.must(0, "show", "-json", "destroy.plan").stdout
@@ -1470,7 +1474,7 @@ server "db-01" {
 		t.Errorf("show -markdown of a destroy plan does not name what it deletes:\n%s", md)
 	}
 	// The account moves: the saved destroy plan is refused, nothing deleted.
-	a.must(0, "server", "update", "12346", "-hostname", "moved.example.com")
+	a.must(0, "server", "update", ids["app-02"], "-hostname", "moved.example.com")
 	if r := a.run("apply", "destroy.plan"); r.code != 1 || !strings.Contains(r.stderr, "changed since the plan") {
 		t.Fatalf("a stale destroy plan: exit %d\n%s", r.code, r.stderr)
 	}
