@@ -6,16 +6,16 @@ BIN     := bin/vpsfleet
 DEMO_STATE := .vpsfleet/demo.json
 DEMO       := VPSORG_ENDPOINT=sandbox:$(DEMO_STATE) $(BIN)
 
-.PHONY: all build test fmt-check vet cross bench fuzz demo clean
+.PHONY: all build test fmt-check vet cross actionlint bench fuzz demo clean
 
 all: build
 
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) .
 
-# test: formatting, vet, the cross-platform builds, then every test with
-# the race detector.
-test: fmt-check vet cross
+# test: formatting, vet, the cross-platform builds, the example workflow,
+# then every test with the race detector.
+test: fmt-check vet cross actionlint
 	$(GO) test -race -count=1 -timeout 10m ./...
 
 # test-pg: `make test` with a private PostgreSQL cluster for the lock and
@@ -38,11 +38,20 @@ cross:
 	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null .
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null .
 
+# actionlint: the example GitHub Actions workflow is valid (expressions,
+# action inputs, and its scripts through shellcheck where shellcheck is
+# installed). A pinned release, run from the module proxy: it is a tool,
+# not a dependency of vpsfleet, and stays out of go.mod.
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+actionlint:
+	$(GO) run $(ACTIONLINT) -no-color examples/ci/.github/workflows/vpsfleet.yml
+
 # bench: the scenarios of the issues, with requests and wall time per run.
 # The in-memory ones run for the default time; the sandbox ones once.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./schema/
 	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
+	$(GO) test -run '^$$' -bench 'Markdown3000' -benchmem ./engine/render/
 	$(GO) test -run '^$$' -bench 'ListServers10000|Create1000' -benchtime 3x -benchmem ./api/ ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'NoOpPlan10000' -benchtime 5x -benchmem ./api/
 	$(GO) test -run '^$$' -bench 'Account10000' -benchmem ./api/sandbox/

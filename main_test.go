@@ -16,10 +16,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vpsfleet/vpsfleet/engine/render"
 	"github.com/vpsfleet/vpsfleet/internal/cli"
 )
 
@@ -340,7 +342,7 @@ func TestPlanApplyQuickstart(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatalf("plan -json: %v\n%s", err, r.stdout)
 	}
-	if doc.FormatVersion != "1" || len(doc.Changes) != 3 || doc.Summary["create"] != 3 {
+	if doc.FormatVersion != "2" || len(doc.Changes) != 3 || doc.Summary["create"] != 3 {
 		t.Fatalf("plan -json: %+v", doc)
 	}
 	if r := a.must(0, "plan", "-markdown", qs); !strings.Contains(r.stdout, "3 to create") {
@@ -439,6 +441,8 @@ func TestValidateFmtExport(t *testing.T) {
 	if r.code != 1 || !json.Valid([]byte(r.stdout)) || !strings.Contains(r.stdout, `"line": 5`) {
 		t.Errorf("validate -json broken: exit %d\n%s", r.code, r.stdout)
 	}
+	checkSchema(t, "validate", "validate -json of a broken fleet", []byte(r.stdout))
+	checkSchema(t, "validate", "validate -json of quickstart", []byte(a.must(0, "validate", "-json", quickstart(t)).stdout))
 	messy := a.writeFleet("messy", map[string]string{"fleet.hcl": "server \"a-1\" {\nplan_id=1\n    os_id   = 5\nlocation=\"us-west\"\n}\n"})
 	if r := a.run("fmt", "-check", "-diff", messy); r.code != 3 || !strings.Contains(r.stdout, "+  plan_id") {
 		t.Errorf("fmt -check -diff: exit %d\n%s", r.code, r.stdout)
@@ -751,18 +755,23 @@ moved {
 			Reason  string   `json:"reason"`
 		} `json:"changes"`
 		Summary   map[string]int `json:"summary"`
-		Unmanaged int            `json:"unmanaged"`
+		Unmanaged []struct {
+			Name string `json:"name"`
+			ID   int64  `json:"id"`
+		} `json:"unmanaged"`
 	}
-	if err := json.Unmarshal([]byte(a.must(0, "plan", "-json", fleet).stdout), &doc); err != nil {
+	planJSON := a.must(0, "plan", "-json", fleet).stdout
+	checkSchema(t, "plan", "plan -json", []byte(planJSON))
+	if err := json.Unmarshal([]byte(planJSON), &doc); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"db-01": "rename", "web-01": "update", "web-02": "replace", "web-03": "stop", "web-04": "start", "web-05": "create", "web-09": "delete"}
-	if len(doc.Changes) != len(want) || doc.Unmanaged != 1 {
+	want := map[string]string{"db-01": "rename", "web-01": "update", "web-02": "delete,create", "web-03": "stop", "web-04": "start", "web-05": "create", "web-09": "delete"}
+	if len(doc.Changes) != len(want) || len(doc.Unmanaged) != 1 || doc.Unmanaged[0].Name != "other" || doc.Unmanaged[0].ID != 12351 {
 		t.Fatalf("plan -json: %+v", doc)
 	}
 	md := a.must(0, "plan", "-markdown", fleet).stdout
 	for _, c := range doc.Changes {
-		if c.Actions[0] != want[c.Name] || c.Reason == "" || !strings.Contains(text, c.Reason) {
+		if strings.Join(c.Actions, ",") != want[c.Name] || c.Reason == "" || !strings.Contains(text, c.Reason) {
 			t.Errorf("%s: actions %v reason %q (text and JSON must agree)", c.Name, c.Actions, c.Reason)
 		}
 		if !strings.Contains(md, c.Name) {
@@ -1174,6 +1183,8 @@ func TestExitCodesAndErrors(t *testing.T) {
 		{"plain http", []string{"VPSORG_ENDPOINT=http://api.example.com", "VPSORG_TOKEN=tok-987"}, []string{"server", "list"}, 1, []string{"https://"}, ""},
 		{"unknown sandbox subcommand", nil, []string{"sandbox", "start"}, 1, []string{`unknown sandbox subcommand "start"`}, ""},
 		{"export -parallelism 0", nil, []string{"export", "-parallelism", "0"}, 1, []string{"-parallelism 0"}, ""},
+		{"-full-plan without -markdown", nil, []string{"plan", "-full-plan", "https://ci.example.com/1", qs}, 1, []string{"add -markdown"}, ""},
+		{"a Markdown size too small", nil, []string{"show", "-markdown", "-markdown-max-bytes", "100", "x.plan"}, 1, []string{"-markdown-max-bytes 100", "at least 4096"}, ""},
 		{"a duration without a unit", nil, []string{"apply", "-timeout", "5", qs}, 1, []string{"-timeout", "use a unit, e.g. 5m"}, ""},
 		{"no command", nil, nil, 1, []string{"needs a command", "plan"}, ""},
 		{"no server subcommand", nil, []string{"server"}, 1, []string{"server needs a subcommand", "server get"}, ""},
@@ -1266,5 +1277,783 @@ func TestRequestTimeoutFlag(t *testing.T) {
 	}
 	if r := a.run("server", "list", "-request-timeout", "-1s"); r.code != 1 || !strings.Contains(r.stderr, "-request-timeout") {
 		t.Errorf("a negative -request-timeout: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// jsonLines decodes every line of out as one JSON object, failing the
+// test on anything else: the -json event stream puts nothing else on
+// standard output.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("stdout line %d is not a JSON object: %v\n%s", i+1, err, line)
+		}
+		lines = append(lines, obj)
+	}
+	return lines
+}
+
+// TestApplyAndDestroyJSONEvents follows an apply and a destroy from their
+// event streams: a plan line first, every server's steps, a report and an
+// exit line last, nothing else on standard output, and the human view on
+// standard error at the same time.
+func TestApplyAndDestroyJSONEvents(t *testing.T) {
+	a := newAccount(t)
+	fleet := a.groupFleet("evt", 3)
+	r := a.must(0, "apply", "-json", "-auto-approve", "-poll-interval", "10ms", fleet)
+	checkSchema(t, "events", "apply -json", []byte(r.stdout))
+	lines := jsonLines(t, r.stdout)
+	if lines[0]["type"] != "plan" || lines[len(lines)-1]["type"] != "exit" || lines[len(lines)-1]["reason"] != "applied" {
+		t.Fatalf("the stream does not open with the plan and close with the exit:\n%s", r.stdout)
+	}
+	completed := map[string]bool{}
+	for _, l := range lines {
+		if l["format_version"] != "1" || l["timestamp"] == nil {
+			t.Errorf("line without format_version or timestamp: %v", l)
+		}
+		if l["type"] == "complete" && l["outcome"] == "done" && l["id"].(float64) > 0 {
+			completed[l["server"].(string)] = true
+		}
+	}
+	if len(completed) != 3 {
+		t.Errorf("complete lines for %v, want evt-0..2:\n%s", completed, r.stdout)
+	}
+	if report := lines[len(lines)-2]; report["type"] != "report" || report["report"].(map[string]any)["ok"] != true {
+		t.Errorf("the line before the exit is not an ok report: %v", report)
+	}
+	for _, want := range []string{"evt-0: Creating...", "Plan: 3 to create", "Apply complete!"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	// Nothing to do: the plan line and the exit line.
+	r = a.must(0, "apply", "-json", "-auto-approve", fleet)
+	checkSchema(t, "events", "apply -json with nothing to do", []byte(r.stdout))
+	if lines := jsonLines(t, r.stdout); len(lines) != 2 || lines[1]["reason"] != "no_changes" {
+		t.Errorf("apply with nothing to do:\n%s", r.stdout)
+	}
+	// Refused without a terminal: the exit line says why.
+	r = a.run("destroy", "-json", fleet)
+	checkSchema(t, "events", "a refused destroy -json", []byte(r.stdout))
+	if lines := jsonLines(t, r.stdout); r.code != 1 || lines[len(lines)-1]["reason"] != "refused" ||
+		!strings.Contains(lines[len(lines)-1]["error"].(string), "-auto-approve") {
+		t.Errorf("destroy -json without -auto-approve: exit %d\n%s", r.code, r.stdout)
+	}
+	r = a.must(0, "destroy", "-json", "-auto-approve", "-poll-interval", "10ms", fleet)
+	checkSchema(t, "events", "destroy -json", []byte(r.stdout))
+	lines = jsonLines(t, r.stdout)
+	plan := lines[0]["changes"].([]any)
+	if len(plan) != 3 || fmt.Sprint(plan[0].(map[string]any)["actions"]) != "[delete]" {
+		t.Errorf("destroy plan line: %v", lines[0])
+	}
+	if n := len(a.servers()); n != 0 {
+		t.Errorf("%d servers left after destroy", n)
+	}
+}
+
+// TestJQGateCatchesEveryDestructiveChange runs the README's jq one-liner,
+// as written there, with the real jq on real plans: it lets through plans
+// that delete nothing, and stops every delete, replacement (either order)
+// and destroy, and a plan that failed.
+func TestJQGateCatchesEveryDestructiveChange(t *testing.T) {
+	jq, err := exec.LookPath("jq")
+	if err != nil {
+		t.Skip("jq is not installed (apt-get install jq); the gate of README.md is not checked")
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^vpsfleet plan -json fleet \| jq (-\w+) '([^']+)'$`).FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no line `vpsfleet plan -json fleet | jq ... '...'`")
+	}
+	jqFlags, filter := string(m[1]), string(m[2])
+	formats, _ := os.ReadFile("docs/FORMATS.md")
+	if !bytes.Contains(formats, m[0]) {
+		t.Errorf("docs/FORMATS.md does not give the README's gate:\n%s", m[0])
+	}
+
+	a := newAccount(t)
+	for _, name := range []string{"web-01", "web-02"} {
+		a.must(0, "server", "create", "-name", name, "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+	}
+	a.must(0, "server", "create", "-name", "mail", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	fleet := func(name, web01 string, web02 bool) string {
+		src := "fleet {\n  owns = [\"web-*\"]\n}\n\ndefaults {\n  plan_id  = 1\n  os_id    = 5\n  location = \"us-west\"\n}\n\nserver \"web-01\" {\n" + web01 + "}\n"
+		if web02 {
+			src += "server \"web-02\" {}\n"
+		}
+		return a.writeFleet(name, map[string]string{"fleet.hcl": src})
+	}
+	tests := []struct {
+		name string
+		args []string
+		pass bool
+	}{
+		{"creates and updates", []string{"plan", "-json", fleet("safe", "  hostname = \"web-1.example.com\"\n  power = \"off\"\n", true)}, true},
+		{"no changes", []string{"plan", "-json", fleet("same", "", true)}, true},
+		{"a replacement", []string{"plan", "-json", fleet("replace", "  plan_id = 2\n", true)}, false},
+		{"a create_before_destroy replacement", []string{"plan", "-json", fleet("cbd", "  plan_id = 2\n  lifecycle {\n    create_before_destroy = true\n  }\n", true)}, false},
+		{"a delete", []string{"plan", "-json", fleet("delete", "", false)}, false},
+		{"a destroy", []string{"plan", "-destroy", "-json", fleet("destroy", "", true)}, false},
+		{"a plan that failed", []string{"plan", "-json", "no-such-fleet"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := a.run(tt.args...)
+			if (plan.code == 0) != (tt.name != "a plan that failed") {
+				t.Fatalf("vpsfleet %s: exit %d\n%s", strings.Join(tt.args, " "), plan.code, plan.stderr)
+			}
+			gate := exec.Command(jq, jqFlags, filter)
+			gate.Stdin = strings.NewReader(plan.stdout)
+			out, err := gate.CombinedOutput()
+			if passed := err == nil; passed != tt.pass {
+				t.Errorf("the gate says pass=%v (%v: %s), want %v; plan exit %d:\n%s", passed, err, out, tt.pass, plan.code, plan.stdout)
+			}
+		})
+	}
+}
+
+// TestPlanDestroyIsAPlanLikeAnyOther: plan -destroy shows what destroy
+// would delete, saves it with -out (marked as a destroy plan), show
+// renders it, and apply FILE deletes exactly those servers, or refuses
+// when the account moved.
+func TestPlanDestroyIsAPlanLikeAnyOther(t *testing.T) {
+	a := newAccount(t)
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
+defaults {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+
+server "app-01" {}
+server "app-02" {}
+server "db-01" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+`})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	r := a.must(2, "plan", "-destroy", "-detailed-exitcode", "-out", "destroy.plan", fleet)
+	ids := map[string]string{}
+	for _, srv := range a.servers() {
+		ids[srv["name"].(string)] = fmt.Sprint(srv["id"])
+	}
+	for _, want := range []string{"app-01 (id " + ids["app-01"] + ") will be deleted", "app-02 (id " + ids["app-02"] + ") will be deleted", "db-01 kept: lifecycle.prevent_destroy",
+		"Plan: 0 to create, 0 to update, 0 to replace, 2 to delete", "Saved the destroy plan to destroy.plan", "vpsfleet apply destroy.plan"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("plan -destroy lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	var saved struct {
+		Destroy bool `json:"destroy"`
+	}
+	data, err := os.ReadFile(filepath.Join(a.dir, "destroy.plan"))
+	if err != nil || json.Unmarshal(data, &saved) != nil || !saved.Destroy {
+		t.Errorf("the saved plan is not marked as a destroy plan (%v):\n%s", err, data)
+	}
+	if r := a.must(0, "show", "destroy.plan"); !strings.HasPrefix(r.stdout, "Saved destroy plan for sandbox:") || !strings.Contains(r.stdout, "app-02 (id "+ids["app-02"]+") will be deleted") {
+		t.Errorf("show of a destroy plan:\n%s", r.stdout)
+	}
+	shown := a.must(0, "show", "-json", "destroy.plan").stdout
+	checkSchema(t, "plan", "show -json of a destroy plan", []byte(shown))
+	var doc struct {
+		Changes []struct {
+			Name    string   `json:"name"`
+			Actions []string `json:"actions"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(shown), &doc); err != nil || len(doc.Changes) != 2 || fmt.Sprint(doc.Changes[0].Actions, doc.Changes[1].Actions) != "[delete] [delete]" {
+		t.Errorf("show -json of a destroy plan (%v):\n%s", err, shown)
+	}
+	if md := a.must(0, "show", "-markdown", "destroy.plan").stdout; !strings.Contains(md, "`app-01`") || !strings.Contains(md, "`app-02`") {
+		t.Errorf("show -markdown of a destroy plan does not name what it deletes:\n%s", md)
+	}
+	// The account moves: the saved destroy plan is refused, nothing deleted.
+	a.must(0, "server", "update", ids["app-02"], "-hostname", "moved.example.com")
+	if r := a.run("apply", "destroy.plan"); r.code != 1 || !strings.Contains(r.stderr, "changed since the plan") {
+		t.Fatalf("a stale destroy plan: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := len(a.servers()); n != 4 {
+		t.Fatalf("a refused destroy plan left %d of 4 servers", n)
+	}
+	a.must(0, "plan", "-destroy", "-out", "destroy.plan", fleet)
+	a.must(0, "apply", "-poll-interval", "10ms", "destroy.plan")
+	if counts := a.namesCount(); len(counts) != 2 || counts["db-01"] != 1 || counts["bystander"] != 1 {
+		t.Errorf("after applying the destroy plan: %v", counts)
+	}
+}
+
+// sandboxStats reads how many requests of each route a served sandbox
+// received.
+func sandboxStats(t *testing.T, base string) map[string]int64 {
+	t.Helper()
+	resp, err := http.Get(base + "/_sandbox/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stats struct {
+		Requests map[string]int64 `json:"requests"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
+		t.Fatal(err)
+	}
+	return stats.Requests
+}
+
+// inventoryFleet is a fleet of a count group, a single server and a moved
+// block, for the inventory tests.
+const inventoryFleet = `
+fleet {
+  owns = ["web-*", "db-*"]
+}
+
+defaults {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+
+server "web" {
+  count    = 2
+  name     = "web-0${count.index + 1}"
+  hostname = "web-${count.index + 1}.example.com"
+}
+
+server "db-01" {
+  plan_id = 2
+}
+
+server "app-cache" {
+  for_each = toset(["01"])
+  name     = "cache-${each.key}"
+}
+`
+
+// TestInventory lists a fleet's live servers as a table, as JSON (which
+// matches its schema) and as an Ansible dynamic inventory (which has the
+// shape Ansible documents), with the matching of plan, sending nothing but
+// reads.
+func TestInventory(t *testing.T) {
+	base, _ := serveSandbox(t, "-empty", "-provision-delay", "10ms", "-transition-delay", "10ms")
+	a := servedAccount(t, t.TempDir(), base, "sandbox")
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": inventoryFleet})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	a.must(0, "server", "create", "-name", "db-old", "-plan-id", "1", "-os-id", "5", "-location", "us-west", "-wait")
+	for _, srv := range a.servers() {
+		if srv["name"] == "cache-01" { // declared, not live
+			a.must(0, "server", "delete", fmt.Sprint(srv["id"]))
+		}
+	}
+	moved := a.writeFleet("moved", map[string]string{"fleet.hcl": strings.Replace(inventoryFleet, `server "db-01" {`, `server "db-02" {`, 1) +
+		"\nmoved {\n  from = \"db-old\"\n  to   = \"db-02\"\n}\n"})
+
+	before := sandboxStats(t, base)
+	table := a.must(0, "inventory", fleet).stdout
+	for _, want := range []string{"NAME", "web-01", "web-2.example.com", "Performance VPS", "3 live server(s) in the fleet.",
+		"Declared but not live (apply creates them): cache-01."} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table lacks %q:\n%s", want, table)
+		}
+	}
+	js := a.must(0, "inventory", "-json", moved).stdout
+	checkSchema(t, "inventory", "inventory -json", []byte(js))
+	var doc struct {
+		Servers []struct {
+			Name, Group, Location string
+			DeclaredAs            string  `json:"declared_as"`
+			ID                    int64   `json:"id"`
+			IPv4                  *string `json:"ipv4"`
+			IPv6                  *string `json:"ipv6"`
+		} `json:"servers"`
+		NotLive []string `json:"not_live"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]int{}
+	for i, s := range doc.Servers {
+		byName[s.Name] = i
+		if s.IPv4 == nil || s.IPv6 == nil || s.ID == 0 {
+			t.Errorf("%s: no id or address: %+v", s.Name, s)
+		}
+	}
+	if len(doc.Servers) != 3 || doc.Servers[byName["db-old"]].DeclaredAs != "db-02" || doc.Servers[byName["web-02"]].Group != "web" ||
+		fmt.Sprint(doc.NotLive) != "[cache-01]" {
+		t.Errorf("inventory -json of the moved fleet: %s", js)
+	}
+
+	ansible := a.must(0, "inventory", "-ansible", fleet).stdout
+	hosts := checkAnsibleInventory(t, ansible)
+	web01 := doc.Servers[byName["web-01"]]
+	if hv := hosts["web-01"]; hv["ansible_host"] != *web01.IPv4 || hv["vpsfleet_group"] != "web" || hv["vpsfleet_ipv6"] != *web01.IPv6 {
+		t.Errorf("web-01's host variables: %v", hv)
+	}
+	var groups map[string]json.RawMessage
+	json.Unmarshal([]byte(ansible), &groups)
+	if string(groups["web"]) == "" || string(groups["db_01"]) == "" || groups["app_cache"] != nil {
+		t.Errorf("groups: %s", ansible)
+	}
+	if r := a.must(0, "inventory", "-ansible", "-host", "web-01", fleet); !strings.Contains(r.stdout, `"ansible_host": "`+*web01.IPv4+`"`) {
+		t.Errorf("-ansible -host web-01:\n%s", r.stdout)
+	}
+	after := sandboxStats(t, base)
+	for route, n := range after {
+		if n != before[route] && !strings.HasPrefix(route, "GET ") {
+			t.Errorf("inventory sent %d %s", n-before[route], route)
+		}
+	}
+	if r := a.run("inventory", "-json", "-ansible", fleet); r.code != 1 || !strings.Contains(r.stderr, "choose one output") {
+		t.Errorf("-json -ansible: exit %d\n%s", r.code, r.stderr)
+	}
+	a.must(0, "server", "create", "-name", "web-02", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	if r := a.run("inventory", fleet); r.code != 1 || !strings.Contains(r.stderr, "web-02 is carried by 2 live servers") {
+		t.Errorf("inventory with a name carried twice: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// checkAnsibleInventory checks doc against the shape of Ansible's dynamic
+// inventory (--list): an object whose "_meta" holds "hostvars", a map of
+// host to variables, and whose every other key is a group with "hosts"
+// (names) and "children" (group names) lists; every host of a group has
+// its variables, every child is a group, and "all" lists every group. It
+// returns the host variables.
+func checkAnsibleInventory(t *testing.T, doc string) map[string]map[string]any {
+	t.Helper()
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(doc), &top); err != nil {
+		t.Fatalf("not a JSON object: %v\n%s", err, doc)
+	}
+	var meta struct {
+		Hostvars map[string]map[string]any `json:"hostvars"`
+	}
+	if err := json.Unmarshal(top["_meta"], &meta); err != nil || meta.Hostvars == nil {
+		t.Fatalf("no _meta.hostvars (%v):\n%s", err, doc)
+	}
+	allChildren := map[string]bool{}
+	for name, raw := range top {
+		if name == "_meta" {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		var g struct {
+			Hosts    []string       `json:"hosts"`
+			Children []string       `json:"children"`
+			Vars     map[string]any `json:"vars"`
+		}
+		if err := dec.Decode(&g); err != nil {
+			t.Errorf("group %q is not {hosts, children, vars}: %v", name, err)
+		}
+		if !regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(name) {
+			t.Errorf("group %q is not a valid Ansible group name", name)
+		}
+		for _, h := range g.Hosts {
+			if meta.Hostvars[h] == nil {
+				t.Errorf("host %q of group %q has no hostvars", h, name)
+			}
+		}
+		for _, c := range g.Children {
+			if _, ok := top[c]; !ok && c != "ungrouped" {
+				t.Errorf("child %q of group %q is no group", c, name)
+			}
+			if name == "all" {
+				allChildren[c] = true
+			}
+		}
+	}
+	for name := range top {
+		if name != "_meta" && name != "all" && !allChildren[name] {
+			t.Errorf("group %q is not a child of all", name)
+		}
+	}
+	return meta.Hostvars
+}
+
+// TestInventoryFeedsAnsible hands inventory -ansible to Ansible itself,
+// through the executable file the help text shows: ansible-inventory
+// --list and --host see every server, in its group, at its IPv4 address.
+func TestInventoryFeedsAnsible(t *testing.T) {
+	tool, err := exec.LookPath("ansible-inventory")
+	if err != nil {
+		t.Skip("ansible-inventory is not installed (apt-get install ansible-core); inventory -ansible is checked against Ansible's documented shape only (TestInventory)")
+	}
+	a := newAccount(t)
+	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": inventoryFleet})
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
+	var inv struct {
+		Servers []struct {
+			Name string  `json:"name"`
+			IPv4 *string `json:"ipv4"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal([]byte(a.must(0, "inventory", "-json", fleet).stdout), &inv); err != nil || len(inv.Servers) != 4 {
+		t.Fatalf("inventory -json: %v %+v", err, inv)
+	}
+	script := filepath.Join(a.dir, "vpsfleet-inventory")
+	body := fmt.Sprintf("#!/bin/sh\nexec %q inventory -ansible %q \"$@\"\n", binary, fleet)
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ansible := func(args ...string) []byte {
+		cmd := exec.Command(tool, append([]string{"-i", script}, args...)...)
+		cmd.Dir = a.dir
+		cmd.Env = append(a.env, "HOME="+a.dir, "ANSIBLE_LOCAL_TEMP="+filepath.Join(a.dir, ".ansible-tmp"),
+			"ANSIBLE_INVENTORY_UNPARSED_FAILED=true", "ANSIBLE_NOCOLOR=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || strings.Contains(stderr.String(), "WARNING") {
+			t.Fatalf("ansible-inventory %v: %v\n%s%s", args, err, out, stderr.String())
+		}
+		return out
+	}
+	var list struct {
+		Meta struct {
+			Hostvars map[string]map[string]any `json:"hostvars"`
+		} `json:"_meta"`
+		Web struct {
+			Hosts []string `json:"hosts"`
+		} `json:"web"`
+		DB struct {
+			Hosts []string `json:"hosts"`
+		} `json:"db_01"`
+		Cache struct {
+			Hosts []string `json:"hosts"`
+		} `json:"app_cache"`
+	}
+	if err := json.Unmarshal(ansible("--list"), &list); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(list.Web.Hosts, list.DB.Hosts, list.Cache.Hosts) != "[web-01 web-02] [db-01] [cache-01]" {
+		t.Errorf("Ansible's groups: web %v, db_01 %v, app_cache %v", list.Web.Hosts, list.DB.Hosts, list.Cache.Hosts)
+	}
+	for _, s := range inv.Servers {
+		if got := list.Meta.Hostvars[s.Name]["ansible_host"]; got != *s.IPv4 {
+			t.Errorf("Ansible reaches %s at %v, want %s", s.Name, got, *s.IPv4)
+		}
+	}
+	var host map[string]any
+	if err := json.Unmarshal(ansible("--host", "db-01"), &host); err != nil || host["vpsfleet_plan_id"] != 2.0 {
+		t.Errorf("ansible-inventory --host db-01: %v %v", err, host)
+	}
+}
+
+// TestCompletionInBash loads the script of "vpsfleet completion bash" into
+// bash and asks it for completions as the shell would, and checks that it
+// offers every flag that -h lists, for every command of the table.
+func TestCompletionInBash(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash is not installed; the completion script is not loaded")
+	}
+	a := newAccount(t)
+	script := filepath.Join(a.dir, "vpsfleet.bash")
+	if err := os.WriteFile(script, []byte(a.must(0, "completion", "bash").stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.writeFleet("fleets", map[string]string{"fleet.hcl": "", "fleet.plan": ""})
+	// complete WORD... asks for the completions of the last word.
+	ask := func(lines ...string) string {
+		t.Helper()
+		prog := `source "$1" || exit 9
+complete -p vpsfleet >/dev/null || exit 8
+complete() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _vpsfleet; printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '; echo; }
+` + strings.Join(lines, "\n")
+		cmd := exec.Command(bash, "--norc", "--noprofile", "-c", prog, "bash", script)
+		cmd.Dir = a.dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	tests := []struct{ line, want string }{
+		{`complete vpsfleet ""`, strings.Join(sortedCopy(cli.CommandNames()), " ")},
+		{`complete vpsfleet pl`, "plan"},
+		{`complete vpsfleet in`, "inventory"},
+		{`complete vpsfleet plan -de`, "-destroy -detailed-exitcode"},
+		{`complete vpsfleet plan --mark`, "--markdown --markdown-max-bytes"},
+		{`complete vpsfleet apply -json -auto`, "-auto-approve"},
+		{`complete vpsfleet server ""`, strings.Join(sortedCopy(cli.SubcommandNames("server")), " ")},
+		{`complete vpsfleet server li`, "list"},
+		{`complete vpsfleet server list -s`, "-status"},
+		{`complete vpsfleet -no-color server create -plan`, "-plan-id"},
+		{`complete vpsfleet sandbox serve -pro`, "-provision-delay"},
+		{`complete vpsfleet completion ""`, "bash fish zsh"},
+		{`complete vpsfleet help inv`, "inventory"},
+		{`complete vpsfleet plan -out fleets/fleet.p`, "fleets/fleet.plan"},
+		{`complete vpsfleet plan -target web fleets/fl`, "fleets/fleet.hcl fleets/fleet.plan"},
+		{`complete vpsfleet inventory -ansible -host ""`, ""},
+		{`complete vpsfleet server get ""`, ""},
+	}
+	var lines []string
+	for _, tt := range tests {
+		lines = append(lines, tt.line)
+	}
+	got := strings.Split(strings.TrimSuffix(ask(lines...), "\n"), "\n")
+	if len(got) != len(tests) {
+		t.Fatalf("%d answers for %d questions:\n%s", len(got), len(tests), strings.Join(got, "\n"))
+	}
+	for i, tt := range tests {
+		if strings.TrimSpace(got[i]) != tt.want {
+			t.Errorf("%s: %q, want %q", tt.line, strings.TrimSpace(got[i]), tt.want)
+		}
+	}
+
+	// Every flag -h lists is offered, and nothing else.
+	var paths [][]string
+	for _, name := range cli.CommandNames() {
+		switch subs := cli.SubcommandNames(name); {
+		case len(subs) > 0:
+			for _, s := range subs {
+				paths = append(paths, []string{name, s})
+			}
+		case name != "help":
+			paths = append(paths, []string{name})
+		}
+	}
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`)
+	lines = nil
+	var want []string
+	for _, p := range paths {
+		var flags []string
+		for _, m := range flagLine.FindAllStringSubmatch(a.must(0, append(p, "-h")...).stdout, -1) {
+			flags = append(flags, "-"+m[1])
+		}
+		lines = append(lines, "complete vpsfleet "+strings.Join(p, " ")+" -")
+		want = append(want, strings.Join(sortedCopy(flags), " "))
+	}
+	got = strings.Split(strings.TrimSuffix(ask(lines...), "\n"), "\n")
+	for i := range paths {
+		if i >= len(got) || strings.TrimSpace(got[i]) != want[i] {
+			t.Errorf("vpsfleet %s -: completes %q, -h lists %q", strings.Join(paths[i], " "), got[min(i, len(got)-1)], want[i])
+		}
+	}
+}
+
+// TestCompletionScriptsParse: the zsh and fish scripts are valid in their
+// shells where those are installed, and an unknown shell is refused.
+func TestCompletionScriptsParse(t *testing.T) {
+	a := newAccount(t)
+	for _, shell := range []string{"zsh", "fish"} {
+		script := a.must(0, "completion", shell).stdout
+		if !strings.Contains(script, "plan") || !strings.Contains(script, "markdown-max-bytes") {
+			t.Errorf("the %s script lacks commands or flags:\n%s", shell, script[:min(400, len(script))])
+		}
+		path, err := exec.LookPath(shell)
+		if err != nil {
+			t.Logf("%s is not installed: its script is not parsed", shell)
+			continue
+		}
+		file := filepath.Join(a.dir, "vpsfleet."+shell)
+		os.WriteFile(file, []byte(script), 0o644)
+		if out, err := exec.Command(path, "-n", file).CombinedOutput(); err != nil {
+			t.Errorf("%s -n: %v\n%s", shell, err, out)
+			continue
+		}
+		// Ask the shell itself: fish completes a command line with
+		// complete -C; zsh runs the completion function with compadd and
+		// _files standing in for its completion system.
+		var cmd *exec.Cmd
+		var want []string
+		switch shell {
+		case "fish":
+			cmd = exec.Command(path, "--no-config", "-c", `source $argv[1]; for line in "vpsfleet pl" "vpsfleet plan -de" "vpsfleet server list -s" "vpsfleet completion z"; complete -C $line | string split -f1 \t | string join " "; end; true`, file)
+			want = []string{"plan", "-destroy -detailed-exitcode", "-status", "zsh"}
+		case "zsh":
+			cmd = exec.Command(path, "-f", "-c", `compdef() { :; }; source "$1"; compadd() { shift; print -r -- "$@"; }; _files() { print FILES; }
+t() { words=("$@"); CURRENT=${#words}; _vpsfleet; }; t vpsfleet pl; t vpsfleet server list -s; t vpsfleet plan -out ""; t vpsfleet completion ""`, shell, file)
+			want = []string{strings.Join(cli.CommandNames(), " "), "-endpoint -json -location -request-timeout -status -token", "FILES", "bash zsh fish"}
+		}
+		out, err := cmd.CombinedOutput()
+		if got := strings.TrimSuffix(string(out), "\n"); err != nil || got != strings.Join(want, "\n") {
+			t.Errorf("%s completes (%v):\n%s\nwant:\n%s", shell, err, got, strings.Join(want, "\n"))
+		}
+	}
+	if r := a.run("completion", "tcsh"); r.code != 1 || !strings.Contains(r.stderr, "bash, zsh or fish") {
+		t.Errorf("completion tcsh: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	slices.Sort(out)
+	return out
+}
+
+// ciWorkflow is the example GitHub Actions workflow.
+const ciWorkflow = "examples/ci/.github/workflows/vpsfleet.yml"
+
+// workflowRun returns the script ("run: |" block) of the workflow step
+// named name, without its indentation.
+func workflowRun(t *testing.T, workflow, name string) string {
+	t.Helper()
+	lines := strings.Split(workflow, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "- name: "+name {
+			continue
+		}
+		for j := i + 1; j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), "- "); j++ {
+			if strings.TrimSpace(lines[j]) != "run: |" {
+				continue
+			}
+			runIndent := len(lines[j]) - len(strings.TrimLeft(lines[j], " "))
+			var body []string
+			indent := -1
+			for _, b := range lines[j+1:] {
+				n := len(b) - len(strings.TrimLeft(b, " "))
+				if strings.TrimSpace(b) != "" && n <= runIndent {
+					break
+				}
+				if indent < 0 && strings.TrimSpace(b) != "" {
+					indent = n
+				}
+				body = append(body, strings.TrimPrefix(b, strings.Repeat(" ", max(indent, 0))))
+			}
+			return strings.Join(body, "\n")
+		}
+	}
+	t.Fatalf("%s has no step %q with a run: | script", ciWorkflow, name)
+	return ""
+}
+
+// TestCIWorkflowPlansAPullRequest runs the plan step of the example
+// workflow, as GitHub would (bash -eo pipefail, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files), against the sandbox: the comment carries
+// the marker it is found by, fits a comment and names what is replaced;
+// the summary holds the plan; the artifact files are there; a plan that
+// fails comments its diagnostics; and a pull request without the secret
+// (a fork's) is said to be skipped, not failed.
+func TestCIWorkflowPlansAPullRequest(t *testing.T) {
+	bash, errBash := exec.LookPath("bash")
+	_, errJQ := exec.LookPath("jq")
+	if errBash != nil || errJQ != nil {
+		t.Skip("bash or jq is not installed: the workflow's plan step is not run")
+	}
+	data, err := os.ReadFile(ciWorkflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	workflow := string(data)
+	for _, want := range []string{"VPSFLEET_VERSION: v", "@$VPSFLEET_VERSION", "uses: actions/cache@", "VPSFLEET_LOCK_URL: ${{ secrets.VPSFLEET_LOCK_URL }}",
+		"vpsfleet apply -json -lock-timeout 10m", "group: vpsfleet-apply-", "cancel-in-progress: false", "uses: actions/upload-artifact@", "GITHUB_STEP_SUMMARY"} {
+		if !strings.Contains(workflow, want) {
+			t.Errorf("%s lacks %q", ciWorkflow, want)
+		}
+	}
+	if strings.Contains(workflow, "@latest") {
+		t.Errorf("%s installs an unpinned vpsfleet", ciWorkflow)
+	}
+	script := workflowRun(t, workflow, "Plan the pull request")
+	fleetSrc, err := os.ReadFile("examples/ci/fleet.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAccount(t)
+	a.writeFleet("fleet", map[string]string{"fleet.hcl": string(fleetSrc)})
+	step := func(token string) (code int, stdout string, outputs, summary string) {
+		t.Helper()
+		for _, f := range []string{"comment.md", "plan.json", "plan.txt", "fleet.plan", "outputs", "summary"} {
+			os.Remove(filepath.Join(a.dir, f))
+		}
+		cmd := exec.Command(bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
+		cmd.Dir = a.dir
+		cmd.Env = append(a.env, "VPSORG_TOKEN="+token, "FLEET_DIR=fleet", "RUN_URL=https://github.com/o/r/actions/runs/7",
+			"GITHUB_OUTPUT="+filepath.Join(a.dir, "outputs"), "GITHUB_STEP_SUMMARY="+filepath.Join(a.dir, "summary"),
+			"PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"))
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := os.ReadFile(filepath.Join(a.dir, "outputs"))
+		s, _ := os.ReadFile(filepath.Join(a.dir, "summary"))
+		return code, out.String(), string(o), string(s)
+	}
+	read := func(name string) string {
+		data, _ := os.ReadFile(filepath.Join(a.dir, name))
+		return string(data)
+	}
+
+	code, out, outputs, summary := step("sandbox")
+	comment := read("comment.md")
+	if code != 0 || !strings.Contains(outputs, "planned=true") || !strings.Contains(outputs, "exitcode=2") {
+		t.Fatalf("the plan step: exit %d, outputs %q\n%s", code, outputs, out)
+	}
+	if !strings.HasPrefix(comment, "<!-- vpsfleet plan: fleet -->\n### vpsfleet plan\n") || len(comment) > render.MaxMarkdownBytes ||
+		!strings.Contains(comment, "3 to create") {
+		t.Errorf("comment.md (%d bytes):\n%s", len(comment), comment)
+	}
+	if !strings.Contains(summary, "### vpsfleet plan") || !strings.Contains(summary, "<details>") {
+		t.Errorf("the job summary does not hold the plan:\n%s", summary)
+	}
+	checkSchema(t, "plan", "the workflow's plan.json", []byte(read("plan.json")))
+	if !strings.Contains(read("plan.txt"), "Saved the plan to fleet.plan") || read("fleet.plan") == "" {
+		t.Errorf("plan.txt or fleet.plan missing for the artifact")
+	}
+	if strings.Contains(out, "::warning") {
+		t.Errorf("a plan of creates is flagged as destructive:\n%s", out)
+	}
+
+	// A replacement: flagged, and named in the comment.
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", filepath.Join(a.dir, "fleet"))
+	a.writeFleet("fleet", map[string]string{"fleet.hcl": strings.Replace(string(fleetSrc), "  plan_id  = 1\n", "  plan_id  = 2\n", 1)})
+	code, out, _, _ = step("sandbox")
+	if comment := read("comment.md"); code != 0 || !strings.Contains(out, "::warning title=vpsfleet::This plan deletes or replaces servers") ||
+		!strings.Contains(comment, "**Replaced (2):** `app-web-1`, `app-web-2`.") {
+		t.Errorf("a plan of replacements: exit %d\n%s\n%s", code, out, comment)
+	}
+
+	// A broken fleet: the comment holds the diagnostics.
+	a.writeFleet("fleet", map[string]string{"fleet.hcl": "server \"x\" {\n  colour = 1\n}\n"})
+	code, _, outputs, summary = step("sandbox")
+	if comment := read("comment.md"); code != 1 || !strings.HasPrefix(comment, "<!-- vpsfleet plan: fleet -->\n### vpsfleet plan failed") ||
+		!strings.Contains(comment, "fleet.hcl:2") || !strings.Contains(summary, "vpsfleet plan failed") || !strings.Contains(outputs, "planned=false") {
+		t.Errorf("a broken fleet: exit %d, outputs %q\n%s", code, outputs, comment)
+	}
+
+	// No secret (a fork): skipped, said so, not failed, and no comment.
+	code, out, outputs, summary = step("")
+	if code != 0 || !strings.Contains(out, "::notice title=vpsfleet plan skipped::") || !strings.Contains(summary, "forks") ||
+		!strings.Contains(outputs, "planned=false") || read("comment.md") != "" {
+		t.Errorf("a pull request without the secret: exit %d, outputs %q\n%s\n%s", code, outputs, out, summary)
+	}
+}
+
+// TestShowJSONOfAnOlderPlanFile: a plan file saved before unmanaged
+// servers were recorded by name (its model has only their count) still
+// renders as format 2, with a warning that says what it cannot list.
+func TestShowJSONOfAnOlderPlanFile(t *testing.T) {
+	a := newAccount(t)
+	a.must(0, "server", "create", "-name", "mail", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	a.must(0, "plan", "-out", "new.plan", quickstart(t))
+	data, err := os.ReadFile(filepath.Join(a.dir, "new.plan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := regexp.MustCompile(`(?s),\s*"unmanaged_servers": \[.*?\]`).ReplaceAll(data, nil)
+	if bytes.Equal(old, data) {
+		t.Fatalf("the saved plan names no unmanaged server:\n%s", data)
+	}
+	os.WriteFile(filepath.Join(a.dir, "old.plan"), old, 0o600)
+	shown := a.must(0, "show", "-json", "old.plan").stdout
+	checkSchema(t, "plan", "show -json of an older plan file", []byte(shown))
+	if !strings.Contains(shown, `"format_version": "2"`) || !strings.Contains(shown, "1 server not managed by this fleet is not named") {
+		t.Errorf("show -json of an older plan file:\n%s", shown)
+	}
+	if shown := a.must(0, "show", "-json", "new.plan").stdout; !strings.Contains(shown, `"name": "mail"`) {
+		t.Errorf("show -json of a new plan file does not name the unmanaged server:\n%s", shown)
 	}
 }

@@ -3,8 +3,9 @@
 // turns both into a Plan (BuildPlan, BuildDestroyPlan).
 //
 // The plan is plain data: the views (engine/render), the executor
-// (engine/apply) and saved plans (engine/planfile) read the same value,
-// and the -json document is that value serialised.
+// (engine/apply) and saved plans (engine/planfile) read the same value.
+// Its JSON encoding is the model that plan files store; the -json
+// document people and pipelines read is a view of it (render.JSON).
 package engine
 
 import (
@@ -15,7 +16,9 @@ import (
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
-// FormatVersion is the version of the -json plan document.
+// FormatVersion is the version of the plan model's own JSON encoding, as
+// saved plan files store it. The -json document has a version of its own
+// (render.PlanFormatVersion).
 const FormatVersion = "1"
 
 // ServerState is the managed view of one server: what the plan compares
@@ -52,7 +55,8 @@ type Change struct {
 	Reason string `json:"reason"`
 	// ForcedBy lists the attributes whose differences force a replace, in
 	// display order; empty for every other change. It is data for the
-	// views and the -json document leaves it out (format 1).
+	// views (the -json document calls it forced_by); the model's own
+	// encoding leaves it out.
 	ForcedBy []schema.Attribute `json:"-"`
 	// CreateBeforeDestroy makes a replace create the new server under a
 	// temporary name first.
@@ -94,7 +98,8 @@ type Summary struct {
 }
 
 // Plan is the complete, ordered set of changes that brings the live
-// account to the fleet. It serialises to the -json document.
+// account to the fleet. It serialises to the model saved plan files hold;
+// render.JSON makes the -json document from it.
 type Plan struct {
 	FormatVersion string   `json:"format_version"`
 	Changes       []Change `json:"changes"`
@@ -107,7 +112,9 @@ type Plan struct {
 	// it covers the whole fleet.
 	Targets []string `json:"targets,omitempty"`
 	// UnmanagedServers are the servers Unmanaged counts, sorted by name
-	// then id (left out of the document when there are none).
+	// then id (left out of the model's encoding when there are none). A
+	// plan saved before they were recorded has none while Unmanaged may be
+	// positive: the -json view then says so.
 	UnmanagedServers []UnmanagedServer `json:"unmanaged_servers,omitempty"`
 }
 

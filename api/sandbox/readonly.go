@@ -29,22 +29,29 @@ const readOnlyRetries = 5
 // read-only account on the files as they are.
 func openReadOnly(a *Account) (*Account, error) {
 	a.readOnly = &stateReader{path: a.opts.StatePath, journalPath: a.opts.StatePath + ".journal"}
+	if err := a.reloadRetryingLocked(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// reloadRetryingLocked is reloadLocked, read again (up to readOnlyRetries
+// times) while a compaction replaces the files between its two reads.
+func (a *Account) reloadRetryingLocked() error {
 	var err error
 	for range readOnlyRetries {
 		if err = a.reloadLocked(); !errors.Is(err, errJournalGap) {
 			break
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
+	return err
 }
 
 // reloadLocked reads the snapshot and the journal afresh and replaces the
 // account's servers with what they hold. On error the account is left as
-// it was. A journal newer than the snapshot read (a compaction replaced
-// both between the two reads) is errJournalGap: read again.
+// it was. A journal newer than the snapshot read, or a snapshot replaced
+// while the journal was read (a compaction replaced both between the two
+// reads), is errJournalGap: read again.
 func (a *Account) reloadLocked() error {
 	ro := a.readOnly
 	st, _, err := (&stateStore{path: ro.path}).readSnapshot()
@@ -59,6 +66,13 @@ func (a *Account) reloadLocked() error {
 	jfi, end, err := readJournalFrom(fresh, ro.journalPath, 0)
 	if err != nil {
 		return err
+	}
+	// A compaction may have replaced both files between the two reads:
+	// the journal read may then start after changes the snapshot read
+	// lacks, and an empty one shows no gap. The snapshot must still be
+	// the one read.
+	if seq, err := snapshotSeq(ro.path); err != nil || seq != st.Seq {
+		return fmt.Errorf("sandbox state %s was compacted while it was read: %w", ro.path, errJournalGap)
 	}
 	a.servers, a.byID, a.ipv4s, a.docIPv4s = fresh.servers, fresh.byID, fresh.ipv4s, fresh.docIPv4s
 	a.index, a.seq, a.nextID, a.credits = fresh.index, fresh.seq, fresh.nextID, fresh.credits
@@ -135,7 +149,7 @@ func snapshotSeq(path string) (uint64, error) {
 func (a *Account) refreshLocked() {
 	ro := a.readOnly
 	if seq, err := snapshotSeq(ro.path); err != nil || seq != ro.snapshotSeq {
-		a.reloadLocked()
+		a.reloadRetryingLocked()
 		return
 	}
 	f, err := os.Open(ro.journalPath)
@@ -145,7 +159,7 @@ func (a *Account) refreshLocked() {
 	jfi, err := f.Stat()
 	if err != nil || ro.journal == nil || !os.SameFile(jfi, ro.journal) {
 		f.Close()
-		a.reloadLocked()
+		a.reloadRetryingLocked()
 		return
 	}
 	var next [1]byte
@@ -156,7 +170,7 @@ func (a *Account) refreshLocked() {
 	}
 	_, end, err := readJournalFrom(a, ro.journalPath, ro.end)
 	if err != nil {
-		a.reloadLocked()
+		a.reloadRetryingLocked()
 		return
 	}
 	ro.end = end

@@ -17,13 +17,20 @@ import (
 // goldenDir holds this package's golden files.
 var goldenDir = filepath.Join("..", "..", "testdata", "render")
 
-// goldenPlans are the plans rendered into testdata/engine/plans/<case>/.
+// goldenPlans are the plans rendered into testdata/render/plans/<case>/.
 func goldenPlans(t *testing.T) map[string]*engine.Plan {
 	t.Helper()
 	build := func(fleet *schema.Fleet, live []api.Server) *engine.Plan {
 		p, diags := engine.BuildPlan(fleet, live, engine.PlanOptions{})
 		if diags.HasErrors() {
 			t.Fatalf("golden plan has errors: %v", diags)
+		}
+		return p
+	}
+	destroy := func(fleet *schema.Fleet, live []api.Server) *engine.Plan {
+		p, diags := engine.BuildDestroyPlan(fleet, live, engine.PlanOptions{})
+		if diags.HasErrors() {
+			t.Fatalf("golden destroy plan has errors: %v", diags)
 		}
 		return p
 	}
@@ -55,6 +62,11 @@ func goldenPlans(t *testing.T) map[string]*engine.Plan {
 			et.Live(12352, "web-09"),
 			et.Live(12353, "mail"),
 		}),
+		"destroy": destroy(&schema.Fleet{
+			Owns:    []string{"web-*"},
+			Protect: []string{"db-*"},
+			Servers: []schema.DesiredServer{et.Desired("db-01", 1), et.Desired("web-01", 2), et.Desired("web-02", 3, et.PreventDestroy), et.Desired("web-03", 4)},
+		}, []api.Server{et.Live(12345, "db-01"), et.Live(12346, "web-01"), et.Live(12347, "web-02"), et.Live(12348, "web-09"), et.Live(12349, "mail")}),
 		// A server named like a declared one, left running because no
 		// owns pattern covers it, and two unmanaged servers besides.
 		"undeclared": build(&schema.Fleet{Servers: []schema.DesiredServer{et.Desired("db-01", 1)}},

@@ -2,63 +2,265 @@ package render
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"strings"
 
 	"github.com/vpsfleet/vpsfleet/engine"
 )
 
-// MaxMarkdownBytes bounds Markdown's output: a GitHub comment holds
-// at most 65,536 characters, and bytes never undercount characters.
+// MaxMarkdownBytes bounds Markdown's output by default: a GitHub comment
+// holds at most 65,536 characters, and bytes never undercount characters.
 const MaxMarkdownBytes = 65536
 
-// markdownListCap is how many servers the delete/replace warning names
-// before it says "and N more".
-const markdownListCap = 20
+// minMarkdownBytes is the least MarkdownOptions.MaxBytes honoured: room
+// for the heading, the summary, the counts of what is deleted and
+// replaced, and the pointer to the full plan.
+const minMarkdownBytes = 4096
 
-// Markdown writes the plan as a pull-request comment: a heading,
-// SummaryLine, a warning naming the servers it deletes or replaces, the
-// other warnings, then a table of the changes, then one folded <details>
-// block per change with its attributes as a diff. The output is never
-// longer than MaxMarkdownBytes: when it would be, table rows and details
-// are cut from the end and a closing line says how many were left out;
-// the summary and the delete/replace warning are never cut. It returns the
-// first write error.
+// markdownWarningCap is how many of the plan's warnings the comment lists
+// before it says how many more there are.
+const markdownWarningCap = 20
+
+// markdownWarningBytes bounds one warning's line.
+const markdownWarningBytes = 600
+
+// MarkdownOptions adjust MarkdownWith. The zero value is Markdown's: a
+// pull-request comment that points to `vpsfleet show` for the full plan.
+type MarkdownOptions struct {
+	// MaxBytes bounds the output: 0 is MaxMarkdownBytes; values under
+	// 4096 are raised to 4096. A GitHub job summary holds 1 MiB.
+	MaxBytes int
+	// FullPlan says where the whole plan is kept, for the notes of a cut
+	// comment: a URL (shown as a link, e.g. the CI run that keeps it as an
+	// artifact and a job summary) or a few words. "" points to
+	// `vpsfleet show` on the saved plan.
+	FullPlan string
+	// Heading is the text of the first line; "" is "vpsfleet plan".
+	Heading string
+}
+
+// Markdown writes the plan as a pull-request comment: MarkdownWith with
+// the zero MarkdownOptions (at most MaxMarkdownBytes, pointing to
+// `vpsfleet show` for the full plan).
 func Markdown(w io.Writer, p *engine.Plan) error {
+	return MarkdownWith(w, p, MarkdownOptions{})
+}
+
+// MarkdownWith writes the plan as Markdown for a pull-request comment or a
+// job summary, in this order: a heading; SummaryLine; when the plan
+// deletes or replaces servers, a caution and the name of every server
+// deleted, then of every server replaced; the plan's warnings (at most
+// 20); the count of unmanaged servers; a table of the changes; and one
+// folded <details> block per change with its attributes as a diff.
+//
+// The output is never longer than opts.MaxBytes. The heading, the summary
+// and the caution are never cut, and the names of deleted and replaced
+// servers come before anything else that could be: they are all named
+// whatever the plan's size, unless even the names alone cannot fit, and
+// then it names as many as fit (deletes first), says how many it does
+// not, and points to the full plan (opts.FullPlan). What does not fit
+// after them is cut from the end (details first, then table rows, then
+// warnings), and a closing note says how much was left out and where the
+// full plan is. It returns the first write error.
+func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 	if p == nil {
 		p = engine.NewPlan()
 	}
-	head := markdownHead(p)
-	if p.Empty() {
-		_, err := io.WriteString(w, head)
-		return err
+	limit := opts.MaxBytes
+	switch {
+	case limit == 0:
+		limit = MaxMarkdownBytes
+	case limit < minMarkdownBytes:
+		limit = minMarkdownBytes
 	}
-	var rows, details []string
-	for _, c := range p.Changes {
-		rows = append(rows, markdownRow(c))
-		details = append(details, markdownDetails(c))
+	pointer := fullPlanPointer(opts.FullPlan)
+	fit := "to fit a pull-request comment"
+	if limit != MaxMarkdownBytes {
+		fit = fmt.Sprintf("to stay under %d bytes", limit)
+	}
+
+	var b strings.Builder
+	heading := opts.Heading
+	if heading == "" {
+		heading = "vpsfleet plan"
+	}
+	fmt.Fprintf(&b, "### %s\n\n**%s**\n", markdownEscape(heading), SummaryLine(p))
+	// The closing note and the "not named" line, whatever they say, always
+	// have room.
+	const many = 1 << 30
+	budget := limit - b.Len() - len(cutNote(many, many, 0, fit, pointer)) - len(unnamedLine(many, pointer))
+
+	deleted, replaced := destructive(p)
+	if len(deleted)+len(replaced) > 0 {
+		caution := cautionLine(len(deleted), len(replaced))
+		b.WriteString(caution)
+		budget = writeNames(&b, deleted, replaced, budget-len(caution), pointer)
+	}
+
+	warnings := markdownWarnings(p)
+	shownWarnings, budget := writeWithin(&b, warnings, budget)
+
+	rows := make([]string, len(p.Changes))
+	for i, c := range p.Changes {
+		rows[i] = markdownRow(c)
 	}
 	const tableHead = "\n| | Server | Actions | Reason |\n|---|---|---|---|\n"
-	// Reserve room for the closing note, whatever it says.
-	budget := MaxMarkdownBytes - len(head) - len(tableHead) - 200
-	var b strings.Builder
-	b.WriteString(head)
-	b.WriteString(tableHead)
-	shownRows, budget := writeWithin(&b, rows, budget)
-	b.WriteString("\n")
-	shownDetails := 0
-	if shownRows == len(rows) {
-		shownDetails, _ = writeWithin(&b, details, budget)
+	shownRows, shownDetails := 0, 0
+	if len(rows) > 0 && len(tableHead)+len(rows[0]) <= budget {
+		b.WriteString(tableHead)
+		shownRows, budget = writeWithin(&b, rows, budget-len(tableHead))
+		if shownRows == len(rows) && budget > 0 {
+			// Details only once every row is in, each made only if it fits.
+			b.WriteString("\n")
+			budget--
+			for _, c := range p.Changes {
+				d := markdownDetails(c)
+				if len(d) > budget {
+					break
+				}
+				b.WriteString(d)
+				budget -= len(d)
+				shownDetails++
+			}
+		}
 	}
-	if left := len(rows) - shownRows; left > 0 {
-		fmt.Fprintf(&b, "\n_%s left out of the table and all details, to fit a pull-request comment; run `vpsfleet show` on the plan file for everything._\n",
-			countNoun(left, "change"))
-	} else if left := len(details) - shownDetails; left > 0 {
-		fmt.Fprintf(&b, "\n_Details of %s left out to fit a pull-request comment; run `vpsfleet show` on the plan file for everything._\n",
-			countNoun(left, "change"))
-	}
+	b.WriteString(cutNote(len(warnings)-shownWarnings, len(rows)-shownRows, len(p.Changes)-shownDetails, fit, pointer))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// destructive lists the names of the changes that delete a server, and of
+// those that replace one, in the plan's order, as code spans.
+func destructive(p *engine.Plan) (deleted, replaced []string) {
+	for _, c := range p.Changes {
+		switch {
+		case c.Has(engine.ActionReplace):
+			replaced = append(replaced, codeName(c.Name))
+		case c.Has(engine.ActionDelete):
+			deleted = append(deleted, codeName(c.Name))
+		}
+	}
+	return deleted, replaced
+}
+
+// cautionLine is the alert above the names of what is deleted and
+// replaced.
+func cautionLine(deletes, replaces int) string {
+	var what string
+	switch {
+	case replaces == 0:
+		what = "deletes " + countNoun(deletes, "server")
+	case deletes == 0:
+		what = "replaces " + countNoun(replaces, "server") + " (each is deleted and created anew)"
+	default:
+		what = fmt.Sprintf("deletes %s and replaces %d (each replaced server is deleted and created anew)", countNoun(deletes, "server"), replaces)
+	}
+	return "\n> [!CAUTION]\n> This plan " + what + ".\n"
+}
+
+// writeNames writes the "Deleted" and "Replaced" lists, as many names as
+// fit in budget (deletes first), then a line saying how many are not named
+// and where the full plan is, and returns the budget left.
+func writeNames(b *strings.Builder, deleted, replaced []string, budget int, pointer string) int {
+	unnamed := 0
+	for _, list := range []struct {
+		title string
+		names []string
+	}{{"Deleted", deleted}, {"Replaced", replaced}} {
+		if len(list.names) == 0 {
+			continue
+		}
+		head := fmt.Sprintf("\n**%s (%d):** ", list.title, len(list.names))
+		if len(head)+len(list.names[0])+2 > budget {
+			unnamed += len(list.names)
+			continue
+		}
+		b.WriteString(head)
+		budget -= len(head) + 2
+		shown := 0
+		for i, name := range list.names {
+			sep := ""
+			if i > 0 {
+				sep = ", "
+			}
+			if len(sep)+len(name) > budget {
+				break
+			}
+			b.WriteString(sep + name)
+			budget -= len(sep) + len(name)
+			shown++
+		}
+		b.WriteString(".\n")
+		unnamed += len(list.names) - shown
+	}
+	b.WriteString(unnamedLine(unnamed, pointer))
+	return budget
+}
+
+// unnamedLine says how many deleted or replaced servers the comment could
+// not name, and where they all are; "" when it named them all.
+func unnamedLine(n int, pointer string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n**%s deleted or replaced %s not named here, for lack of room.** The full plan names every one: %s.\n",
+		countNoun(n, "more server"), isAre(n), pointer)
+}
+
+// markdownWarnings are the lines of the warnings and unmanaged count, at
+// most markdownWarningCap warnings, each at most markdownWarningBytes.
+func markdownWarnings(p *engine.Plan) []string {
+	var out []string
+	for i, warn := range p.Warnings {
+		if i == markdownWarningCap {
+			out = append(out, fmt.Sprintf("- … and %s more\n", countNoun(len(p.Warnings)-i, "warning")))
+			break
+		}
+		line := markdownEscape(warn)
+		if len(line) > markdownWarningBytes {
+			line = cutUTF8(line, markdownWarningBytes) + "…"
+		}
+		out = append(out, "- :warning: "+line+"\n")
+	}
+	if len(out) > 0 {
+		out[0] = "\n" + out[0]
+	}
+	if p.Unmanaged > 0 {
+		out = append(out, fmt.Sprintf("\n%s in the account %s not managed by this fleet.\n", countNoun(p.Unmanaged, "other server"), isAre(p.Unmanaged)))
+	}
+	return out
+}
+
+// cutNote is the closing line saying what was left out (warnings, table
+// rows, details) and where the full plan is; "" when nothing was.
+func cutNote(warnings, rows, details int, fit, pointer string) string {
+	var parts []string
+	if warnings > 0 {
+		parts = append(parts, countNoun(warnings, "warning"))
+	}
+	switch {
+	case rows > 0:
+		parts = append(parts, countNoun(rows, "change")+" of the table, and the details of every change")
+	case details > 0:
+		parts = append(parts, "the details of "+countNoun(details, "change"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n_Left out %s: %s. The full plan: %s._\n", fit, strings.Join(parts, "; "), pointer)
+}
+
+// fullPlanPointer words where the full plan is: a link for a URL, the
+// given words, or `vpsfleet show` by default.
+func fullPlanPointer(where string) string {
+	switch {
+	case where == "":
+		return "run `vpsfleet show` on the file saved by `vpsfleet plan -out`"
+	case strings.HasPrefix(where, "https://") || strings.HasPrefix(where, "http://"):
+		return "<" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "").Replace(where) + ">"
+	}
+	return markdownEscape(where)
 }
 
 // writeWithin writes parts to b in order for as long as each fits in
@@ -75,48 +277,24 @@ func writeWithin(b *strings.Builder, parts []string, budget int) (written, left 
 	return written, budget
 }
 
-// markdownHead is the part of the comment that is never cut: heading,
-// summary, the delete/replace warning, the other warnings (capped) and
-// the unmanaged count.
-func markdownHead(p *engine.Plan) string {
-	var b strings.Builder
-	b.WriteString("### vpsfleet plan\n\n")
-	fmt.Fprintf(&b, "**%s**\n", SummaryLine(p))
-	var destructive []string
-	for _, c := range p.Changes {
-		switch {
-		case c.Has(engine.ActionReplace):
-			destructive = append(destructive, "`"+c.Name+"` (replace)")
-		case c.Has(engine.ActionDelete):
-			destructive = append(destructive, "`"+c.Name+"` (delete)")
-		}
+// codeName is a server name as a code span, or escaped text when it holds
+// a character a code span cannot.
+func codeName(name string) string {
+	if strings.ContainsAny(name, "`\n\r|") || name == "" {
+		return markdownEscape(name)
 	}
-	if len(destructive) > 0 {
-		fmt.Fprintf(&b, "\n> [!WARNING]\n> This plan deletes or replaces %s: %s.\n",
-			countNoun(len(destructive), "server"), capList(destructive, markdownListCap))
-	}
-	if len(p.Warnings) > 0 {
-		b.WriteString("\n")
-		for i, warn := range p.Warnings {
-			if i == markdownListCap {
-				fmt.Fprintf(&b, "- … and %s more\n", countNoun(len(p.Warnings)-i, "warning"))
-				break
-			}
-			fmt.Fprintf(&b, "- :warning: %s\n", markdownEscape(warn))
-		}
-	}
-	if p.Unmanaged > 0 {
-		fmt.Fprintf(&b, "\n%s in the account %s not managed by this fleet.\n", countNoun(p.Unmanaged, "other server"), isAre(p.Unmanaged))
-	}
-	return b.String()
+	return "`" + name + "`"
 }
 
-// capList joins items, naming at most n of them.
-func capList(items []string, n int) string {
-	if len(items) <= n {
-		return strings.Join(items, ", ")
+// cutUTF8 cuts s to at most n bytes, never inside a character.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
 }
 
 // markdownRow is one table row of a change.
@@ -133,7 +311,7 @@ func markdownRow(c engine.Change) string {
 // diff.
 func markdownDetails(c engine.Change) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n<details><summary><code>%s</code> %s</summary>\n\n```diff\n", c.Subject(), actionPhrase(c))
+	fmt.Fprintf(&b, "\n<details><summary><code>%s</code> %s</summary>\n\n```diff\n", html.EscapeString(c.Subject()), actionPhrase(c))
 	for _, a := range c.Attributes() {
 		switch {
 		case c.Before == nil:

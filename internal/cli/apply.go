@@ -34,6 +34,7 @@ type applyFlags struct {
 	timeout      time.Duration
 	pollInterval time.Duration
 	lock         lockFlags
+	json         bool
 }
 
 func (a *applyFlags) register(fs *flag.FlagSet) {
@@ -42,22 +43,25 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&a.timeout, "timeout", 10*time.Minute, "how long one server may take to reach a status before it fails")
 	fs.DurationVar(&a.pollInterval, "poll-interval", 500*time.Millisecond, "first interval of the shared status poller (backs off to 5s)")
 	a.lock.register(fs)
+	fs.BoolVar(&a.json, "json", false, "write the run as JSON events, one per line, to standard output; what people read goes to standard error")
 }
 
 var applyCommand = &command{
 	name:        "apply",
 	synopsis:    "Make the changes of a plan or a fleet",
-	usage:       "[-auto-approve] [-parallelism N] [-timeout D] [-target GLOB] [-var k=v] [-var-file F] [-lock-url URL] [-lock-timeout D] [-endpoint E] [PATH|PLANFILE]",
+	usage:       "[-auto-approve] [-json] [-parallelism N] [-timeout D] [-target GLOB] [-var k=v] [-var-file F] [-lock-url URL] [-lock-timeout D] [-endpoint E] [PATH|PLANFILE]",
 	description: applyDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var af applyFlags
 		af.register(fs)
 		return func(pos []string) int {
-			arg, code, ok := c.applyArg("apply", pos, af)
-			if !ok {
-				return code
-			}
-			return c.runApply(arg, af)
+			return c.withEvents(af.json, func(c *cli) int {
+				arg, code, ok := c.applyArg("apply", pos, af)
+				if !ok {
+					return code
+				}
+				return c.runApply(arg, af)
+			})
 		}
 	},
 }

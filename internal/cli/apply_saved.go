@@ -64,6 +64,7 @@ func (c *cli) applySaved(file string, af applyFlags) int {
 		}
 	}
 	stop()
+	c.events.Plan(saved.Plan)
 	if err := render.Text(c.stdout, saved.Plan, c.color(af.noColor)); err != nil {
 		return run.refuse(err.Error())
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mattn/go-isatty"
 
+	"github.com/vpsfleet/vpsfleet/engine/render"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -27,10 +28,18 @@ type cli struct {
 	// stdoutWidth reads the width in columns of the terminal stdout is,
 	// 0 when unknown; nil when stdout is not a terminal.
 	stdoutWidth func() int
+	// stderrWidth is stdoutWidth for stderr, where -json sends the live
+	// view.
+	stderrWidth func() int
 	// promptSignals, when set, replaces the process's Ctrl-C (and
 	// SIGTERM) while a prompt waits for an answer: it returns the channel
 	// they arrive on and the function that stops them. For tests.
 	promptSignals func() (<-chan os.Signal, func())
+	// events is the -json event stream of apply and destroy, nil
+	// otherwise (see withEvents); failure is the last error printed, for
+	// its exit line.
+	events  *render.EventStream
+	failure string
 }
 
 // newCLI returns the cli of this process.
@@ -45,6 +54,7 @@ func newCLI() *cli {
 		stderrTTY:   isTerminal(os.Stderr),
 		stdinTTY:    isTerminal(os.Stdin),
 		stdoutWidth: func() int { return terminalWidth(os.Stdout) },
+		stderrWidth: func() int { return terminalWidth(os.Stderr) },
 	}
 }
 
@@ -79,7 +89,8 @@ func (c *cli) colorOn(tty, noColorFlag bool) bool {
 
 // errorf prints one error line to stderr and returns exitError.
 func (c *cli) errorf(format string, args ...any) int {
-	fmt.Fprintf(c.stderr, "Error: "+format+"\n", args...)
+	c.failure = fmt.Sprintf(format, args...)
+	fmt.Fprintf(c.stderr, "Error: %s\n", c.failure)
 	return exitError
 }
 
@@ -90,5 +101,10 @@ func (c *cli) diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics, noC
 		return false
 	}
 	_ = schema.WriteDiagnostics(c.stderr, files, diags, 0, c.colorOn(c.stderrTTY, noColor))
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && c.failure == "" {
+			c.failure = d.Summary + ": " + d.Detail
+		}
+	}
 	return diags.HasErrors()
 }

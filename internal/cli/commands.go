@@ -53,9 +53,11 @@ func commandTable() []*command {
 		validateCommand,
 		fmtCommand,
 		exportCommand,
+		inventoryCommand,
 		serverCommand,
 		sandboxCommand,
 		versionCommand,
+		completionCommand,
 		helpCommand,
 	}
 }
@@ -181,8 +183,12 @@ func (c *cli) unknown(path []*command, given string) int {
 func (c *cli) usage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: vpsfleet <command> [flags] [args]\n\n")
 	fmt.Fprintf(w, "vpsfleet keeps a fleet of VPS.org servers the way its fleet files (*.hcl) say.\n\nCommands:\n")
+	width := 0
 	for _, cmd := range commandTable() {
-		fmt.Fprintf(w, "  %-9s %s\n", cmd.name, cmd.synopsis)
+		width = max(width, len(cmd.name))
+	}
+	for _, cmd := range commandTable() {
+		fmt.Fprintf(w, "  %-*s %s\n", width, cmd.name, cmd.synopsis)
 	}
 	fmt.Fprintf(w, "\nRun \"vpsfleet <command> -h\" for a command's flags.\n")
 	fmt.Fprintf(w, "Try it with no account: vpsfleet apply -endpoint sandbox examples/quickstart\n")

@@ -63,6 +63,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		TempName:     run.tempName,
 	})
 	progress.close()
+	c.events.Report(res)
 	if err != nil {
 		return run.refuse(err.Error())
 	}

@@ -20,6 +20,10 @@ Read the fleet files in PATH (default: the working directory) and the live
 account, and show what apply would do: create, update, replace, delete,
 rename, start and stop, each with its reason. Nothing is changed.
 
+With -destroy, show what "vpsfleet destroy" would delete instead; saved with
+-out, that plan is reviewed with "vpsfleet show" and run with
+"vpsfleet apply FILE" like any other.
+
 Exit codes: 0 success, 1 error; with -detailed-exitcode 0 no changes,
 1 error, 2 the plan has changes.`
 
@@ -53,7 +57,7 @@ func (p *planFlags) options() engine.PlanOptions {
 var planCommand = &command{
 	name:        "plan",
 	synopsis:    "Show the changes that would bring the account to the fleet",
-	usage:       "[-out FILE] [-json] [-markdown] [-detailed-exitcode] [-show-unmanaged] [-target GLOB] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
+	usage:       "[-destroy] [-out FILE] [-json] [-markdown [-markdown-max-bytes N] [-full-plan WHERE]] [-detailed-exitcode] [-show-unmanaged] [-target GLOB] [-var k=v] [-var-file F] [-no-color] [-endpoint E] [PATH]",
 	description: planDescription,
 	flags: func(c *cli, fs *flag.FlagSet) func([]string) int {
 		var o planOutput
@@ -61,7 +65,9 @@ var planCommand = &command{
 		fs.StringVar(&o.out, "out", "", "save the plan to `FILE`, for \"vpsfleet apply FILE\"")
 		fs.BoolVar(&o.json, "json", false, "print the plan as one JSON document")
 		fs.BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown for a pull-request comment")
+		o.md.register(fs)
 		fs.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
+		fs.BoolVar(&o.destroy, "destroy", false, "plan the deletion of every server the fleet declares, as \"vpsfleet destroy\" would")
 		fs.BoolVar(&o.showUnmanaged, "show-unmanaged", false, "list, by name and id, the servers of the account that the fleet neither declares nor owns (text output)")
 		return func(pos []string) int { return c.runPlan(pos, o) }
 	},
@@ -72,6 +78,8 @@ type planOutput struct {
 	pf                       planFlags
 	out                      string
 	json, markdown, detailed bool
+	destroy                  bool
+	md                       markdownFlags
 	showUnmanaged            bool
 }
 
@@ -80,6 +88,9 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	pf := o.pf
 	if o.json && o.markdown {
 		return c.errorf("-json and -markdown cannot be combined: choose one output.")
+	}
+	if err := o.md.check(o.markdown); err != nil {
+		return c.errorf("%v", err)
 	}
 	if o.showUnmanaged && (o.json || o.markdown) {
 		return c.errorf("-show-unmanaged lists the unmanaged servers in the text output; it cannot be combined with -json or -markdown.")
@@ -99,7 +110,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	ctx, stop := signalContext()
 	defer stop()
 	pf.readOnly = true // plan changes nothing: it may read a sandbox an apply holds
-	pl := c.makePlan(ctx, path, pf, false)
+	pl := c.makePlan(ctx, path, pf, o.destroy)
 	if pl == nil {
 		return exitError
 	}
@@ -110,7 +121,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	case o.json:
 		err = render.JSON(c.stdout, pl.plan)
 	case o.markdown:
-		err = render.Markdown(c.stdout, pl.plan)
+		err = render.MarkdownWith(c.stdout, pl.plan, o.md.options(o.destroy))
 	default:
 		err = render.TextWith(c.stdout, pl.plan, render.TextOptions{Color: c.color(pf.noColor), ShowUnmanaged: o.showUnmanaged})
 	}
@@ -121,13 +132,18 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 		saved := planfile.New(pl.plan, pl.fleet, pl.live, planfile.Made{
 			Endpoint: pl.conn.endpoint,
 			Targets:  schema.GlobSet(pf.targets),
+			Destroy:  o.destroy,
 			At:       time.Now(),
 		})
 		if err := planfile.Write(o.out, saved); err != nil {
 			return c.errorf("saving the plan: %v", err)
 		}
 		if !o.json && !o.markdown {
-			fmt.Fprintf(c.stdout, "\nSaved the plan to %s. To make exactly these changes, run:\n  vpsfleet apply %s\n", o.out, o.out)
+			what, changes := "plan", "make exactly these changes"
+			if o.destroy {
+				what, changes = "destroy plan", "delete exactly these servers"
+			}
+			fmt.Fprintf(c.stdout, "\nSaved the %s to %s. To %s, run:\n  vpsfleet apply %s\n", what, o.out, changes, o.out)
 		}
 	}
 	if o.detailed && !pl.plan.Empty() {
@@ -181,6 +197,7 @@ func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy b
 		fmt.Fprintf(c.stderr, "\nThe plan was refused; nothing was changed.\n")
 		return nil
 	}
+	c.events.Plan(plan)
 	return &planned{fleet: fleet, live: live, plan: plan, conn: conn}
 }
 
