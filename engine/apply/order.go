@@ -14,10 +14,10 @@ type startOrder interface {
 	ended(i int, outcome Outcome)
 	// remaining counts the changes not handed out yet.
 	remaining() int
-	// held returns the changes not handed out yet. The queue ends them
-	// as not started when nothing runs or waits and next gives none,
-	// rather than wait for ever.
-	held() []int
+	// drain hands out every change not handed out yet, whether it may
+	// start or not: the queue ends them as not started when nothing runs
+	// or waits and next gives none, rather than wait for ever.
+	drain() []int
 }
 
 // planOrder starts every change at once, in plan order: the executor's
@@ -40,10 +40,10 @@ func (o *planOrder) ended(int, Outcome) {}
 
 func (o *planOrder) remaining() int { return o.n - o.given }
 
-func (o *planOrder) held() []int {
+func (o *planOrder) drain() []int {
 	var out []int
-	for i := o.given; i < o.n; i++ {
-		out = append(out, i)
+	for ; o.given < o.n; o.given++ {
+		out = append(out, o.given)
 	}
 	return out
 }

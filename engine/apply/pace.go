@@ -234,15 +234,24 @@ func (p *poller) learnLook(c *cohort, now time.Time) (tick, bool) {
 	from := now.Add(-mid)
 	i := sort.Search(len(c.ws), func(i int) bool { return !c.ws[i].since.Before(from) })
 	younger, older := c.near(i, 1), c.near(i-1, -1)
-	near := gap / 4
+	if older != nil && now.Sub(older.since) >= m.fastest {
+		older = nil // predicted done: it tells nothing
+	}
+	best, off := (*waiter)(nil), gap/4
+	for _, w := range []*waiter{younger, older} {
+		if w == nil {
+			continue
+		}
+		if d := (now.Sub(w.since) - mid).Abs(); d <= off {
+			best, off = w, d
+		}
+	}
 	switch {
-	case older != nil && now.Sub(older.since) < m.fastest && now.Sub(older.since)-mid <= near:
-		return tick{at: now, looks: []*waiter{older}, learn: c}, true
-	case younger != nil && mid-now.Sub(younger.since) <= near:
-		return tick{at: now, looks: []*waiter{younger}, learn: c}, true
+	case best != nil:
+		return tick{at: now, looks: []*waiter{best}, learn: c}, true
 	case younger != nil:
 		return tick{at: younger.since.Add(mid), looks: []*waiter{younger}, learn: c}, true
-	case older != nil && now.Sub(older.since) < m.fastest:
+	case older != nil:
 		// Every waiter is older than mid: the youngest, while its age
 		// is still between the bounds.
 		return tick{at: now, looks: []*waiter{older}, learn: c}, true

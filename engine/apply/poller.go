@@ -57,8 +57,9 @@ type poller struct {
 	kick    chan struct{}
 	loops   sync.WaitGroup
 
-	// What it did, for tests and benchmarks.
-	lists, looks int
+	// What it did, for tests and benchmarks: lists and GETs sent, and
+	// the most waiters parked at once.
+	lists, looks, mostParked int
 }
 
 type haltLevel int
@@ -122,6 +123,7 @@ func (p *poller) park(w *waiter) {
 	c, fresh := p.cohortLocked(w.from.kind)
 	c.ws = append(c.ws, w)
 	p.parked++
+	p.mostParked = max(p.mostParked, p.parked)
 	soonest := never
 	switch {
 	case fresh || p.perServer || c.kind == "":

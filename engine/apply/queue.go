@@ -83,7 +83,7 @@ func (q *workQueue) take() (func(), bool) {
 			}
 			// Nothing runs or waits, and the order gives nothing: it
 			// would wait for ever. End what it holds.
-			for _, i := range q.order.held() {
+			for _, i := range q.order.drain() {
 				q.live++
 				q.tasks = append(q.tasks, func() { q.refuse(i) })
 			}

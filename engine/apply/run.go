@@ -70,6 +70,9 @@ type run struct {
 	sem    chan struct{}
 	poller *poller
 	queue  *workQueue
+	// order decides when each change starts; nil: in plan order, all at
+	// once (see startOrder).
+	order startOrder
 	// known holds the ids of Options.KnownIDs.
 	known map[int64]bool
 
@@ -318,7 +321,11 @@ func (r *run) execute(changes []engine.Change, begin func(ch *chain) move) *Resu
 	refuse := func(i int) {
 		r.end(newChain(r, i, &changes[i]), errHeldBack)
 	}
-	q := newWorkQueue(newPlanOrder(len(changes)), start, refuse)
+	order := r.order
+	if order == nil {
+		order = newPlanOrder(len(changes))
+	}
+	q := newWorkQueue(order, start, refuse)
 	r.mu.Lock()
 	r.queue = q
 	r.mu.Unlock()
