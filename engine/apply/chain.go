@@ -271,9 +271,7 @@ func (ch *chain) replaceCreateFirst(k then) move {
 func (ch *chain) takeReplacement(r *engine.ServerState, k then) move {
 	s := ch.begin(engine.ActionCreate, r.ID, "finishing with "+r.Name)
 	ch.id.Store(r.ID)
-	return ch.wait(s, r.ID, r.Name, goalActive, untimed, func(_ api.Server, err error) move {
-		return k(s.end(err))
-	})
+	return ch.wait(s, r.ID, r.Name, goalActive, untimed, func(err error) move { return k(s.end(err)) })
 }
 
 // renameRequest is the PATCH that gives the new server of a

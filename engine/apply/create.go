@@ -163,15 +163,14 @@ func (cr *creation) resolve(n int, err error, servers, stale []api.Server, lerr 
 	return cr.attempt(n + 1)
 }
 
-// made counts server id as created and waits for it to be active.
+// made counts server id as created and waits for it to be active. The
+// wait keeps only what it goes on with, not the creation.
 func (cr *creation) made(id int64, from origin) move {
-	ch := cr.ch
+	ch, s, k := cr.ch, cr.s, cr.k
 	ch.changed.Store(true)
 	ch.r.created.Add(1)
 	ch.id.Store(id)
-	return ch.wait(cr.s, id, cr.name, goalActive, from, func(_ api.Server, err error) move {
-		return cr.k(id, cr.s.end(err))
-	})
+	return ch.wait(s, id, cr.name, goalActive, from, func(err error) move { return k(id, s.end(err)) })
 }
 
 // answerMismatch says how a create's answer is not the server asked for

@@ -114,7 +114,7 @@ func (p *poller) park(w *waiter) {
 	p.mu.Lock()
 	if p.haltsLocked(w.finishing) || w.ch.halted() {
 		p.mu.Unlock()
-		p.resume(w.ch, func() move { return w.then(w.last, w.ch.r.stopErr()) })
+		p.resume(w.ch, func() move { return w.then(w.seen(), w.ch.r.stopErr()) })
 		return
 	}
 	now := time.Now()
@@ -185,7 +185,7 @@ func (p *poller) halt(all bool) {
 			}
 			p.removeLocked(c, w)
 			w := w
-			p.resume(w.ch, func() move { return w.then(w.last, w.ch.r.stopErr()) })
+			p.resume(w.ch, func() move { return w.then(w.seen(), w.ch.r.stopErr()) })
 		}
 	}
 	for ps := range p.pauses {
@@ -362,7 +362,7 @@ func (p *poller) listAndDeliver(final bool) {
 				p.looks++
 				again = append(again, w)
 			default:
-				if e, ok := w.stillEvent(); ok {
+				if e, ok := w.stillEvent(); ok && err == nil {
 					events = append(events, e)
 				}
 			}
@@ -405,14 +405,15 @@ func (p *poller) look(w *waiter, learn *cohort) {
 		learn.probes++
 	}
 	c := p.byKind[w.from.kind]
-	verdict, seen, werr := waiting, w.last, error(nil)
+	verdict, seen, werr := waiting, w.seen(), error(nil)
 	if !stop {
 		verdict, seen, werr = p.seeLocked(c, w, v, t0, t1)
 	}
 	if verdict == waiting && (stop || p.haltsLocked(w.finishing) || w.ch.halted()) {
-		verdict, seen, werr = over, w.last, w.ch.r.stopErr()
+		verdict, seen, werr = over, w.seen(), w.ch.r.stopErr()
 	}
 	e, still := w.stillEvent()
+	still = still && v.err == nil
 	if verdict == over {
 		p.removeLocked(c, w)
 	}
@@ -432,9 +433,9 @@ func (w *waiter) stillEvent() (Event, bool) {
 	if w.step == nil {
 		return Event{}, false
 	}
-	note := w.note
-	if note == "" {
-		note = "status " + w.lastStatus
+	note := "status " + w.lastStatus
+	if w.goal == goalGone {
+		note = "still listed, status " + w.lastStatus
 	}
 	s := w.step
 	return Event{Server: w.ch.c.Name, Kind: EventStill, Action: s.action, Elapsed: s.elapsed(), ID: w.id, Note: note}, true

@@ -39,9 +39,7 @@ func (ch *chain) deleteServer(id int64, name string, accepted func(), k then) mo
 	if accepted != nil {
 		accepted()
 	}
-	return ch.wait(s, id, name, goalGone, from, func(_ api.Server, err error) move {
-		return k(s.end(err))
-	})
+	return ch.wait(s, id, name, goalGone, from, func(err error) move { return k(s.end(err)) })
 }
 
 // get reads one server under the request bound.
@@ -72,9 +70,7 @@ func (ch *chain) patch(id int64, a engine.Action, req api.UpdateRequest, note st
 // settle waits for a server in a transitional status to reach a stable one.
 func (ch *chain) settle(id int64, name string, k then) move {
 	s := ch.begin(engine.ActionUpdate, id, "waiting for the server to settle")
-	return ch.wait(s, id, name, goalSettled, untimed, func(_ api.Server, err error) move {
-		return k(s.end(err))
-	})
+	return ch.wait(s, id, name, goalSettled, untimed, func(err error) move { return k(s.end(err)) })
 }
 
 // power starts (a is ActionStart) or stops server id and waits for it to
@@ -96,7 +92,7 @@ func (ch *chain) power(id int64, a engine.Action, k then) move {
 		verb = "stopping"
 	}
 	s := ch.begin(a, id, "")
-	reached := func(_ api.Server, err error) move { return k(s.end(err)) }
+	reached := func(err error) move { return k(s.end(err)) }
 	var seen []string // the status after each failed attempt, for the error
 	var attempt func(n int) move
 	attempt = func(n int) move {
@@ -133,7 +129,7 @@ func (ch *chain) power(id int64, a engine.Action, k then) move {
 		case srv.Status == api.StatusSuspended:
 			return k(s.end(fmt.Errorf("%s %s (id %d): the server is suspended by the provider and accepts no action; have it unsuspended, then run apply again", verb, name, id)))
 		case srv.Status.Transitional():
-			return ch.wait(s, id, name, goalSettled, untimed, func(_ api.Server, werr error) move {
+			return ch.wait(s, id, name, goalSettled, untimed, func(werr error) move {
 				if werr != nil {
 					return k(s.end(werr))
 				}

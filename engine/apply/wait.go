@@ -94,11 +94,12 @@ type waiter struct {
 	finishing bool
 	then      func(api.Server, error) move
 
-	// What was last seen.
-	last       api.Server
+	// What was last seen; forget keeps last empty, for a continuation
+	// that reads no server.
+	forget     bool
+	last       *api.Server
 	lastStatus string
 	lastErr    error
-	note       string
 
 	// Kept by the poller (see poller.go).
 	since   time.Time // parked at, by the poller's clock
@@ -133,16 +134,19 @@ func (ch *chain) waitFor(s *stepRun, id int64, name string, goal waitGoal, stric
 	return move{wait: w}
 }
 
-// wait is waitFor as a step of an apply waits: not strict, and a timeout
-// says what to do.
-func (ch *chain) wait(s *stepRun, id int64, name string, goal waitGoal, from origin, then func(api.Server, error) move) move {
-	return ch.waitFor(s, id, name, goal, false, from, func(srv api.Server, err error) move {
+// wait is waitFor as a step of an apply waits: not strict, a timeout says
+// what to do, and the continuation k is given only the error, so the
+// waiter keeps no copy of the server.
+func (ch *chain) wait(s *stepRun, id int64, name string, goal waitGoal, from origin, k then) move {
+	m := ch.waitFor(s, id, name, goal, false, from, func(_ api.Server, err error) move {
 		var timeout *TimeoutError
 		if errors.As(err, &timeout) {
 			err = fmt.Errorf("%w; raise -timeout or run apply again later", err)
 		}
-		return then(srv, err)
+		return k(err)
 	})
+	m.wait.forget = true
+	return m
 }
 
 // view is one look at a waiter's server: the server (found), or not; a
@@ -160,7 +164,7 @@ type view struct {
 type verdict int
 
 const (
-	// waiting: the server is still on its way; w.note says how.
+	// waiting: the server is still on its way.
 	waiting verdict = iota
 	// over: the wait is over, with the server and error see returns.
 	over
@@ -174,47 +178,45 @@ func (w *waiter) see(v view) (verdict, api.Server, error) {
 	if v.err == nil {
 		srv, found := v.srv, v.found
 		if !found && w.goal != goalGone && !v.complete {
-			return lookAgain, w.last, nil
+			return lookAgain, w.seen(), nil
 		}
 		if !found && w.goal != goalGone {
-			return over, w.last, fmt.Errorf("%s (id %d) disappeared while waiting for it to %s; someone else deleted it — run plan again", w.label, w.id, w.goal)
+			return over, w.seen(), fmt.Errorf("%s (id %d) disappeared while waiting for it to %s; someone else deleted it — run plan again", w.label, w.id, w.goal)
 		}
 		if found && w.expected != "" && srv.Name != w.expected && w.goal != goalGone {
 			return over, srv, fmt.Errorf("server id %d now carries the name %q, not %s: it is not the server this apply is waiting for; run plan to see where the account stands", w.id, srv.Name, w.label)
 		}
 		if found {
-			w.last, w.lastStatus, w.lastErr = srv, string(srv.Status), nil
+			if !w.forget {
+				w.last = &srv
+			}
+			w.lastStatus, w.lastErr = string(srv.Status), nil
 			if srv.Status == api.StatusSuspended && w.goal != goalGone {
-				return over, w.last, fmt.Errorf("%s (id %d) was suspended by the provider while waiting for it to %s; have it unsuspended, then run apply again", w.label, w.id, w.goal)
+				return over, srv, fmt.Errorf("%s (id %d) was suspended by the provider while waiting for it to %s; have it unsuspended, then run apply again", w.label, w.id, w.goal)
 			}
 		}
 		if w.goal.reached(srv, found) {
 			return over, srv, nil
 		}
 		if w.strict && found && !srv.Status.Transitional() {
-			return over, w.last, &SettledError{Name: w.label, ID: w.id, Status: srv.Status, Want: w.goal.status()}
-		}
-		w.note = "status " + w.lastStatus
-		if w.goal == goalGone {
-			w.note = "still listed, status " + w.lastStatus
+			return over, srv, &SettledError{Name: w.label, ID: w.id, Status: srv.Status, Want: w.goal.status()}
 		}
 	} else {
 		w.lastErr = v.err
 	}
 	r := w.ch.r
 	if waited := r.opts.Now().Sub(w.started); waited >= r.opts.Timeout {
-		return over, w.last, &TimeoutError{Name: w.label, ID: w.id, Goal: w.goal.String(), After: r.opts.Timeout, LastStatus: w.lastStatus, LastErr: w.lastErr}
+		return over, w.seen(), &TimeoutError{Name: w.label, ID: w.id, Goal: w.goal.String(), After: r.opts.Timeout, LastStatus: w.lastStatus, LastErr: w.lastErr}
 	}
-	return waiting, w.last, nil
+	return waiting, w.seen(), nil
 }
 
-// still reports that w is still waiting, with the last status seen.
-func (w *waiter) still() {
-	if w.step == nil || w.note == "" {
-		return
+// seen is the server as last seen (empty when not seen, or forgotten).
+func (w *waiter) seen() api.Server {
+	if w.last == nil {
+		return api.Server{}
 	}
-	s := w.step
-	w.ch.r.progress.emit(Event{Server: w.ch.c.Name, Kind: EventStill, Action: s.action, Elapsed: s.elapsed(), ID: w.id, Note: w.note})
+	return *w.last
 }
 
 // TimeoutError is a wait that ran out of time: Options.Timeout passed
