@@ -32,7 +32,10 @@ cross:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null .
 
 # bench: the scenarios of the issues, with requests and wall time per run.
-# The in-memory ones run for the default time; the sandbox ones once.
+# The in-memory ones run for the default time; the sandbox ones once. The
+# last prints the scale table (#13): apply and no-op plan at 1k, 10k and
+# 100k servers, each scenario in a process of its own for its peak RSS
+# (VPSFLEET_SCALE_N=N runs one size only).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./schema/
 	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
@@ -45,6 +48,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Serve100000' -benchtime 1x -benchmem ./api/sandbox/
 	$(GO) test -run '^$$' -bench 'Sandbox' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench 'Apply' -benchtime 1x -timeout 30m ./engine/apply/
+	$(GO) test -run '^$$' -bench '^BenchmarkScaleTable$$' -benchtime 1x -timeout 30m ./engine/apply/
 
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).
 FUZZTIME ?= 20s
