@@ -48,7 +48,7 @@ const (
 	lateness = 0.5
 	// refineShare is how close the bounds of a kind's duration must be,
 	// as a share of it, before the poller stops refining them.
-	refineShare = 50
+	refineShare = 200
 	// learnTargets is how many of the oldest waiters of a kind take
 	// turns at being looked at while the kind is learned: one stuck
 	// server does not hold the others back.

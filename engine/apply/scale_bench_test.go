@@ -27,7 +27,7 @@ import (
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
-// The scale table of make bench: for N = 1,000, 10,000 and 100,000
+// The scale table of make bench: for N = 1,000, 3,000, 10,000 and 100,000
 // servers, an apply of N creates against an empty sandbox account served
 // over HTTP (provisioning 4 s), then the no-op plan of those N servers.
 // Each scenario runs in a process of its own (this test binary, run again
@@ -62,6 +62,9 @@ type scaleResult struct {
 	Wall time.Duration
 	// LastCreate is when the last create was answered, from the start.
 	LastCreate time.Duration
+	// LastList is when the last list of the account began, ListTime
+	// how long it took.
+	LastList, ListTime time.Duration
 	// Goroutines is the most the process ran at once.
 	Goroutines int
 	OK         bool
@@ -132,10 +135,20 @@ func TestScaleScenario(t *testing.T) {
 	fmt.Printf("%s%s\n", scaleResultTag, out)
 }
 
-// lastCreateAccount notes when its last create was answered.
+// lastCreateAccount notes when its last create was answered, and when
+// its last list began and ended.
 type lastCreateAccount struct {
 	engine.Account
-	last atomic.Int64
+	last               atomic.Int64
+	listFrom, listTill atomic.Int64
+}
+
+func (a *lastCreateAccount) ListServers(ctx context.Context, opts api.ListOptions) ([]api.Server, error) {
+	from := time.Now().UnixNano()
+	s, err := a.Account.ListServers(ctx, opts)
+	a.listFrom.Store(from)
+	a.listTill.Store(time.Now().UnixNano())
+	return s, err
 }
 
 func (a *lastCreateAccount) CreateServer(ctx context.Context, req api.CreateRequest) (*api.Server, error) {
@@ -183,7 +196,8 @@ func scaleApply(sc scaleScenario) (scaleResult, error) {
 	if err != nil {
 		return scaleResult{}, err
 	}
-	out := scaleResult{Wall: wall, LastCreate: time.Unix(0, acct.last.Load()).Sub(start), OK: res.OK() && res.Created == sc.N}
+	out := scaleResult{Wall: wall, LastCreate: time.Unix(0, acct.last.Load()).Sub(start), OK: res.OK() && res.Created == sc.N,
+		LastList: time.Unix(0, acct.listFrom.Load()).Sub(start), ListTime: time.Duration(acct.listTill.Load() - acct.listFrom.Load())}
 	if !out.OK {
 		return out, fmt.Errorf("apply: OK %v, %d created, %d failed, %d not started", res.OK(), res.Created, res.Count(OutcomeFailed), res.Count(OutcomeNotStarted))
 	}
@@ -380,13 +394,16 @@ func requestsDuring(acct *sandbox.Account, fn func()) (creates, pages, gets, tot
 type scaleRow struct {
 	n             int
 	walls, floors []float64 // apply wall and its floor, per provisioning time
-	perServer     float64
-	pages, gets   int64
-	rss           int64
-	goroutines    int
-	noop, plain   time.Duration
-	noopRequests  int64
-	noopRSS       int64
+	// lateness is how long after the floor the last list began, and
+	// listing how long it took, per trial.
+	lateness, listing []time.Duration
+	perServer         float64
+	pages, gets       int64
+	rss               int64
+	goroutines        int
+	noop, plain       time.Duration
+	noopRequests      int64
+	noopRSS           int64
 }
 
 // BenchmarkScaleTable prints the table of issue #13: apply wall over
@@ -399,7 +416,7 @@ func BenchmarkScaleTable(b *testing.B) {
 	if testing.Short() {
 		b.Skip("the scale table takes minutes")
 	}
-	sizes := []struct{ n, trials, rounds int }{{1000, 3, 3}, {10000, 3, 3}, {100000, 1, 1}}
+	sizes := []struct{ n, trials, rounds int }{{1000, 3, 3}, {3000, 3, 1}, {10000, 3, 3}, {100000, 1, 1}}
 	if only := os.Getenv("VPSFLEET_SCALE_N"); only != "" {
 		// One size, for a quick look: VPSFLEET_SCALE_N=10000.
 		n, err := strconv.Atoi(only)
@@ -430,6 +447,8 @@ func BenchmarkScaleTable(b *testing.B) {
 				row.gets += gets
 				row.walls = append(row.walls, res.Wall.Seconds()/scaleProvision.Seconds())
 				row.floors = append(row.floors, (res.LastCreate+scaleProvision).Seconds()/scaleProvision.Seconds())
+				row.lateness = append(row.lateness, res.LastList-res.LastCreate-scaleProvision)
+				row.listing = append(row.listing, res.ListTime)
 				row.rss = max(row.rss, res.RSS)
 				row.goroutines = max(row.goroutines, res.Goroutines)
 			}
@@ -470,7 +489,8 @@ func BenchmarkScaleTable(b *testing.B) {
 	fmt.Printf("per-server polling at 1000: %.3f requests a server, apply/prov %.3f: %.1f× the requests of the shared poller (%.3f)\n",
 		basePer, base.Wall.Seconds()/scaleProvision.Seconds(), basePer/shared.perServer, shared.perServer)
 	for _, r := range rows {
-		fmt.Printf("N=%d apply/prov per trial: %s\n", r.n, formatRatios(r.walls))
+		fmt.Printf("N=%d apply/prov per trial: %s; the last list began %s after the floor and took %s\n",
+			r.n, formatRatios(r.walls), formatDurations(r.lateness), formatDurations(r.listing))
 	}
 	fmt.Println("apply/prov: wall of apply.Run over the provisioning time; floor: (last create answered + provisioning) over it.")
 	fmt.Println("req/srv: requests the sandbox answered during the apply, its final check included, per server created;")
@@ -488,6 +508,14 @@ func formatRatios(xs []float64) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
 		parts[i] = fmt.Sprintf("%.3f", x)
+	}
+	return strings.Join(parts, " ")
+}
+
+func formatDurations(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.Round(time.Millisecond).String()
 	}
 	return strings.Join(parts, " ")
 }
