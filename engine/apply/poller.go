@@ -184,7 +184,6 @@ func (p *poller) halt(all bool) {
 				continue
 			}
 			p.removeLocked(c, w)
-			w := w
 			p.resume(w.ch, func() move { return w.then(w.seen(), w.ch.r.stopErr()) })
 		}
 	}
