@@ -416,7 +416,7 @@ func BenchmarkScaleTable(b *testing.B) {
 	if testing.Short() {
 		b.Skip("the scale table takes minutes")
 	}
-	sizes := []struct{ n, trials, rounds int }{{1000, 3, 3}, {3000, 3, 1}, {10000, 3, 3}, {100000, 1, 1}}
+	sizes := []struct{ n, trials, rounds int }{{1000, 3, 5}, {3000, 3, 1}, {10000, 3, 5}, {100000, 1, 1}}
 	if only := os.Getenv("VPSFLEET_SCALE_N"); only != "" {
 		// One size, for a quick look: VPSFLEET_SCALE_N=10000.
 		n, err := strconv.Atoi(only)
