@@ -47,7 +47,8 @@ type Options struct {
 	// Run is the second Ctrl-C: everything is abandoned at once.
 	Interrupt <-chan struct{}
 	// Progress receives an event for every step; nil is silent. Run
-	// calls Event from one goroutine at a time.
+	// calls Event from one goroutine at a time, and never once it has
+	// returned.
 	Progress Progress
 	// Now is the clock for elapsed times and timeouts. Default time.Now.
 	Now func() time.Time

@@ -46,8 +46,8 @@ const (
 	// lateness is the share of a kind's duration an older waiter may
 	// wait, once predicted done, for the newest.
 	lateness = 0.5
-	// refineShare is how close the bounds of a kind's duration must be,
-	// as a share of it, before the poller stops refining them.
+	// refineShare: the poller refines a kind's bounds until they are
+	// within 1/refineShare of its duration (or a millisecond).
 	refineShare = 200
 	// learnTargets is how many of the oldest waiters of a kind take
 	// turns at being looked at while the kind is learned: one stuck
