@@ -234,13 +234,6 @@ func (p *poller) listCount() int {
 	return p.lists
 }
 
-// lookCount returns how many GETs of a waiting server the poller sent.
-func (p *poller) lookCount() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.looks
-}
-
 // loop decides, sleeps until the time comes, and looks, until nobody
 // waits or the context ends.
 func (p *poller) loop() {
