@@ -397,6 +397,7 @@ func (p *poller) look(w *waiter, learn *cohort) {
 		learn.probes++
 	}
 	c := p.byKind[w.from.kind]
+	learned, newest := c.model, w == c.newest()
 	verdict, seen, werr := waiting, w.seen(), error(nil)
 	if !stop {
 		verdict, seen, werr = p.seeLocked(c, w, v, t0, t1)
@@ -409,7 +410,18 @@ func (p *poller) look(w *waiter, learn *cohort) {
 	if verdict == over {
 		p.removeLocked(c, w)
 	}
-	p.kickLoop()
+	switch {
+	case learn != nil || c.model != learned || verdict == over && (newest || p.parked == 0):
+		// What the cohort has learned, or which waiter is its newest,
+		// changes every waiter's plan; with nobody left, the loop ends.
+		p.kickLoop()
+	case verdict != over:
+		// Only this waiter's plan changed: wake the loop if it is due
+		// before the loop means to wake.
+		if p.schedule(c, w, newest); w.due.Before(p.wakeAt) {
+			p.kickLoop()
+		}
+	}
 	p.mu.Unlock()
 	if verdict == over {
 		p.r.drive(w.ch, w.then(seen, werr))
