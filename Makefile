@@ -47,7 +47,10 @@ actionlint:
 	$(GO) run $(ACTIONLINT) -no-color examples/ci/.github/workflows/vpsfleet.yml
 
 # bench: the scenarios of the issues, with requests and wall time per run.
-# The in-memory ones run for the default time; the sandbox ones once.
+# The in-memory ones run for the default time; the sandbox ones once. The
+# last prints the scale table (#13): apply and no-op plan at 1k, 10k and
+# 100k servers, each scenario in a process of its own for its peak RSS
+# (VPSFLEET_SCALE_N=N runs one size only).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./schema/
 	$(GO) test -run '^$$' -bench 'Plan10000' -benchmem ./engine/
@@ -62,6 +65,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Sandbox' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench 'Apply' -benchtime 1x -timeout 30m ./engine/apply/
 	bash .ci/with-postgres $(GO) test -run '^$$' -bench 'Lock1000|Journal1000' -benchmem ./internal/lock/ ./internal/journal/ ./internal/cli/
+	$(GO) test -run '^$$' -bench '^BenchmarkScaleTable$$' -benchtime 1x -timeout 30m ./engine/apply/
 
 # fuzz: a short run of every fuzz target (seeds live in */testdata/fuzz).
 FUZZTIME ?= 20s

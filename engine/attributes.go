@@ -106,6 +106,34 @@ func stateFields(s *ServerState) []stateField {
 	}
 }
 
+// sameField reports whether x and y hold the same value of attribute a,
+// as stateFields would format it, without formatting: the planner asks it
+// of every matched server.
+func sameField(a schema.Attribute, x, y *ServerState) bool {
+	switch a {
+	case schema.AttrPlanID:
+		return x.PlanID == y.PlanID
+	case schema.AttrOSID:
+		return x.OSID == y.OSID
+	case schema.AttrLocation:
+		return x.Location == y.Location
+	case schema.AttrHostname:
+		return x.Hostname == y.Hostname
+	case schema.AttrSSHKeyID:
+		return (x.SSHKeyID == nil) == (y.SSHKeyID == nil) && (x.SSHKeyID == nil || *x.SSHKeyID == *y.SSHKeyID)
+	case schema.AttrBackupsEnabled:
+		return x.BackupsEnabled == y.BackupsEnabled
+	case schema.AttrPower:
+		return x.Power == y.Power
+	}
+	for i, f := range stateFields(x) {
+		if f.attr == a {
+			return f.value == stateFields(y)[i].value
+		}
+	}
+	return true
+}
+
 // forcingReason words the differences of the forcing attributes for the
 // change's reason: "plan_id 1 → 2, location "us-west" → "us-east"".
 func forcingReason(before, after *ServerState, forcing []schema.Attribute) string {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/schema"
 )
 
 func TestChangeAttributes(t *testing.T) {
@@ -50,5 +51,42 @@ func TestChangeAttributes(t *testing.T) {
 func TestAttributeChangeString(t *testing.T) {
 	if got := (AttributeChange{Name: "hostname", After: `"a"`}).String(); got != `hostname: (none) → "a"` {
 		t.Errorf("String() = %q", got)
+	}
+}
+
+// TestSameFieldAgreesWithStateFields: the planner's quick comparison of
+// an attribute says what comparing the formatted values would, for every
+// attribute, in the order the views list them.
+func TestSameFieldAgreesWithStateFields(t *testing.T) {
+	t.Parallel()
+	key := func(v int64) *int64 { return &v }
+	base := ServerState{Name: "web-01", PlanID: 1, OSID: 5, Location: "us-west", Hostname: "a.example.com", SSHKeyID: key(7), Power: "on"}
+	mods := []func(*ServerState){
+		func(s *ServerState) {},
+		func(s *ServerState) { s.PlanID = 2 },
+		func(s *ServerState) { s.OSID = 3 },
+		func(s *ServerState) { s.Location = "us-east" },
+		func(s *ServerState) { s.Hostname = "" },
+		func(s *ServerState) { s.Hostname = "b.example.com" },
+		func(s *ServerState) { s.SSHKeyID = nil },
+		func(s *ServerState) { s.SSHKeyID = key(8) },
+		func(s *ServerState) { s.BackupsEnabled = true },
+		func(s *ServerState) { s.Power = "off" },
+	}
+	for i, mod := range mods {
+		other := base
+		mod(&other)
+		bf, of := stateFields(&base), stateFields(&other)
+		if len(bf) != len(schema.ServerAttributes) {
+			t.Fatalf("stateFields has %d attributes, schema.ServerAttributes %d", len(bf), len(schema.ServerAttributes))
+		}
+		for j, f := range bf {
+			if f.attr != schema.ServerAttributes[j] {
+				t.Fatalf("stateFields lists %s at %d, schema.ServerAttributes %s", f.attr, j, schema.ServerAttributes[j])
+			}
+			if got, want := sameField(f.attr, &base, &other), f.value == of[j].value; got != want {
+				t.Errorf("change %d: sameField(%s) = %v, formatted values equal = %v", i, f.attr, got, want)
+			}
+		}
 	}
 }

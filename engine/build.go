@@ -290,10 +290,9 @@ func (b *planBuilder) compare(d *schema.DesiredServer, s *api.Server, ren *renam
 // server (see schema.Attribute.ForcesReplacement).
 func ForcingAttributes(before, after *ServerState) []schema.Attribute {
 	var out []schema.Attribute
-	bf, af := stateFields(before), stateFields(after)
-	for i := range bf {
-		if bf[i].attr.ForcesReplacement() && bf[i].value != af[i].value {
-			out = append(out, bf[i].attr)
+	for _, a := range schema.ServerAttributes {
+		if a.ForcesReplacement() && !sameField(a, before, after) {
+			out = append(out, a)
 		}
 	}
 	return out

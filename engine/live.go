@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/schema"
@@ -61,53 +62,50 @@ func detailsNeeded(fleet *schema.Fleet, live []api.Server, opts PlanOptions) []i
 	return need
 }
 
-// fetchDetails GETs live[i] for every i in need, at most limit at a time,
-// writing each detail over its list item, and returns live, in its order,
-// without the servers that answered 404 (deleted meanwhile). It reuses
-// live's array.
+// fetchDetails GETs live[i] for every i in need, at most limit at a time
+// (limit workers take the next index), writing each detail over its list
+// item, and returns live, in its order, without the servers that answered
+// 404 (deleted meanwhile). It reuses live's array.
 func fetchDetails(ctx context.Context, acct Account, live []api.Server, need []int, limit int) ([]api.Server, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
+		next     atomic.Int64
 		mu       sync.Mutex
 		firstErr error
-		gone     = map[int]bool{}
+		gone     = make([]bool, len(live))
 		wg       sync.WaitGroup
-		slots    = make(chan struct{}, limit)
 	)
-	for _, i := range need {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
 		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-slots }()
-			s := live[i]
-			detail, err := acct.GetServer(ctx, s.ID)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case api.IsNotFound(err):
-				gone[i] = true
-			case err != nil:
-				if firstErr == nil {
-					firstErr = fmt.Errorf("read server %s (id %d): %w", s.Name, s.ID, err)
-					cancel()
+	}
+	for range min(limit, len(need)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				k := int(next.Add(1)) - 1
+				if k >= len(need) {
+					return
 				}
-			case detail == nil:
-				if firstErr == nil {
-					firstErr = fmt.Errorf("read server %s (id %d): the API returned no server", s.Name, s.ID)
-					cancel()
+				i := need[k]
+				s := live[i]
+				detail, err := acct.GetServer(ctx, s.ID)
+				switch {
+				case api.IsNotFound(err):
+					gone[i] = true
+				case err != nil:
+					fail(fmt.Errorf("read server %s (id %d): %w", s.Name, s.ID, err))
+				case detail == nil:
+					fail(fmt.Errorf("read server %s (id %d): the API returned no server", s.Name, s.ID))
+				default:
+					live[i] = *detail
 				}
-			default:
-				live[i] = *detail
 			}
-		}(i)
+		})
 	}
 	wg.Wait()
 	if firstErr == nil && ctx.Err() != nil {

@@ -1,10 +1,14 @@
 // Package apply is the executor: it runs every change of an engine.Plan
 // against the account, each server's chain of steps in parallel, bounded
-// in requests, not servers; one shared poller lists the account for every
-// waiting server (the one waiter: apply, "server -wait" and rollouts all
-// wait through it). It reports progress as Events and the end as a
-// Result, plain data with typed outcomes that the views in engine/render
-// read.
+// in requests, not servers. A bounded set of workers takes the changes
+// from a work queue (a start order decides when each may start); a chain
+// that waits for its server parks with the one shared poller and costs a
+// waiter, not a goroutine. The poller (the one waiter: apply, "server
+// -wait" and rollouts all wait through it) learns how long each kind of
+// transition takes and looks at the account when the waiters are
+// expected to be done: one list for all of them, or a GET of each when
+// they are few. It reports progress as Events and the end as a Result,
+// plain data with typed outcomes that the views in engine/render read.
 package apply
 
 import (
@@ -20,16 +24,20 @@ import (
 // Options tunes Run. The zero value of every field means its default.
 type Options struct {
 	// Parallelism bounds the HTTP requests in flight (every API call,
-	// including the poller's lists); servers that are only waiting hold no
-	// slot. Default 10.
+	// including the poller's lists), and the workers that run the
+	// changes' steps; servers that are only waiting hold neither.
+	// Default 10.
 	Parallelism int
 	// Timeout bounds each wait: one action reaching its status (or a
 	// deleted server disappearing). Default 10m.
 	Timeout time.Duration
-	// PollInterval is the first interval of the shared poller. Default 500ms.
+	// PollInterval is when the shared poller first looks at a waiting
+	// server, and the first interval between its looks at one whose
+	// transition it cannot predict. Default 500ms.
 	PollInterval time.Duration
-	// MaxPollInterval caps the interval, which grows ×1.5 per tick.
-	// Default 5s.
+	// MaxPollInterval caps that interval, which grows ×1.5 per look, and
+	// how long a server predicted done may wait to be looked at together
+	// with others. Default 5s.
 	MaxPollInterval time.Duration
 	// Interrupt is closed on the first Ctrl-C: nothing new starts, waits
 	// end, requests in flight finish, and Apply returns. The one exception
@@ -39,7 +47,8 @@ type Options struct {
 	// Run is the second Ctrl-C: everything is abandoned at once.
 	Interrupt <-chan struct{}
 	// Progress receives an event for every step; nil is silent. Run
-	// calls Event from one goroutine at a time.
+	// calls Event from one goroutine at a time, and never once it has
+	// returned.
 	Progress Progress
 	// Now is the clock for elapsed times and timeouts. Default time.Now.
 	Now func() time.Time
@@ -56,9 +65,10 @@ type Options struct {
 	// replacement. Default: name + "-cbd-" + 4 random letters/digits.
 	TempName func(name string) string
 
-	// source, when set, replaces the shared poller as what a wait reads:
-	// the per-server polling baseline of the tests and benchmarks.
-	source func(ch *chain, id int64) snapshotSource
+	// perServer replaces the shared poller's lists by a GET of every
+	// waiting server on its own backoff: the per-server polling baseline
+	// of the tests and benchmarks.
+	perServer bool
 }
 
 // The defaults of Options.
@@ -119,7 +129,7 @@ func Run(ctx context.Context, acct engine.Account, p *engine.Plan, opts Options)
 	}
 	r := newRun(ctx, acct, opts.withDefaults())
 	defer r.close()
-	res := r.execute(p.Changes)
+	res := r.execute(p.Changes, nil)
 	if ctx.Err() == nil {
 		r.checkDuplicates(p.Changes, res)
 	}

@@ -13,10 +13,13 @@ import (
 	"github.com/vpsfleet/vpsfleet/api"
 )
 
-// chain is one server's sequence of steps, run by one goroutine.
+// chain is one server's sequence of steps. It runs on one worker at a
+// time, from one move to the next (see move), and holds no goroutine
+// while it is parked.
 type chain struct {
 	r     *run
-	c     engine.Change
+	index int
+	c     *engine.Change
 	start time.Time
 
 	// changed is set once a request that may have changed the account was
@@ -29,7 +32,7 @@ type chain struct {
 	failReported atomic.Bool
 	// finishing is set while the chain completes a create_before_destroy
 	// replacement whose old server is deleted (see finish). Only the
-	// chain's goroutine reads or writes it.
+	// worker running the chain reads or writes it; a waiter copies it.
 	finishing bool
 }
 
@@ -46,14 +49,6 @@ func (ch *chain) halted() bool {
 		return ch.r.aborted()
 	}
 	return ch.r.stopped()
-}
-
-// haltCh is closed when the chain must stop (see halted).
-func (ch *chain) haltCh() <-chan struct{} {
-	if ch.finishing {
-		return ch.r.abort.Done()
-	}
-	return ch.r.stop.Done()
 }
 
 // finish puts the chain in finishing mode until endFinish. A
@@ -75,8 +70,8 @@ func (ch *chain) endFinish() {
 	}
 }
 
-func newChain(r *run, c engine.Change) *chain {
-	ch := &chain{r: r, c: c, start: r.opts.Now()}
+func newChain(r *run, index int, c *engine.Change) *chain {
+	ch := &chain{r: r, index: index, c: c, start: r.opts.Now()}
 	if c.Before != nil {
 		ch.id.Store(c.Before.ID)
 	}
@@ -86,10 +81,9 @@ func newChain(r *run, c engine.Change) *chain {
 // errSuspended marks a change refused because the live server is suspended.
 var errSuspended = errors.New("suspended")
 
-// run executes the chain and says how it ended. It never panics on a
-// malformed change: it fails the server with a message instead.
-func (ch *chain) run() ServerResult {
-	err := ch.steps()
+// finishWith reports how the chain ended, with err, and returns its
+// result.
+func (ch *chain) finishWith(err error) ServerResult {
 	res := ch.result(err)
 	switch {
 	case err == nil:
@@ -135,8 +129,10 @@ func (ch *chain) outcome(err error) Outcome {
 }
 
 // abandoned is the result of a chain still running when Apply gave up on
-// it (its context was cancelled). Only atomic fields are read.
-func (ch *chain) abandoned(c engine.Change) ServerResult {
+// it (its context was cancelled). Only atomic fields are read; the caller
+// holds r.mu.
+func (ch *chain) abandoned() ServerResult {
+	c := ch.c
 	res := ServerResult{
 		Name:    c.Name,
 		Outcome: OutcomeNotStarted,
@@ -151,72 +147,77 @@ func (ch *chain) abandoned(c engine.Change) ServerResult {
 	return res
 }
 
-// steps runs the change's actions in order.
-func (ch *chain) steps() error {
+// steps begins the change's actions in order. It never panics on a
+// malformed change: it fails the server with a message instead.
+func (ch *chain) steps() move {
 	c := ch.c
 	before, after := c.Before, c.After
 	if len(c.Actions) == 0 {
-		return nil
+		return ended(nil)
 	}
 	if before != nil && before.Status == api.StatusSuspended {
-		return fmt.Errorf("%w: %s (id %d) is suspended by the provider and accepts no action; have it unsuspended, then run apply again",
-			errSuspended, before.Name, before.ID)
+		return ended(fmt.Errorf("%w: %s (id %d) is suspended by the provider and accepts no action; have it unsuspended, then run apply again",
+			errSuspended, before.Name, before.ID))
 	}
 	needsCreate := c.Has(engine.ActionCreate) || c.Has(engine.ActionReplace)
 	if needsCreate && after == nil {
-		return fmt.Errorf("the plan is malformed: %s is to be created but has no desired state; run plan again", c.Name)
+		return ended(fmt.Errorf("the plan is malformed: %s is to be created but has no desired state; run plan again", c.Name))
 	}
 	if !c.Has(engine.ActionCreate) && before == nil {
-		return fmt.Errorf("the plan is malformed: %s has no live state to act on; run plan again", c.Name)
+		return ended(fmt.Errorf("the plan is malformed: %s has no live state to act on; run plan again", c.Name))
 	}
 	if needsCreate && ch.r.creditsExhausted.Load() {
-		return ErrCredits
+		return ended(ErrCredits)
 	}
 	if ch.r.stopped() {
-		return ch.r.stopErr()
+		return ended(ch.r.stopErr())
 	}
 
 	switch {
 	case c.Has(engine.ActionDelete):
-		return ch.deleteServer(before.ID, before.Name, nil)
+		return ch.deleteServer(before.ID, before.Name, nil, ended)
 	case c.Has(engine.ActionCreate):
-		return ch.createAndPower(after.Name)
+		return ch.createAndPower(after.Name, ended)
 	case c.Has(engine.ActionReplace) && c.CreateBeforeDestroy:
-		return ch.replaceCreateFirst()
+		return ch.replaceCreateFirst(ended)
 	case c.Has(engine.ActionReplace):
-		if err := ch.deleteServer(before.ID, before.Name, nil); err != nil {
-			return err
-		}
-		id, err := ch.createServer(after.Name)
-		if err != nil && id == 0 {
-			return fmt.Errorf("%w; the old %s (id %d) is deleted and its replacement was not created: the next apply creates it",
-				err, before.Name, before.ID)
-		}
-		if err != nil {
-			return err
-		}
-		return ch.stopIfOff(id)
+		return ch.deleteServer(before.ID, before.Name, nil, func(err error) move {
+			if err != nil {
+				return ended(err)
+			}
+			return ch.createServer(after.Name, func(id int64, err error) move {
+				if err != nil && id == 0 {
+					return ended(fmt.Errorf("%w; the old %s (id %d) is deleted and its replacement was not created: the next apply creates it",
+						err, before.Name, before.ID))
+				}
+				if err != nil {
+					return ended(err)
+				}
+				return ch.stopIfOff(id, ended)
+			})
+		})
 	default:
-		return ch.inPlace()
+		return ch.inPlace(ended)
 	}
 }
 
 // createAndPower creates name, waits for it to be active, then stops it
 // when the desired power is off.
-func (ch *chain) createAndPower(name string) error {
-	id, err := ch.createServer(name)
-	if err != nil {
-		return err
-	}
-	return ch.stopIfOff(id)
+func (ch *chain) createAndPower(name string, k then) move {
+	return ch.createServer(name, func(id int64, err error) move {
+		if err != nil {
+			return k(err)
+		}
+		return ch.stopIfOff(id, k)
+	})
 }
 
 // stopIfOff stops the new server id when the desired power is off.
-func (ch *chain) stopIfOff(id int64) error {
+func (ch *chain) stopIfOff(id int64, k then) move {
 	if ch.c.After.Power == schema.PowerOff {
-		return ch.power(id, engine.ActionStop)
+		return ch.power(id, engine.ActionStop, k)
 	}
-	return nil
+	return k(nil)
 }
 
 // replaceCreateFirst is a create_before_destroy replace: create under a
@@ -225,55 +226,52 @@ func (ch *chain) stopIfOff(id int64) error {
 // Once the old server's deletion is accepted, the wait for it and the
 // rename run even after the first Ctrl-C (see finish). Every failure after
 // the temporary server exists names it and says how to recover.
-func (ch *chain) replaceCreateFirst() error {
+func (ch *chain) replaceCreateFirst(k then) move {
 	before, after := ch.c.Before, ch.c.After
-	var (
-		tmp string
-		id  int64
-		err error
-	)
-	if r := ch.c.Replacement; r != nil {
-		tmp, id = r.Name, r.ID
-		err = ch.takeReplacement(r)
-	} else {
-		tmp = ch.r.opts.TempName(after.Name)
-		id, err = ch.createServer(tmp)
-	}
-	if err != nil {
-		if id != 0 {
-			return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: %s",
-				err, tmp, id, before.Name, before.ID, leftoverAdvice(tmp, id, after.Name))
+	var tmp string
+	made := func(id int64, err error) move {
+		if err != nil {
+			if id != 0 {
+				return k(fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: %s",
+					err, tmp, id, before.Name, before.ID, leftoverAdvice(tmp, id, after.Name)))
+			}
+			return k(err)
 		}
-		return err
+		if err := ch.gate(); err != nil {
+			return k(fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: %s",
+				err, tmp, id, before.Name, before.ID, leftoverAdvice(tmp, id, after.Name)))
+		}
+		return ch.deleteServer(before.ID, before.Name, ch.finish, func(err error) move {
+			if err != nil {
+				ch.endFinish()
+				return k(fmt.Errorf("%w; the replacement %s (id %d) is running: run plan to see whether %s (id %d) is gone; if it is, %s, else delete the replacement (vpsfleet server delete %d)",
+					err, tmp, id, before.Name, before.ID, renameAdvice(tmp, id, after.Name), id))
+			}
+			ch.id.Store(id)
+			if err := ch.patch(id, engine.ActionRename, ch.renameRequest(), "from "+tmp); err != nil {
+				ch.endFinish()
+				return k(fmt.Errorf("%w; %s (id %d) is deleted and its replacement runs as %s (id %d): %s",
+					err, before.Name, before.ID, tmp, id, renameAdvice(tmp, id, after.Name)))
+			}
+			ch.endFinish()
+			return ch.stopIfOff(id, k)
+		})
 	}
-	if err := ch.gate(); err != nil {
-		return fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: %s",
-			err, tmp, id, before.Name, before.ID, leftoverAdvice(tmp, id, after.Name))
+	if r := ch.c.Replacement; r != nil {
+		tmp = r.Name
+		return ch.takeReplacement(r, func(err error) move { return made(r.ID, err) })
 	}
-	defer ch.endFinish()
-	if err := ch.deleteServer(before.ID, before.Name, ch.finish); err != nil {
-		return fmt.Errorf("%w; the replacement %s (id %d) is running: run plan to see whether %s (id %d) is gone; if it is, %s, else delete the replacement (vpsfleet server delete %d)",
-			err, tmp, id, before.Name, before.ID, renameAdvice(tmp, id, after.Name), id)
-	}
-	ch.id.Store(id)
-	if err := ch.patch(id, engine.ActionRename, ch.renameRequest(), "from "+tmp); err != nil {
-		return fmt.Errorf("%w; %s (id %d) is deleted and its replacement runs as %s (id %d): %s",
-			err, before.Name, before.ID, tmp, id, renameAdvice(tmp, id, after.Name))
-	}
-	ch.endFinish()
-	return ch.stopIfOff(id)
+	tmp = ch.r.opts.TempName(after.Name)
+	return ch.createServer(tmp, made)
 }
 
 // takeReplacement makes the temporary server r, left by an earlier
 // replacement, this replacement's new server: it waits for it to be
 // active, as a create would.
-func (ch *chain) takeReplacement(r *engine.ServerState) error {
+func (ch *chain) takeReplacement(r *engine.ServerState, k then) move {
 	s := ch.begin(engine.ActionCreate, r.ID, "finishing with "+r.Name)
 	ch.id.Store(r.ID)
-	if _, err := ch.wait(s, r.ID, r.Name, goalActive); err != nil {
-		return s.end(err)
-	}
-	return s.end(nil)
+	return ch.wait(s, r.ID, r.Name, goalActive, untimed, func(err error) move { return k(s.end(err)) })
 }
 
 // renameRequest is the PATCH that gives the new server of a
@@ -319,30 +317,36 @@ func renameAdvice(tmp string, id int64, name string) string {
 
 // inPlace is an update and/or rename (one PATCH) followed by a start or
 // stop, after the server has settled if it was in a transitional status.
-func (ch *chain) inPlace() error {
+func (ch *chain) inPlace(k then) move {
 	before := ch.c.Before
 	id := before.ID
+	rest := func() move {
+		if req, ok := ch.updateRequest(); ok {
+			step := engine.ActionUpdate
+			if req.Hostname == nil && req.BackupsEnabled == nil {
+				step = engine.ActionRename
+			}
+			if err := ch.patch(id, step, req, ""); err != nil {
+				return k(err)
+			}
+		}
+		switch {
+		case ch.c.Has(engine.ActionStart):
+			return ch.power(id, engine.ActionStart, k)
+		case ch.c.Has(engine.ActionStop):
+			return ch.power(id, engine.ActionStop, k)
+		}
+		return k(nil)
+	}
 	if before.Status.Transitional() {
-		if err := ch.settle(id, before.Name); err != nil {
-			return err
-		}
+		return ch.settle(id, before.Name, func(err error) move {
+			if err != nil {
+				return k(err)
+			}
+			return rest()
+		})
 	}
-	if req, ok := ch.updateRequest(); ok {
-		step := engine.ActionUpdate
-		if req.Hostname == nil && req.BackupsEnabled == nil {
-			step = engine.ActionRename
-		}
-		if err := ch.patch(id, step, req, ""); err != nil {
-			return err
-		}
-	}
-	switch {
-	case ch.c.Has(engine.ActionStart):
-		return ch.power(id, engine.ActionStart)
-	case ch.c.Has(engine.ActionStop):
-		return ch.power(id, engine.ActionStop)
-	}
-	return nil
+	return rest()
 }
 
 // updateRequest is the PATCH of the changed fields only: the name when

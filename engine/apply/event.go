@@ -81,10 +81,12 @@ type Event struct {
 	Note string
 }
 
-// progressSink serialises calls to a Progress; a nil Progress is silent.
+// progressSink serialises calls to a Progress; a nil Progress is silent,
+// and so is every sink once closed (when Run returns).
 type progressSink struct {
-	mu sync.Mutex
-	p  Progress
+	mu     sync.Mutex
+	p      Progress
+	closed bool
 }
 
 func newProgressSink(p Progress) *progressSink { return &progressSink{p: p} }
@@ -95,5 +97,14 @@ func (s *progressSink) emit(e Event) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.p.Event(e)
+	if !s.closed {
+		s.p.Event(e)
+	}
+}
+
+// close drops every later event.
+func (s *progressSink) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
 }

@@ -2,174 +2,478 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
 )
 
-// pollSnapshot is what one tick of the poller saw: every server of the
-// account by id, or the error that kept it from seeing them.
-type pollSnapshot struct {
-	servers map[int64]api.Server
-	err     error
-	// complete is set when a server missing from servers is known to be
-	// gone (a GET of it said 404); a list can miss a server when others
-	// are deleted between its pages, so list snapshots are not complete.
-	complete bool
-}
-
-// pollSubscription is one waiting server's mailbox. It holds at most the
-// latest snapshot: a slow reader skips stale ones.
-type pollSubscription struct {
-	updates chan pollSnapshot
-}
-
-// poller lists the account once per tick while anybody waits, and hands
-// every waiter the same snapshot, so waiting for a thousand servers costs
-// what waiting for one does. The interval starts at first, grows ×1.5 per
-// tick up to max, and comes back to first when a new waiter arrives. It
-// lists only while it has subscribers and stops for good once its context
-// ends.
+// poller is the one waiter: every parked chain of a run waits through it,
+// so that waiting for a thousand servers costs about what waiting for one
+// does. It looks at a waiting server when it expects the server to have
+// reached its goal (see pace.go): by listing the account, which serves
+// every waiter at once, or, when fewer waiters are due than a list has
+// pages, by a GET of each, run on a worker. It hands a waiter's
+// continuation back to the work queue once its wait is over.
+//
+// It holds no goroutine per waiter: one loop decides and lists while
+// anybody waits, and stops for good once the run's abort context ends.
 type poller struct {
-	list  func(ctx context.Context) ([]api.Server, error)
-	first time.Duration
-	max   time.Duration
-	ctx   context.Context
+	r   *run
+	ctx context.Context
+	// first, max and timeout are the run's PollInterval,
+	// MaxPollInterval and Timeout; perServer replaces the lists by a GET
+	// of each waiting server on its own backoff (the baseline of the
+	// benchmarks).
+	first, max, timeout time.Duration
+	perServer           bool
 
 	mu      sync.Mutex
-	subs    map[*pollSubscription]struct{}
+	cohorts []*cohort
+	byKind  map[engine.Action]*cohort
+	parked  int
+	pauses  map[*pause]struct{}
+	// seq numbers parkings: a list serves only the waiters parked before
+	// it began.
+	seq uint64
+	// halted is haltStop once nothing but finishing chains may wait,
+	// haltAll once nothing may.
+	halted haltLevel
+	// listed is how many servers the last list returned (-1: none yet),
+	// for the cost of a list.
+	listed int
+	// quiet is the last list that began while every chain was parked
+	// (see run.quiet); unstable is set once such a Stable list failed
+	// because the account kept changing: later lists are plain.
+	quiet    *quietList
+	unstable bool
+	// wakeAt is when the sleeping loop wakes; beat when it next reports
+	// the waiters it has not looked at for a while.
+	wakeAt  time.Time
+	beat    time.Time
 	running bool
 	kick    chan struct{}
-	lists   int
-	// loops counts running loop goroutines, for wait.
-	loops sync.WaitGroup
+	loops   sync.WaitGroup
+
+	// What it did, for tests and benchmarks: lists and GETs sent, and
+	// the most waiters parked at once.
+	lists, looks, mostParked int
 }
 
-// newPoller returns a poller that calls list (which must respect its own
-// request bound) on ctx every tick, and stops for good when ctx ends.
-func newPoller(ctx context.Context, list func(ctx context.Context) ([]api.Server, error), first, max time.Duration) *poller {
+type haltLevel int
+
+const (
+	haltNone haltLevel = iota
+	haltStop
+	haltAll
+)
+
+// quietList is a Stable listing that began when no request of a chain
+// was in flight, after gen chain requests had been sent.
+type quietList struct {
+	servers []api.Server
+	gen     int64
+}
+
+// pause is a parked chain that waits for d to pass, then goes on with
+// then(true); then(false) when the chain must stop before that.
+type pause struct {
+	ch        *chain
+	d         time.Duration
+	finishing bool
+	then      func(ok bool) move
+	timer     *time.Timer
+	done      bool
+}
+
+// pause parks the chain for d (see pause).
+func (ch *chain) pause(d time.Duration, then func(ok bool) move) move {
+	return move{pause: &pause{ch: ch, d: d, finishing: ch.finishing, then: then}}
+}
+
+func newPoller(r *run) *poller {
 	return &poller{
-		list:  list,
-		first: first,
-		max:   max,
-		ctx:   ctx,
-		subs:  make(map[*pollSubscription]struct{}),
-		kick:  make(chan struct{}, 1),
+		r: r, ctx: r.abort,
+		first: r.opts.PollInterval, max: r.opts.MaxPollInterval, timeout: r.opts.Timeout, perServer: r.opts.perServer,
+		byKind: make(map[engine.Action]*cohort),
+		pauses: make(map[*pause]struct{}),
+		listed: -1,
+		kick:   make(chan struct{}, 1),
 	}
 }
 
-// subscribe registers a waiter. Only lists that begin after subscribe
-// returns are delivered to it, so a snapshot never predates the action the
-// waiter waits on.
-func (p *poller) subscribe() *pollSubscription {
-	s := &pollSubscription{updates: make(chan pollSnapshot, 1)}
+// never is a time later than any the poller plans for.
+var never = time.Unix(1<<62, 0)
+
+// park registers w. Only lists that begin after park returns serve it, so
+// a view never predates the action it waits on. When the chain must stop,
+// w goes on at once with the run's stop error.
+func (p *poller) park(w *waiter) {
 	p.mu.Lock()
-	p.subs[s] = struct{}{}
-	start := !p.running
-	p.running = true
-	p.mu.Unlock()
-	if start {
+	if p.haltsLocked(w.finishing) || w.ch.halted() {
+		p.mu.Unlock()
+		p.resume(w.ch, func() move { return w.then(w.seen(), w.ch.r.stopErr()) })
+		return
+	}
+	now := time.Now()
+	w.since, w.seq = now, p.seq
+	p.seq++
+	c, fresh := p.cohortLocked(w.from.kind)
+	c.ws = append(c.ws, w)
+	p.parked++
+	p.mostParked = max(p.mostParked, p.parked)
+	soonest := never
+	switch {
+	case fresh || p.perServer || c.kind == "":
+		soonest = now.Add(p.first)
+	case c.model.fastest > 0:
+		soonest = now.Add(c.model.fastest)
+	}
+	if !p.running {
+		p.running = true
+		p.beat = now.Add(p.max)
 		p.loops.Go(p.loop)
-	} else {
-		select {
-		case p.kick <- struct{}{}:
-		default:
+	} else if soonest.Before(p.wakeAt) {
+		p.kickLoop()
+	}
+	p.mu.Unlock()
+}
+
+// sleep parks a pause.
+func (p *poller) sleep(ps *pause) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.haltsLocked(ps.finishing) || ps.ch.halted() {
+		ps.done = true
+		p.resume(ps.ch, func() move { return ps.then(false) })
+		return
+	}
+	p.pauses[ps] = struct{}{}
+	ps.timer = time.AfterFunc(ps.d, func() { p.wake(ps) })
+}
+
+// wake ends a pause whose time has passed.
+func (p *poller) wake(ps *pause) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ps.done {
+		return
+	}
+	ps.done = true
+	delete(p.pauses, ps)
+	p.resume(ps.ch, func() move { return ps.then(true) })
+}
+
+// halt ends the waits and pauses of every chain that must stop: with all,
+// every one; otherwise all but the finishing ones. They go on with the
+// run's stop error. A waiter being looked at ends when its look returns.
+func (p *poller) halt(all bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case all:
+		p.halted = haltAll
+	case p.halted == haltNone:
+		p.halted = haltStop
+	}
+	for _, c := range p.cohorts {
+		for _, w := range c.ws {
+			if w.done || w.away || !p.haltsLocked(w.finishing) {
+				continue
+			}
+			p.removeLocked(c, w)
+			p.resume(w.ch, func() move { return w.then(w.seen(), w.ch.r.stopErr()) })
 		}
 	}
-	return s
+	for ps := range p.pauses {
+		if !p.haltsLocked(ps.finishing) {
+			continue
+		}
+		ps.timer.Stop()
+		ps.done = true
+		delete(p.pauses, ps)
+		p.resume(ps.ch, func() move { return ps.then(false) })
+	}
+	p.kickLoop()
 }
 
-// unsubscribe removes a waiter; the poller stops listing when none is left.
-func (p *poller) unsubscribe(s *pollSubscription) {
-	p.mu.Lock()
-	delete(p.subs, s)
-	p.mu.Unlock()
+// haltsLocked reports whether a chain (finishing or not) must stop.
+func (p *poller) haltsLocked(finishing bool) bool {
+	return p.halted == haltAll || (p.halted == haltStop && !finishing)
 }
 
-// wait blocks until no loop goroutine is left. Call it only once nobody
-// subscribes any more and the context has ended (or every waiter has
-// left).
+// resume hands a parked chain's continuation to the work queue.
+func (p *poller) resume(ch *chain, next func() move) {
+	p.r.queue.push(func() { p.r.drive(ch, next()) })
+}
+
+func (p *poller) kickLoop() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// removeLocked takes w out of the poller.
+func (p *poller) removeLocked(c *cohort, w *waiter) {
+	w.done = true
+	c.dead++
+	p.parked--
+}
+
+// wait blocks until no loop goroutine is left. Call it only once the run's
+// abort context has ended or nobody waits any more.
 func (p *poller) wait() { p.loops.Wait() }
 
-// listCount returns how many ticks listed the account so far.
+// listCount returns how many times the poller listed the account so far.
 func (p *poller) listCount() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.lists
 }
 
-// loop ticks until no subscriber is left or the context ends.
+// loop decides, sleeps until the time comes, and looks, until nobody
+// waits or the context ends.
 func (p *poller) loop() {
-	interval := p.first
-	timer := time.NewTimer(interval)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	defer timer.Stop()
-	due := time.Now().Add(interval)
 	for {
-		select {
-		case <-p.ctx.Done():
-			p.mu.Lock()
-			p.running = false
+		p.mu.Lock()
+		if p.parked == 0 {
+			p.running, p.wakeAt = false, never
 			p.mu.Unlock()
 			return
-		case <-p.kick:
-			// A new waiter: its first answer should not wait a long interval.
-			interval = p.first
-			if time.Until(due) > interval {
-				timer.Reset(interval)
-				due = time.Now().Add(interval)
+		}
+		now := time.Now()
+		next := p.decideLocked(now)
+		wake := next.at
+		if p.beat.Before(wake) {
+			wake = p.beat
+		}
+		if wake.After(now) {
+			p.wakeAt = wake
+			p.mu.Unlock()
+			timer.Reset(wake.Sub(now))
+			select {
+			case <-p.ctx.Done():
+				p.mu.Lock()
+				p.running, p.wakeAt = false, never
+				p.mu.Unlock()
+				return
+			case <-p.kick:
+				timer.Stop()
+			case <-timer.C:
 			}
 			continue
-		case <-timer.C:
 		}
-
-		p.mu.Lock()
-		batch := make([]*pollSubscription, 0, len(p.subs))
-		for s := range p.subs {
-			batch = append(batch, s)
-		}
-		if len(batch) == 0 {
-			p.running = false
+		p.wakeAt = now
+		if !p.beat.After(now) {
+			events := p.beatLocked(now)
 			p.mu.Unlock()
-			return
+			for _, e := range events {
+				p.r.progress.emit(e)
+			}
+			continue
 		}
-		p.lists++
+		if next.list {
+			p.mu.Unlock()
+			p.listAndDeliver(next.final)
+			continue
+		}
+		for _, w := range next.looks {
+			w.away = true
+			p.looks++
+		}
+		if next.learn != nil {
+			next.learn.probing = true
+		}
 		p.mu.Unlock()
+		for _, w := range next.looks {
+			p.r.queue.push(func() { p.look(w, next.learn) })
+		}
+	}
+}
 
-		snap := pollSnapshot{}
-		servers, err := p.list(p.ctx)
-		if err != nil {
-			snap.err = err
-		} else {
-			snap.servers = make(map[int64]api.Server, len(servers))
-			for _, s := range servers {
-				snap.servers[s.ID] = s
+// listAndDeliver lists the account and shows every waiter parked before
+// the list began what it saw. A final list (one due to serve every waiter)
+// is Stable when the run is quiet (every chain parked, no request of one
+// in flight), so that the run's final check can reuse it if nothing is
+// sent after it: then it costs what that check would have.
+func (p *poller) listAndDeliver(final bool) {
+	gen, quiet := p.r.quiet()
+	p.mu.Lock()
+	seq := p.seq
+	stable := final && quiet && !p.unstable
+	p.lists++
+	p.mu.Unlock()
+
+	t0 := time.Now()
+	servers, err := p.r.listAll(stable)
+	t1 := time.Now()
+
+	var index map[int64]int
+	if err == nil {
+		index = make(map[int64]int, len(servers))
+		for i := range servers {
+			index[servers[i].ID] = i
+		}
+	}
+	var (
+		done   []func()
+		again  []*waiter
+		events []Event
+	)
+	p.mu.Lock()
+	switch {
+	case err == nil:
+		p.listed = len(servers)
+		if stable {
+			p.quiet = &quietList{servers: servers, gen: gen}
+		}
+	case stable && errors.Is(err, api.ErrListUnstable):
+		p.unstable = true
+	}
+	for _, c := range p.cohorts {
+		for _, w := range c.ws {
+			if w.done || w.away || w.seq >= seq {
+				continue
+			}
+			v := view{err: err}
+			if i, ok := index[w.id]; ok {
+				v.srv, v.found = servers[i], true
+			}
+			switch verdict, srv, werr := p.seeLocked(c, w, v, t0, t1); verdict {
+			case over:
+				p.removeLocked(c, w)
+				done = append(done, func() { p.r.drive(w.ch, w.then(srv, werr)) })
+			case lookAgain:
+				w.away = true
+				p.looks++
+				again = append(again, w)
+			default:
+				if e, ok := w.stillEvent(); ok && err == nil {
+					events = append(events, e)
+				}
 			}
 		}
-		for _, s := range batch {
-			s.deliver(snap)
+	}
+	p.mu.Unlock()
+	for _, e := range events {
+		p.r.progress.emit(e)
+	}
+	for _, task := range done {
+		p.r.queue.push(task)
+	}
+	for _, w := range again {
+		p.r.queue.push(func() { p.look(w, nil) })
+	}
+}
+
+// look GETs w's server on a worker and judges it; learn, when not nil, is
+// the cohort whose learning look this is. A wait that is over goes on at
+// once, on this worker.
+func (p *poller) look(w *waiter, learn *cohort) {
+	t0 := time.Now()
+	srv, err := w.ch.get(w.id)
+	t1 := time.Now()
+	v := view{complete: true}
+	stop := false
+	switch {
+	case err == nil:
+		v.srv, v.found = *srv, true
+	case api.IsNotFound(err):
+	case w.ch.halted():
+		stop = true
+	default:
+		v = view{err: err}
+	}
+	p.mu.Lock()
+	w.away = false
+	if learn != nil {
+		learn.probing = false
+		learn.probes++
+	}
+	c := p.byKind[w.from.kind]
+	learned, newest := c.model, w == c.newest()
+	verdict, seen, werr := waiting, w.seen(), error(nil)
+	if !stop {
+		verdict, seen, werr = p.seeLocked(c, w, v, t0, t1)
+	}
+	if verdict == waiting && (stop || p.haltsLocked(w.finishing) || w.ch.halted()) {
+		verdict, seen, werr = over, w.seen(), w.ch.r.stopErr()
+	}
+	e, still := w.stillEvent()
+	still = still && v.err == nil
+	if verdict == over {
+		p.removeLocked(c, w)
+	}
+	switch {
+	case learn != nil || c.model != learned || verdict == over && (newest || p.parked == 0):
+		// What the cohort has learned, or which waiter is its newest,
+		// changes every waiter's plan; with nobody left, the loop ends.
+		p.kickLoop()
+	case verdict != over:
+		// Only this waiter's plan changed: wake the loop if it is due
+		// before the loop means to wake.
+		if p.schedule(c, w, newest); w.due.Before(p.wakeAt) {
+			p.kickLoop()
 		}
-
-		interval = nextInterval(interval, p.max)
-		timer.Reset(interval)
-		due = time.Now().Add(interval)
+	}
+	p.mu.Unlock()
+	if verdict == over {
+		p.r.drive(w.ch, w.then(seen, werr))
+		return
+	}
+	if still {
+		p.r.progress.emit(e)
 	}
 }
 
-// deliver replaces any unread snapshot by snap. Only the poller sends, so
-// the second select always succeeds after the drain.
-func (s *pollSubscription) deliver(snap pollSnapshot) {
-	select {
-	case <-s.updates:
-	default:
+// stillEvent is the EventStill of a waiter still on its way.
+func (w *waiter) stillEvent() (Event, bool) {
+	if w.step == nil {
+		return Event{}, false
 	}
-	select {
-	case s.updates <- snap:
-	default:
+	note := "status " + w.lastStatus
+	if w.goal == goalGone {
+		note = "still listed, status " + w.lastStatus
 	}
+	s := w.step
+	return Event{Server: w.ch.c.Name, Kind: EventStill, Action: s.action, Elapsed: s.elapsed(), ID: w.id, Note: note}, true
 }
 
-// nextInterval is the poll interval after cur: ×1.5, capped at max.
-func nextInterval(cur, max time.Duration) time.Duration {
-	return min(cur*3/2, max)
+// beatLocked returns an EventStill for every waiter nobody has looked at
+// for MaxPollInterval, so that progress goes on showing it waits.
+func (p *poller) beatLocked(now time.Time) []Event {
+	var events []Event
+	cut := now.Add(-p.max)
+	for _, c := range p.cohorts {
+		for _, w := range c.ws {
+			if w.done || w.away {
+				continue
+			}
+			if last := w.looked; last.IsZero() && w.since.After(cut) || !last.IsZero() && last.After(cut) {
+				continue
+			}
+			if e, ok := w.stillEvent(); ok {
+				events = append(events, e)
+			}
+		}
+	}
+	p.beat = now.Add(p.max)
+	return events
+}
+
+// lastQuiet returns the servers of the last quiet Stable list, when no
+// request of a chain was sent after it began; ok false otherwise.
+func (p *poller) lastQuiet() ([]api.Server, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.quiet == nil || p.r.chainCalls.Load() != p.quiet.gen {
+		return nil, false
+	}
+	return p.quiet.servers, true
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -30,11 +29,16 @@ var (
 	ErrCredits = errors.New("insufficient credits: the account cannot pay for another server (402); add credits and run apply again")
 )
 
+// errHeldBack ends a change the start order never let start while
+// nothing else ran.
+var errHeldBack = fmt.Errorf("%w: its turn never came, as nothing it waited for was left running", ErrInterrupted)
+
 // errFinished is the cause of the run's end once Run has returned.
 var errFinished = errors.New("apply has returned")
 
 // run is the state of one Run: the request bound, why and whether it has
-// stopped, the shared poller and the counters the result reports.
+// stopped, the work queue, the shared poller and the counters the result
+// reports.
 //
 // Stopping is two contexts. abort ends when even a chain finishing a
 // half-done replacement must stop: Run's context ended (the second
@@ -54,7 +58,7 @@ type run struct {
 	stop     context.Context
 	halt     context.CancelCauseFunc
 	// watched is closed when the goroutine that turns the Interrupt into
-	// a stop has returned.
+	// a stop, and stops into ended waits, has returned.
 	watched chan struct{}
 
 	// finishers counts chains completing a create_before_destroy
@@ -64,12 +68,28 @@ type run struct {
 
 	sem    chan struct{}
 	poller *poller
+	queue  *workQueue
+	// order decides when each change starts; nil: in plan order, all at
+	// once (see startOrder).
+	order startOrder
+	// known holds the ids of Options.KnownIDs.
+	known map[int64]bool
+
+	// chainCalls counts the requests chains have sent, chainInFlight
+	// those not answered yet: a list that began with none in flight
+	// reflects every change sent before it (see poller.lastQuiet).
+	chainCalls    atomic.Int64
+	chainInFlight atomic.Int64
 
 	creditsExhausted atomic.Bool
 	created          atomic.Int64
 
 	mu       sync.Mutex
 	inFlight map[string]int
+	// chains are the started chains not ended, by change; results the
+	// ended ones'.
+	chains  []*chain
+	results []*ServerResult
 }
 
 func newRun(ctx context.Context, acct engine.Account, opts Options) *run {
@@ -81,36 +101,52 @@ func newRun(ctx context.Context, acct engine.Account, opts Options) *run {
 		watched:  make(chan struct{}),
 		sem:      make(chan struct{}, opts.Parallelism),
 		inFlight: make(map[string]int),
+		known:    make(map[int64]bool, len(opts.KnownIDs)),
+	}
+	for _, id := range opts.KnownIDs {
+		r.known[id] = true
 	}
 	r.abort, r.abortAll = context.WithCancelCause(ctx)
 	r.stop, r.halt = context.WithCancelCause(r.abort)
 	// The poller lists only while somebody waits; after the Interrupt only
 	// finishing chains still wait, so it stops for good only on abort.
-	r.poller = newPoller(r.abort, r.listAll, opts.PollInterval, opts.MaxPollInterval)
+	r.poller = newPoller(r)
 	go r.watch()
 	return r
 }
 
-// watch turns the Interrupt into a stop.
+// watch turns the Interrupt into a stop, and each stop into ended waits:
+// on the stop, every wait but a finishing chain's; on abort, every one.
 func (r *run) watch() {
 	defer close(r.watched)
 	select {
 	case <-r.opts.Interrupt:
 		r.halt(ErrInterrupted)
-	case <-r.abort.Done():
+	case <-r.stop.Done():
 	}
+	r.poller.halt(false)
+	<-r.abort.Done()
+	r.poller.halt(true)
 }
 
-// close ends the run's contexts and, unless ctx has ended (the second
-// Ctrl-C must not wait for anything), waits for the watcher and the
-// poller to return, so none of them outlives Run.
+// close ends the run's contexts, silences its progress and shuts its work
+// queue, and, unless ctx has ended (the second Ctrl-C must not wait for
+// anything), waits for the watcher, the poller and the workers to return,
+// so none of them outlives Run.
 func (r *run) close() {
 	r.abortAll(errFinished)
+	r.progress.close()
+	if r.queue != nil {
+		r.queue.shut()
+	}
 	if r.ctx.Err() != nil {
 		return
 	}
 	<-r.watched
 	r.poller.wait()
+	if r.queue != nil {
+		r.queue.wait()
+	}
 }
 
 // interruptClosed reports whether the Interrupt has been given.
@@ -181,9 +217,17 @@ func (r *run) callMode(server string, finishing bool, fn func(ctx context.Contex
 	r.mu.Lock()
 	r.inFlight[server]++
 	r.mu.Unlock()
+	if server != "" {
+		// In flight first, then counted: see poller.listAndDeliver.
+		r.chainInFlight.Add(1)
+		r.chainCalls.Add(1)
+	}
 
 	err := fn(r.abort)
 
+	if server != "" {
+		r.chainInFlight.Add(-1)
+	}
 	r.mu.Lock()
 	if r.inFlight[server]--; r.inFlight[server] <= 0 {
 		delete(r.inFlight, server)
@@ -208,10 +252,28 @@ func (r *run) callMode(server string, finishing bool, fn func(ctx context.Contex
 	return err
 }
 
-// listAll is the poller's list: every page, one request slot. While a
-// chain is finishing a replacement the Interrupt does not refuse it.
-func (r *run) listAll(ctx context.Context) ([]api.Server, error) {
-	return r.list(api.ListOptions{}, r.finishers.Load() > 0)
+// listAll is the poller's list: every page, one request slot, Stable when
+// asked. While a chain is finishing a replacement the Interrupt does not
+// refuse it.
+func (r *run) listAll(stable bool) ([]api.Server, error) {
+	return r.list(api.ListOptions{Stable: stable}, r.finishers.Load() > 0)
+}
+
+// quiet reports whether every chain still out is parked and no request of
+// a chain is in flight, with the count of chain requests sent so far,
+// read before the check (see poller.listAndDeliver).
+func (r *run) quiet() (gen int64, ok bool) {
+	gen = r.chainCalls.Load()
+	if r.chainInFlight.Load() != 0 || r.queue == nil {
+		return gen, false
+	}
+	return gen, r.queue.idle()
+}
+
+// accountSize estimates how many servers the account holds before the
+// poller has listed it: those the plan saw, and those made since.
+func (r *run) accountSize() int {
+	return len(r.opts.KnownIDs) + int(r.created.Load())
 }
 
 // list lists the account with opts in one request slot (see callMode),
@@ -233,66 +295,4 @@ func (r *run) list(opts api.ListOptions, finishing bool) ([]api.Server, error) {
 		}
 	}
 	return servers, err
-}
-
-// execute runs every change's chain in parallel and gathers the results.
-// When ctx ends it returns at once, without waiting for the chains.
-func (r *run) execute(changes []engine.Change) *Result {
-	chains := make([]*chain, len(changes))
-	results := make([]*ServerResult, len(changes))
-	var wg sync.WaitGroup
-	for i := range changes {
-		chains[i] = newChain(r, changes[i])
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res := chains[i].run()
-			r.mu.Lock()
-			results[i] = &res
-			r.mu.Unlock()
-		}()
-	}
-	all := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(all)
-	}()
-	select {
-	case <-all:
-	case <-r.ctx.Done():
-		// Give chains that have already returned a chance to be counted,
-		// but never wait for a request.
-		select {
-		case <-all:
-		default:
-		}
-	}
-
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := &Result{
-		Results:          make([]ServerResult, len(changes)),
-		Created:          int(r.created.Load()),
-		Interrupted:      r.interruptClosed() || r.ctx.Err() != nil,
-		CreditsExhausted: r.creditsExhausted.Load(),
-		Unauthorized:     r.unauthorized(),
-	}
-	for i, c := range changes {
-		if results[i] != nil {
-			out.Results[i] = *results[i]
-			continue
-		}
-		out.Results[i] = chains[i].abandoned(c)
-	}
-	if out.Interrupted && out.OK() {
-		// The stop came after every chain had ended: nothing was cut short.
-		out.Interrupted = false
-	}
-	for name := range r.inFlight {
-		if name != "" {
-			out.InFlight = append(out.InFlight, name)
-		}
-	}
-	sort.Strings(out.InFlight)
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
 
@@ -16,8 +17,9 @@ const maxPowerAttempts = 10
 // deleteServer deletes server id and waits until the account no longer
 // lists it. A 404 means it is already gone. accepted, when not nil, is
 // called once the API has accepted the deletion, before the wait.
-func (ch *chain) deleteServer(id int64, name string, accepted func()) error {
+func (ch *chain) deleteServer(id int64, name string, accepted func(), k then) move {
 	s := ch.begin(engine.ActionDelete, id, "")
+	from := origin{kind: engine.ActionDelete, sent: time.Now()}
 	err := ch.call(func(ctx context.Context) error {
 		ch.changed.Store(true)
 		return ch.r.acct.DeleteServer(ctx, id)
@@ -29,18 +31,26 @@ func (ch *chain) deleteServer(id int64, name string, accepted func()) error {
 		// first one took effect, a second try makes sure.
 		err = ch.call(func(ctx context.Context) error { return ch.r.acct.DeleteServer(ctx, id) })
 		if err != nil && !api.IsNotFound(err) {
-			return s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err))
+			return k(s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err)))
 		}
 	default:
-		return s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err))
+		return k(s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err)))
 	}
 	if accepted != nil {
 		accepted()
 	}
-	if _, err := ch.wait(s, id, name, goalGone); err != nil {
-		return s.end(err)
-	}
-	return s.end(nil)
+	return ch.wait(s, id, name, goalGone, from, func(err error) move { return k(s.end(err)) })
+}
+
+// get reads one server under the request bound.
+func (ch *chain) get(id int64) (*api.Server, error) {
+	var srv *api.Server
+	err := ch.call(func(ctx context.Context) error {
+		var err error
+		srv, err = ch.r.acct.GetServer(ctx, id)
+		return err
+	})
+	return srv, err
 }
 
 // patch sends one PATCH to server id as step a.
@@ -58,12 +68,9 @@ func (ch *chain) patch(id int64, a engine.Action, req api.UpdateRequest, note st
 }
 
 // settle waits for a server in a transitional status to reach a stable one.
-func (ch *chain) settle(id int64, name string) error {
+func (ch *chain) settle(id int64, name string, k then) move {
 	s := ch.begin(engine.ActionUpdate, id, "waiting for the server to settle")
-	if _, err := ch.wait(s, id, name, goalSettled); err != nil {
-		return s.end(err)
-	}
-	return s.end(nil)
+	return ch.wait(s, id, name, goalSettled, untimed, func(err error) move { return k(s.end(err)) })
 }
 
 // power starts (a is ActionStart) or stops server id and waits for it to
@@ -71,9 +78,9 @@ func (ch *chain) settle(id int64, name string) error {
 // running", is resolved by reading the server: if it is at (or moving to)
 // the target the step continues; if it is in another transition it waits
 // for it to settle and tries again.
-func (ch *chain) power(id int64, a engine.Action) error {
+func (ch *chain) power(id int64, a engine.Action, k then) move {
 	if err := ch.gate(); err != nil {
-		return err
+		return k(err)
 	}
 	name := ch.c.Name
 	target, moving, goal := api.StatusActive, api.StatusStarting, goalActive
@@ -85,46 +92,53 @@ func (ch *chain) power(id int64, a engine.Action) error {
 		verb = "stopping"
 	}
 	s := ch.begin(a, id, "")
+	reached := func(err error) move { return k(s.end(err)) }
 	var seen []string // the status after each failed attempt, for the error
-	for attempt := 1; ; attempt++ {
+	var attempt func(n int) move
+	attempt = func(n int) move {
+		from := origin{kind: a, sent: time.Now()}
 		err := ch.call(func(ctx context.Context) error {
 			ch.changed.Store(true)
 			_, err := send(ctx, id)
 			return err
 		})
 		if err == nil {
-			break
+			return ch.wait(s, id, name, goal, from, reached)
 		}
 		if !api.IsBadRequest(err) && !api.IsOutcomeUnknown(err) {
-			return s.end(fmt.Errorf("%s %s (id %d): %w", verb, name, id, err))
+			return k(s.end(fmt.Errorf("%s %s (id %d): %w", verb, name, id, err)))
 		}
 		srv, gerr := ch.get(id)
 		if gerr != nil {
-			return s.end(fmt.Errorf("%s %s (id %d): %w; reading it back also failed: %v", verb, name, id, err, gerr))
+			return k(s.end(fmt.Errorf("%s %s (id %d): %w; reading it back also failed: %v", verb, name, id, err, gerr)))
 		}
 		if srv.Status == target || srv.Status == moving {
-			break
+			return ch.wait(s, id, name, goal, untimed, reached)
 		}
 		seen = append(seen, string(srv.Status))
-		if attempt >= maxPowerAttempts {
-			return s.end(fmt.Errorf("%s %s (id %d): %w (%d attempts, statuses after each: %s)", verb, name, id, err, attempt, strings.Join(seen, ", ")))
+		if n >= maxPowerAttempts {
+			return k(s.end(fmt.Errorf("%s %s (id %d): %w (%d attempts, statuses after each: %s)", verb, name, id, err, n, strings.Join(seen, ", "))))
+		}
+		again := func() move {
+			if err := ch.gate(); err != nil {
+				return k(s.end(err))
+			}
+			return attempt(n + 1)
 		}
 		switch {
 		case srv.Status == api.StatusSuspended:
-			return s.end(fmt.Errorf("%s %s (id %d): the server is suspended by the provider and accepts no action; have it unsuspended, then run apply again", verb, name, id))
+			return k(s.end(fmt.Errorf("%s %s (id %d): the server is suspended by the provider and accepts no action; have it unsuspended, then run apply again", verb, name, id)))
 		case srv.Status.Transitional():
-			if _, werr := ch.wait(s, id, name, goalSettled); werr != nil {
-				return s.end(werr)
-			}
+			return ch.wait(s, id, name, goalSettled, untimed, func(werr error) move {
+				if werr != nil {
+					return k(s.end(werr))
+				}
+				return again()
+			})
 		case api.IsBadRequest(err):
-			return s.end(fmt.Errorf("%s %s (id %d): %w (status %s)", verb, name, id, err, srv.Status))
+			return k(s.end(fmt.Errorf("%s %s (id %d): %w (status %s)", verb, name, id, err, srv.Status)))
 		}
-		if err := ch.gate(); err != nil {
-			return s.end(err)
-		}
+		return again()
 	}
-	if _, err := ch.wait(s, id, name, goal); err != nil {
-		return s.end(err)
-	}
-	return s.end(nil)
+	return attempt(1)
 }

@@ -27,16 +27,23 @@ func (d Duplicate) String() string {
 // in res every managed name (Options.Managed, and every change's name)
 // that more than one live server carries, from a Stable listing. A
 // listing that fails is recorded as res.CheckErr. It sends its requests
-// even after the Interrupt, never after the run is abandoned.
+// even after the Interrupt, never after the run is abandoned. When the
+// poller's last list was Stable and began after every request of a chain
+// had been answered, with none sent since, that list is the account as it
+// is now, and it is used instead of listing again.
 func (r *run) checkDuplicates(changes []engine.Change, res *Result) {
 	names := make(map[string]bool, len(changes))
 	for _, c := range changes {
 		names[c.Name] = true
 	}
-	servers, err := r.list(api.ListOptions{Stable: true}, true)
-	if err != nil {
-		res.CheckErr = fmt.Errorf("checking the account for servers that share a name: %w", err)
-		return
+	servers, ok := r.poller.lastQuiet()
+	if !ok {
+		var err error
+		servers, err = r.list(api.ListOptions{Stable: true}, true)
+		if err != nil {
+			res.CheckErr = fmt.Errorf("checking the account for servers that share a name: %w", err)
+			return
+		}
 	}
 	byName := map[string][]int64{}
 	for _, s := range servers {

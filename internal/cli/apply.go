@@ -41,7 +41,7 @@ func (a *applyFlags) register(fs *flag.FlagSet) {
 	a.planFlags.register(fs)
 	fs.BoolVar(&a.autoApprove, "auto-approve", false, "do not ask for confirmation (needed without a terminal)")
 	fs.DurationVar(&a.timeout, "timeout", 10*time.Minute, "how long one server may take to reach a status before it fails")
-	fs.DurationVar(&a.pollInterval, "poll-interval", 500*time.Millisecond, "first interval of the shared status poller (backs off to 5s)")
+	fs.DurationVar(&a.pollInterval, "poll-interval", 500*time.Millisecond, "first look at a server that waits for a status; the poller then learns how long each kind of change takes and looks when servers are due (slow ones back off to 5s)")
 	a.lock.register(fs)
 	fs.BoolVar(&a.json, "json", false, "write the run as JSON events, one per line, to standard output; what people read goes to standard error")
 }

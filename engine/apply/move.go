@@ -1,0 +1,24 @@
+package apply
+
+// move is what a chain does next, handed back to the worker that runs it.
+// A chain's code runs on a worker from one move to the next: it may send
+// requests (each under the request bound) but never waits for the
+// account to change. To wait, it returns a move that parks it with the
+// poller (wait) or for a while (pause), and the worker goes on with other
+// work; the poller hands the rest of the chain, the move's continuation,
+// back to the work queue when the wait is over. A move with neither ends
+// the chain with err.
+//
+// A parked chain costs its waiter and the closures of its continuation,
+// not a goroutine.
+type move struct {
+	wait  *waiter
+	pause *pause
+	err   error
+}
+
+// ended is the move that ends a chain with err (nil: every step done).
+func ended(err error) move { return move{err: err} }
+
+// then continues a chain once a step has ended with err.
+type then func(err error) move

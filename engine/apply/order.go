@@ -1,0 +1,49 @@
+package apply
+
+// startOrder decides when each change of a run may start: the one
+// decision a scheduler replaces (depends_on ordering, rolling batches).
+// The work queue asks it for a change whenever a worker is free and no
+// parked chain is ready to go on, and tells it whenever a chain ends, so
+// that an order may hold changes back until others have ended. Calls are
+// serialised by the queue; an order never blocks.
+type startOrder interface {
+	// next returns the index (into the plan's changes) of a change that
+	// may start now, or ok false when none may start now.
+	next() (i int, ok bool)
+	// ended tells the order that change i's chain has ended with outcome.
+	ended(i int, outcome Outcome)
+	// remaining counts the changes not handed out yet.
+	remaining() int
+	// drain hands out every change not handed out yet, whether it may
+	// start or not: the queue ends them as not started when nothing runs
+	// or waits and next gives none, rather than wait for ever.
+	drain() []int
+}
+
+// planOrder starts every change at once, in plan order: the executor's
+// default, bounded only by the workers.
+type planOrder struct {
+	n, given int
+}
+
+func newPlanOrder(n int) *planOrder { return &planOrder{n: n} }
+
+func (o *planOrder) next() (int, bool) {
+	if o.given >= o.n {
+		return 0, false
+	}
+	o.given++
+	return o.given - 1, true
+}
+
+func (o *planOrder) ended(int, Outcome) {}
+
+func (o *planOrder) remaining() int { return o.n - o.given }
+
+func (o *planOrder) drain() []int {
+	var out []int
+	for ; o.given < o.n; o.given++ {
+		out = append(out, o.given)
+	}
+	return out
+}

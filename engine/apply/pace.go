@@ -1,0 +1,335 @@
+package apply
+
+import (
+	"sort"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+// When the poller looks at a waiting server.
+//
+// Every server of a kind of transition a run starts (a create's
+// provisioning, a start, a stop, a delete) takes about as long as the
+// others of that kind, and the poller learns how long from the waits it
+// sees, by its own clock from when the request that began each transition
+// was sent: a server seen done at age a bounds the duration from above
+// (fastest), one seen on its way at age a from below (slowest). Servers'
+// created_at and updated_at are not used: they are the provider's clock,
+// and updated_at does not move when provisioning ends.
+//
+//   - Until one server of a kind has been seen done, the poller looks at
+//     one of the oldest waiters of the kind, by a GET, at ages growing
+//     10% at a time (learnGrowth): the first transition of a kind is seen
+//     within 10% of its duration, for about 25 requests from 0.5 s to
+//     4 s, and waiting costs nothing per server.
+//   - Once one has, every waiter is predicted done at its parking time
+//     plus fastest. The newest waiter of a kind is looked at as soon as it
+//     is predicted done; older ones may wait for it up to half the
+//     duration (at most MaxPollInterval, lateness), so that one list
+//     serves them all. While the bounds are apart, a GET of a waiter
+//     whose age lies between them halves the gap (refine).
+//   - A waiter seen still on its way after it was predicted done (the
+//     kind's durations vary), or one whose transition the run did not
+//     start (a server settling, WaitFor), is looked at on a backoff of
+//     its own: PollInterval first, then ×1.5 up to MaxPollInterval, as
+//     every waiter was before.
+//   - No waiter goes past its timeout without a look.
+//
+// A look at the waiters due serves them all by one list when they are
+// more than a list has pages, else by a GET of each.
+const (
+	// learnGrowth is how much older a waiter of a kind not yet seen done
+	// is at each look than at the last.
+	learnGrowth = 1.1
+	// lateness is the share of a kind's duration an older waiter may
+	// wait, once predicted done, for the newest.
+	lateness = 0.5
+	// refineShare: the poller refines a kind's bounds until they are
+	// within 1/refineShare of its duration (or a millisecond).
+	refineShare = 200
+	// learnTargets is how many of the oldest waiters of a kind take
+	// turns at being looked at while the kind is learned: one stuck
+	// server does not hold the others back.
+	learnTargets = 3
+	// listPageSize is the servers a page of the API's list holds: a
+	// list of the account costs a request for each.
+	listPageSize = 50
+)
+
+// cohort is the waiters of one kind of transition, in the order they
+// were parked (so by age), and what has been learned of the kind.
+type cohort struct {
+	kind    engine.Action
+	ws      []*waiter
+	dead    int
+	model   transitionModel
+	probing bool
+	probes  int
+}
+
+// transitionModel bounds how long a kind of transition takes: slowest <
+// duration <= fastest, once both are known (zero: not yet).
+type transitionModel struct {
+	fastest, slowest time.Duration
+}
+
+// tick is what the poller does next, at at: list the account, or GET
+// each of looks (a learning look of cohort learn, when not nil). final is
+// set when the tick is due to serve every waiter: it is expected to be the
+// last, and its list can be the run's final check.
+type tick struct {
+	at    time.Time
+	list  bool
+	final bool
+	looks []*waiter
+	learn *cohort
+}
+
+// cohortLocked returns the cohort of kind, and whether it is new.
+func (p *poller) cohortLocked(kind engine.Action) (*cohort, bool) {
+	if c, ok := p.byKind[kind]; ok {
+		return c, false
+	}
+	c := &cohort{kind: kind}
+	p.byKind[kind] = c
+	p.cohorts = append(p.cohorts, c)
+	return c, true
+}
+
+// listCost is the requests a list of the account is expected to take.
+func (p *poller) listCostLocked() int {
+	n := p.listed
+	if n < 0 {
+		n = p.r.accountSize()
+	}
+	return max(1, (n+listPageSize-1)/listPageSize)
+}
+
+// decideLocked plans the next tick. It schedules every waiter (setting
+// its early and due times), takes the soonest due time, and looks then at
+// every waiter whose early time has come.
+func (p *poller) decideLocked(now time.Time) tick {
+	next := tick{at: never}
+	for _, c := range p.cohorts {
+		c.compact()
+		newest := c.newest()
+		for _, w := range c.ws {
+			if w.done || w.away {
+				continue
+			}
+			p.schedule(c, w, w == newest)
+			if w.due.Before(next.at) {
+				next.at = w.due
+			}
+		}
+	}
+	for _, c := range p.cohorts {
+		if l, ok := p.learnLook(c, now); ok && l.at.Before(next.at) {
+			next = l
+		}
+	}
+	if next.at == never {
+		return next
+	}
+	cost := p.listCostLocked()
+	if next.learn != nil {
+		// A list of one page shows every waiter for the price of a GET.
+		if cost <= 1 {
+			next.list, next.looks = true, nil
+		}
+		return next
+	}
+	for _, c := range p.cohorts {
+		for _, w := range c.ws {
+			if !w.done && !w.away && !w.early.After(next.at) {
+				next.looks = append(next.looks, w)
+			}
+		}
+	}
+	if !p.perServer && len(next.looks) > cost {
+		next.final = len(next.looks) == p.parked
+		next.list, next.looks = true, nil
+	}
+	return next
+}
+
+// schedule sets w's early and due times: the look that serves it should
+// come no sooner than early and no later than due.
+func (p *poller) schedule(c *cohort, w *waiter, newest bool) {
+	timeout := w.since.Add(p.timeout)
+	m := c.model
+	switch {
+	case p.perServer || c.kind == "" || w.lagging:
+		if w.every == 0 {
+			w.every = p.first
+		}
+		base := w.since
+		if !w.looked.IsZero() {
+			base = w.looked
+		}
+		w.due = base.Add(w.every)
+		w.early = w.due.Add(-w.every / 2)
+		if p.perServer {
+			w.early = w.due
+		}
+	case m.fastest == 0:
+		// Only learning looks, or its timeout.
+		w.early, w.due = timeout, timeout
+	default:
+		ready := w.since.Add(m.fastest)
+		allow := time.Duration(0)
+		if !newest {
+			allow = min(time.Duration(float64(m.fastest)*lateness), p.max)
+		}
+		w.early, w.due = ready, ready.Add(allow)
+	}
+	if timeout.Before(w.due) {
+		w.due = timeout
+	}
+	if w.due.Before(w.early) {
+		w.early = w.due
+	}
+}
+
+// learnLook plans the look that learns most of cohort c's duration: while
+// no waiter of c has been seen done, one of its oldest at the next age;
+// while the bounds are apart and some waiter is not yet predicted done, one
+// whose age lies midway between them. ok is false when no such look is
+// worth a request.
+func (p *poller) learnLook(c *cohort, now time.Time) (tick, bool) {
+	if p.perServer || c.kind == "" || c.probing {
+		return tick{}, false
+	}
+	m := c.model
+	if m.fastest == 0 {
+		age := max(p.first, time.Duration(float64(m.slowest)*learnGrowth))
+		if m.slowest > 0 {
+			age = min(age, m.slowest+p.max)
+		}
+		var targets []*waiter
+		for _, w := range c.ws {
+			if !w.done && !w.away {
+				if targets = append(targets, w); len(targets) == learnTargets {
+					break
+				}
+			}
+		}
+		if len(targets) == 0 {
+			return tick{}, false
+		}
+		w := targets[c.probes%len(targets)]
+		return tick{at: w.since.Add(age), looks: []*waiter{w}, learn: c}, true
+	}
+	gap := m.fastest - m.slowest
+	newest := c.newest()
+	if m.slowest == 0 || gap <= max(m.fastest/refineShare, time.Millisecond) || newest == nil || !newest.since.Add(m.fastest).After(now) {
+		return tick{}, false
+	}
+	mid := m.slowest + gap/2
+	// The waiters whose ages are nearest mid, below and above it: one
+	// near enough is looked at now, else the one that reaches mid
+	// soonest, when it does.
+	from := now.Add(-mid)
+	i := sort.Search(len(c.ws), func(i int) bool { return !c.ws[i].since.Before(from) })
+	younger, older := c.near(i, 1), c.near(i-1, -1)
+	if older != nil && now.Sub(older.since) >= m.fastest {
+		older = nil // predicted done: it tells nothing
+	}
+	best, off := (*waiter)(nil), gap/4
+	for _, w := range []*waiter{younger, older} {
+		if w == nil {
+			continue
+		}
+		if d := (now.Sub(w.since) - mid).Abs(); d <= off {
+			best, off = w, d
+		}
+	}
+	switch {
+	case best != nil:
+		return tick{at: now, looks: []*waiter{best}, learn: c}, true
+	case younger != nil:
+		return tick{at: younger.since.Add(mid), looks: []*waiter{younger}, learn: c}, true
+	case older != nil:
+		// Every waiter is older than mid: the youngest, while its age
+		// is still between the bounds.
+		return tick{at: now, looks: []*waiter{older}, learn: c}, true
+	}
+	return tick{}, false
+}
+
+// near returns the first waiter of c from index i on, going by step (1:
+// younger, -1: older), that is parked, not being looked at and not
+// lagging; nil if none.
+func (c *cohort) near(i, step int) *waiter {
+	for ; i >= 0 && i < len(c.ws); i += step {
+		if w := c.ws[i]; !w.done && !w.away && !w.lagging {
+			return w
+		}
+	}
+	return nil
+}
+
+// seeLocked judges a view of w, taken between t0 and t1, and learns from
+// it: what the cohort's duration is, when w was last looked at, whether it
+// lags behind its prediction.
+func (p *poller) seeLocked(c *cohort, w *waiter, v view, t0, t1 time.Time) (verdict, api.Server, error) {
+	verdict, srv, err := w.see(v)
+	if verdict == lookAgain {
+		return verdict, srv, err
+	}
+	w.looked = t0
+	if w.every > 0 {
+		w.every = nextInterval(w.every, p.max)
+	}
+	if c == nil || c.kind == "" || v.err != nil {
+		return verdict, srv, err
+	}
+	m := &c.model
+	switch {
+	case verdict == over && err == nil:
+		if d := t1.Sub(w.from.sent); d > 0 && (m.fastest == 0 || d < m.fastest) {
+			m.fastest = d
+		}
+	case verdict == waiting && v.found && v.srv.Status.Transitional() || verdict == waiting && w.goal == goalGone && v.found:
+		if d := t0.Sub(w.since); d > m.slowest {
+			m.slowest = d
+		}
+		if m.fastest > 0 && !t0.Before(w.since.Add(m.fastest)) && !w.lagging {
+			w.lagging, w.every = true, p.first
+		}
+	}
+	return verdict, srv, err
+}
+
+// newest is the last waiter of c still parked, or nil.
+func (c *cohort) newest() *waiter {
+	for j := len(c.ws) - 1; j >= 0; j-- {
+		if !c.ws[j].done {
+			return c.ws[j]
+		}
+	}
+	return nil
+}
+
+// compact drops the waiters that are no longer parked once they are half
+// of c.
+func (c *cohort) compact() {
+	if c.dead < 64 || c.dead*2 < len(c.ws) {
+		return
+	}
+	kept := c.ws[:0]
+	for _, w := range c.ws {
+		if !w.done {
+			kept = append(kept, w)
+		}
+	}
+	clear(c.ws[len(kept):])
+	c.ws, c.dead = kept, 0
+}
+
+// nextInterval is the backoff interval after cur: ×1.5, capped at max.
+func nextInterval(cur, max time.Duration) time.Duration {
+	return min(cur*3/2, max)
+}
