@@ -16,13 +16,14 @@ const (
 	ActionStart   Action = "start"
 	ActionStop    Action = "stop"
 	ActionRename  Action = "rename"
+	ActionReboot  Action = "reboot"
 )
 
 // ActionInfo is how one action is named, shown and counted.
 type ActionInfo struct {
 	// Symbol marks a change whose weightiest action this is: "+" create,
 	// "~" update, "-/+" replace, "-" delete, ">" start, "." stop, "→"
-	// rename.
+	// rename, "↻" reboot.
 	Symbol string
 	// Color is the colour of the symbol.
 	Color color.Attribute
@@ -48,6 +49,7 @@ var actionTable = []struct {
 	{ActionRename, ActionInfo{"→", color.FgBlue, "renamed", "Renaming", "renaming", "Rename", func(s *Summary) *int { return &s.Rename }}},
 	{ActionStart, ActionInfo{">", color.FgCyan, "started", "Starting", "starting", "Start", func(s *Summary) *int { return &s.Start }}},
 	{ActionStop, ActionInfo{".", color.FgCyan, "stopped", "Stopping", "stopping", "Stop", func(s *Summary) *int { return &s.Stop }}},
+	{ActionReboot, ActionInfo{"↻", color.FgCyan, "rebooted", "Rebooting", "rebooting", "Reboot", func(s *Summary) *int { return &s.Reboot }}},
 }
 
 // unknownAction is the ActionInfo of an action the table does not hold:
@@ -82,7 +84,7 @@ func (a Action) Known() bool {
 }
 
 // Primary is the heaviest action of c (replace, create, delete, update,
-// rename, start, stop), or "" when c has none the table knows.
+// rename, start, stop, reboot), or "" when c has none the table knows.
 func (c Change) Primary() Action {
 	for _, e := range actionTable {
 		if c.Has(e.action) {

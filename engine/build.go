@@ -90,7 +90,7 @@ func BuildPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) (*Plan,
 			b.delete(o.Live, o.OwnedBy)
 		}
 	}
-	return b.finish()
+	return b.finishOrdered(m, declaredRollout)
 }
 
 // planBuilder accumulates the changes and diagnostics of one plan.
@@ -120,17 +120,30 @@ func NewPlan(changes ...Change) *Plan {
 	return p
 }
 
+// finishOrdered is finish, with the changes ordered by the fleet's groups
+// (see order) once they are sorted.
+func (b *planBuilder) finishOrdered(m *Matching, rollouts rolloutOf) (*Plan, hcl.Diagnostics) {
+	b.sort()
+	b.order(m, rollouts)
+	return b.finish()
+}
+
 // finish sorts the changes, counts them and hands the plan over.
 func (b *planBuilder) finish() (*Plan, hcl.Diagnostics) {
+	b.sort()
+	b.plan.Summary = summarize(b.plan.Changes)
+	b.plan.Warnings = append(b.plan.Warnings, b.warnings...)
+	return b.plan, b.diags
+}
+
+// sort puts the changes in the plan's order: by name, then live id.
+func (b *planBuilder) sort() {
 	slices.SortStableFunc(b.plan.Changes, func(x, y Change) int {
 		if c := strings.Compare(x.Name, y.Name); c != 0 {
 			return c
 		}
 		return cmp.Compare(changeID(x), changeID(y))
 	})
-	b.plan.Summary = summarize(b.plan.Changes)
-	b.plan.Warnings = append(b.plan.Warnings, b.warnings...)
-	return b.plan, b.diags
 }
 
 // changeID is the live id a change acts on, 0 for a create.
@@ -156,9 +169,13 @@ func (b *planBuilder) protection(d *schema.DesiredServer, names ...string) strin
 	return ""
 }
 
-// add appends a change, warning when its server is suspended. d is the
-// declaring server block, nil for a server no block declares.
+// add appends a change, of d's group, warning when its server is
+// suspended. d is the declaring server block, nil for a server no block
+// declares.
 func (b *planBuilder) add(c Change, live *api.Server, d *schema.DesiredServer) {
+	if d != nil {
+		c.Group = groupLabel(d)
+	}
 	if live != nil && live.Status == api.StatusSuspended {
 		var at *hcl.Range
 		if d != nil {

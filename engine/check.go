@@ -9,8 +9,9 @@ import (
 // unknown action, actions that contradict each other (see contradiction),
 // a change without the states its actions need (a create
 // needs an after state and no live one; a delete a live one and no after
-// state; every other action both), a live state without an id, or a name
-// used by two changes. Plans from BuildPlan always pass; a saved plan that
+// state; every other action both), a live state without an id, a name
+// used by two changes, or a batch or group to wait for that the plan's
+// Groups do not hold. Plans from BuildPlan always pass; a saved plan that
 // was edited or damaged may not, and must then not be applied.
 func (p *Plan) Check() error {
 	if p == nil {
@@ -54,6 +55,16 @@ func (p *Plan) Check() error {
 		if c.Before != nil && c.Before.ID <= 0 {
 			return fmt.Errorf("%s: the live state has no server id", where)
 		}
+		if c.Batch != 0 {
+			if g := p.Group(c.Group); c.Batch < 0 || g == nil || g.Rollout == nil || c.Batch > g.Rollout.Batches {
+				return fmt.Errorf("%s: batch %d of group %q is not a batch of a rollout the plan holds", where, c.Batch, c.Group)
+			}
+		}
+		for _, label := range c.WaitsFor {
+			if p.Group(label) == nil {
+				return fmt.Errorf("%s: it waits for group %q, which the plan does not hold", where, label)
+			}
+		}
 		if r := c.Replacement; r != nil {
 			switch {
 			case !c.Has(ActionReplace) || !c.CreateBeforeDestroy:
@@ -68,8 +79,8 @@ func (p *Plan) Check() error {
 
 // contradiction says why a change's actions cannot go together, or "" when
 // they can. The planner makes only these sets: create or replace, each
-// with an optional stop; delete alone; and any of rename, update, and one
-// of start or stop.
+// with an optional stop; delete alone; reboot alone; and any of rename,
+// update, and one of start or stop.
 func contradiction(c Change) string {
 	has := func(a Action) int {
 		if c.Has(a) {
@@ -80,6 +91,8 @@ func contradiction(c Change) string {
 	switch {
 	case c.Has(ActionDelete) && len(c.Actions) > 1:
 		return "mix a delete with other actions"
+	case c.Has(ActionReboot) && len(c.Actions) > 1:
+		return "mix a reboot with other actions"
 	case has(ActionCreate)+has(ActionReplace) > 1:
 		return "both create and replace the server"
 	case (c.Has(ActionCreate) || c.Has(ActionReplace)) && (c.Has(ActionRename) || c.Has(ActionUpdate) || c.Has(ActionStart)):

@@ -52,5 +52,5 @@ func BuildDestroyPlan(fleet *schema.Fleet, live []api.Server, opts PlanOptions) 
 			b.plan.UnmanagedServers = append(b.plan.UnmanagedServers, o.unmanaged())
 		}
 	}
-	return b.finish()
+	return b.finishOrdered(m, declaredRollout)
 }

@@ -76,6 +76,9 @@ func (a *scriptedAccount) StartServer(context.Context, int64) (*api.ActionResult
 func (a *scriptedAccount) StopServer(context.Context, int64) (*api.ActionResult, error) {
 	return nil, errors.New("not used")
 }
+func (a *scriptedAccount) RebootServer(context.Context, int64) (*api.ActionResult, error) {
+	return nil, errors.New("not used")
+}
 
 func TestReadLiveFetchesOnlyWhatThePlanCompares(t *testing.T) {
 	fleet := &schema.Fleet{

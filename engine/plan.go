@@ -65,6 +65,22 @@ type Change struct {
 	// an earlier replacement left under a temporary name, which becomes
 	// the new server instead of creating one; nil otherwise.
 	Replacement *ServerState `json:"replacement,omitempty"`
+	// Group is the label of the server block that declares the server
+	// (for a delete of a server no block declares: the count or for_each
+	// group it is named like, if any); "" when there is none.
+	Group string `json:"group,omitempty"`
+	// Batch is the change's batch in its group's rollout, from 1: the
+	// changes that take a running server of a group with a rollout block
+	// down (replace, stop, reboot) run batch after batch. 0 when no
+	// rollout governs the change.
+	Batch int `json:"batch,omitempty"`
+	// WaitsFor are the labels of the groups whose changes in this plan
+	// must end before this one begins: for a change that creates or
+	// starts a server, its group's depends_on (and settling servers of
+	// those groups must be active); for a delete, the groups that depend
+	// on its group and have deletes in the plan (dependants go first).
+	// Empty when the change waits for no group.
+	WaitsFor []string `json:"waits_for,omitempty"`
 }
 
 // Has reports whether the change carries action a.
@@ -95,6 +111,8 @@ type Summary struct {
 	Start   int `json:"start"`
 	Stop    int `json:"stop"`
 	Rename  int `json:"rename"`
+	// Reboot counts the reboots of vpsfleet reboot; left out when none.
+	Reboot int `json:"reboot,omitempty"`
 }
 
 // Plan is the complete, ordered set of changes that brings the live
@@ -116,6 +134,11 @@ type Plan struct {
 	// plan saved before they were recorded has none while Unmanaged may be
 	// positive: the -json view then says so.
 	UnmanagedServers []UnmanagedServer `json:"unmanaged_servers,omitempty"`
+	// Groups are the server blocks that order the plan's changes (those
+	// with a rollout block, a depends_on, or dependants), in dependency
+	// order: a group comes after every group it depends on. Empty when no
+	// block orders anything; left out of the model's encoding then.
+	Groups []Group `json:"groups,omitempty"`
 }
 
 // UnmanagedServer is a live server that no server block declares and no
@@ -142,4 +165,5 @@ type Account interface {
 	DeleteServer(ctx context.Context, id int64) error
 	StartServer(ctx context.Context, id int64) (*api.ActionResult, error)
 	StopServer(ctx context.Context, id int64) (*api.ActionResult, error)
+	RebootServer(ctx context.Context, id int64) (*api.ActionResult, error)
 }

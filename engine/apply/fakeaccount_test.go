@@ -196,3 +196,7 @@ func (a *memAccount) StartServer(ctx context.Context, id int64) (*api.ActionResu
 func (a *memAccount) StopServer(ctx context.Context, id int64) (*api.ActionResult, error) {
 	return a.power("stop", id, api.StatusActive, api.StatusStopping, api.StatusStopped)
 }
+
+func (a *memAccount) RebootServer(ctx context.Context, id int64) (*api.ActionResult, error) {
+	return a.power("reboot", id, api.StatusActive, api.StatusRebooting, api.StatusActive)
+}
