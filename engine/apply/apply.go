@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -69,6 +70,8 @@ type Options struct {
 	// waiting server on its own backoff: the per-server polling baseline
 	// of the tests and benchmarks.
 	perServer bool
+	// runCheck runs one attempt of a health check; default execCheck.
+	runCheck checkRunner
 }
 
 // The defaults of Options.
@@ -102,6 +105,9 @@ func (o Options) withDefaults() Options {
 	if o.TempName == nil {
 		o.TempName = randomTempName
 	}
+	if o.runCheck == nil {
+		o.runCheck = execCheck
+	}
 	return o
 }
 
@@ -109,7 +115,21 @@ func (o Options) withDefaults() Options {
 // parallel (see DESIGN §7): creates wait for the server to be active (and
 // stop it when its power is "off"), replaces delete then create (or, with
 // create_before_destroy, create under a temporary name, delete, rename),
-// updates and renames PATCH, starts and stops wait for the status.
+// updates and renames PATCH, starts, stops and reboots wait for the
+// status.
+//
+// The plan's groups order the changes (see schedule): a change that
+// creates or starts a server waits for the groups it depends on to be
+// up, deletes wait for their dependants' deletes, and a group's rollout
+// runs the changes that take its running servers down in the plan's
+// batches, never letting more of its servers be unavailable than
+// max_unavailable allows (counting those already down), pausing between
+// batches, and starting no new batch once more than max_failures have
+// failed. A server a group with a health check brings up (created,
+// replaced, started, rebooted) is done once it is active and its check
+// has passed; with create_before_destroy the new server is checked before
+// the old one is deleted. Servers of a group that were settling when the
+// plan was made are waited for, unseen, as the group's changes are.
 //
 // It ends by listing the account and recording every managed name that
 // two live servers carry (Result.Duplicates), unless its context was
@@ -129,10 +149,35 @@ func Run(ctx context.Context, acct engine.Account, p *engine.Plan, opts Options)
 	}
 	r := newRun(ctx, acct, opts.withDefaults())
 	defer r.close()
-	res := r.execute(p.Changes, nil)
+	units := p.Changes
+	if len(p.Groups) > 0 {
+		r.groups = make(map[string]*engine.Group, len(p.Groups))
+		for i := range p.Groups {
+			r.groups[p.Groups[i].Label] = &p.Groups[i]
+		}
+		r.baseEnv = checkBaseEnv()
+		units = append(slices.Clip(p.Changes), watches(p)...)
+		r.order = newSchedule(p, units, r.stopError, func(e Event) { r.progress.emit(e) })
+	}
+	r.visible = len(p.Changes)
+	res := r.execute(units, nil)
 	if ctx.Err() == nil {
 		r.checkDuplicates(p.Changes, res)
 	}
 	sort.SliceStable(res.Results, func(i, j int) bool { return res.Results[i].Name < res.Results[j].Name })
 	return res, nil
+}
+
+// watches are the changes the run makes of the plan's settling servers
+// (engine.Group.Settling): each waits for its server to be active and
+// healthy, as the group's changes do, and reports nothing.
+func watches(p *engine.Plan) []engine.Change {
+	var out []engine.Change
+	for _, g := range p.Groups {
+		for _, s := range g.Settling {
+			st := &engine.ServerState{ID: s.ID, Name: s.Name, Power: "on", Status: "provisioning"}
+			out = append(out, engine.Change{Name: s.Name, Group: g.Label, Before: st, After: st})
+		}
+	}
+	return out
 }

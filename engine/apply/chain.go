@@ -34,6 +34,10 @@ type chain struct {
 	// replacement whose old server is deleted (see finish). Only the
 	// worker running the chain reads or writes it; a waiter copies it.
 	finishing bool
+	// batch is the rollout batch of the change; hidden marks the chain of
+	// a watch (see watches), which reports nothing.
+	batch  Batch
+	hidden bool
 }
 
 // call runs one request of the chain (see run.callMode): once finishing,
@@ -71,11 +75,24 @@ func (ch *chain) endFinish() {
 }
 
 func newChain(r *run, index int, c *engine.Change) *chain {
-	ch := &chain{r: r, index: index, c: c, start: r.opts.Now()}
+	ch := &chain{r: r, index: index, c: c, start: r.opts.Now(), hidden: r.visible >= 0 && index >= r.visible}
 	if c.Before != nil {
 		ch.id.Store(c.Before.ID)
 	}
+	if g := r.groups[c.Group]; c.Batch > 0 && g != nil && g.Rollout != nil {
+		ch.batch = Batch{Group: c.Group, Number: c.Batch, Of: g.Rollout.Batches}
+	}
 	return ch
+}
+
+// emit reports e of the chain's server, with its batch; a watch's chain
+// reports nothing.
+func (ch *chain) emit(e Event) {
+	if ch.hidden {
+		return
+	}
+	e.Batch = ch.batch
+	ch.r.progress.emit(e)
 }
 
 // errSuspended marks a change refused because the live server is suspended.
@@ -87,13 +104,13 @@ func (ch *chain) finishWith(err error) ServerResult {
 	res := ch.result(err)
 	switch {
 	case err == nil:
-		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventComplete, Elapsed: res.Elapsed, ID: res.ID, Outcome: res.Outcome, Note: ch.note})
+		ch.emit(Event{Server: ch.c.Name, Kind: EventComplete, Elapsed: res.Elapsed, ID: res.ID, Outcome: res.Outcome, Note: ch.note})
 	case ch.failReported.Load():
 		// The failed step has already reported it.
 	case res.Outcome == OutcomeNotStarted:
-		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventSkip, Outcome: res.Outcome, Err: err})
+		ch.emit(Event{Server: ch.c.Name, Kind: EventSkip, Outcome: res.Outcome, Err: err})
 	default:
-		ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventFail, Elapsed: res.Elapsed, ID: res.ID, Outcome: res.Outcome, Err: err})
+		ch.emit(Event{Server: ch.c.Name, Kind: EventFail, Elapsed: res.Elapsed, ID: res.ID, Outcome: res.Outcome, Err: err})
 	}
 	return res
 }
@@ -108,6 +125,7 @@ func (ch *chain) result(err error) ServerResult {
 		Actions: ch.c.Actions,
 		Note:    ch.note,
 		Outcome: ch.outcome(err),
+		Batch:   ch.batch,
 	}
 	return res
 }
@@ -119,7 +137,8 @@ func (ch *chain) outcome(err error) Outcome {
 	case err == nil:
 		return OutcomeDone
 	case !ch.changed.Load() && (errors.Is(err, ErrInterrupted) || errors.Is(err, ErrAbandoned) ||
-		errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrCredits) || errors.Is(err, errSuspended)):
+		errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrCredits) || errors.Is(err, errSuspended) ||
+		errors.Is(err, ErrRolloutStopped) || errors.Is(err, ErrDependency)):
 		return OutcomeNotStarted
 	case errors.Is(err, ErrInterrupted) || errors.Is(err, ErrAbandoned):
 		return OutcomeInterrupted
@@ -140,6 +159,7 @@ func (ch *chain) abandoned() ServerResult {
 		ID:      ch.id.Load(),
 		Elapsed: ch.r.opts.Now().Sub(ch.start),
 		Actions: c.Actions,
+		Batch:   ch.batch,
 	}
 	if ch.changed.Load() || ch.r.inFlight[c.Name] > 0 {
 		res.Outcome = OutcomeInterrupted
@@ -152,6 +172,9 @@ func (ch *chain) abandoned() ServerResult {
 func (ch *chain) steps() move {
 	c := ch.c
 	before, after := c.Before, c.After
+	if ch.hidden {
+		return ch.watch()
+	}
 	if len(c.Actions) == 0 {
 		return ended(nil)
 	}
@@ -174,6 +197,13 @@ func (ch *chain) steps() move {
 	}
 
 	switch {
+	case c.Has(engine.ActionReboot):
+		return ch.power(before.ID, engine.ActionReboot, func(err error) move {
+			if err != nil {
+				return ended(err)
+			}
+			return ch.healthy(before.ID, ended)
+		})
 	case c.Has(engine.ActionDelete):
 		return ch.deleteServer(before.ID, before.Name, nil, ended)
 	case c.Has(engine.ActionCreate):
@@ -193,7 +223,7 @@ func (ch *chain) steps() move {
 				if err != nil {
 					return ended(err)
 				}
-				return ch.stopIfOff(id, ended)
+				return ch.offOrHealthy(id, ended)
 			})
 		})
 	default:
@@ -201,15 +231,36 @@ func (ch *chain) steps() move {
 	}
 }
 
+// watch waits for a settling server of the change's group (a watch's
+// chain, see watches) to be active, then runs the group's health check.
+func (ch *chain) watch() move {
+	b := ch.c.Before
+	return ch.waitFor(nil, b.ID, b.Name, goalActive, false, untimed, func(_ api.Server, err error) move {
+		if err != nil {
+			return ended(err)
+		}
+		return ch.healthy(b.ID, ended)
+	})
+}
+
 // createAndPower creates name, waits for it to be active, then stops it
-// when the desired power is off.
+// when the desired power is off, or runs the group's health check.
 func (ch *chain) createAndPower(name string, k then) move {
 	return ch.createServer(name, func(id int64, err error) move {
 		if err != nil {
 			return k(err)
 		}
-		return ch.stopIfOff(id, k)
+		return ch.offOrHealthy(id, k)
 	})
+}
+
+// offOrHealthy stops the new server id when the desired power is off,
+// and otherwise runs the group's health check on it.
+func (ch *chain) offOrHealthy(id int64, k then) move {
+	if ch.c.After.Power == schema.PowerOff {
+		return ch.power(id, engine.ActionStop, k)
+	}
+	return ch.healthy(id, k)
 }
 
 // stopIfOff stops the new server id when the desired power is off.
@@ -229,6 +280,7 @@ func (ch *chain) stopIfOff(id int64, k then) move {
 func (ch *chain) replaceCreateFirst(k then) move {
 	before, after := ch.c.Before, ch.c.After
 	var tmp string
+	var swap func(id int64, err error) move
 	made := func(id int64, err error) move {
 		if err != nil {
 			if id != 0 {
@@ -237,7 +289,16 @@ func (ch *chain) replaceCreateFirst(k then) move {
 			}
 			return k(err)
 		}
-		if err := ch.gate(); err != nil {
+		if after.Power == schema.PowerOn {
+			return ch.healthy(id, func(err error) move { return swap(id, err) })
+		}
+		return swap(id, nil)
+	}
+	swap = func(id int64, err error) move {
+		if err == nil {
+			err = ch.gate()
+		}
+		if err != nil {
 			return k(fmt.Errorf("%w; the replacement %s (id %d) exists beside %s (id %d), which was not touched: %s",
 				err, tmp, id, before.Name, before.ID, leftoverAdvice(tmp, id, after.Name)))
 		}
@@ -332,7 +393,12 @@ func (ch *chain) inPlace(k then) move {
 		}
 		switch {
 		case ch.c.Has(engine.ActionStart):
-			return ch.power(id, engine.ActionStart, k)
+			return ch.power(id, engine.ActionStart, func(err error) move {
+				if err != nil {
+					return k(err)
+				}
+				return ch.healthy(id, k)
+			})
 		case ch.c.Has(engine.ActionStop):
 			return ch.power(id, engine.ActionStop, k)
 		}
@@ -392,7 +458,7 @@ type stepRun struct {
 // begin announces a step.
 func (ch *chain) begin(a engine.Action, id int64, note string) *stepRun {
 	s := &stepRun{ch: ch, action: a, started: ch.r.opts.Now()}
-	ch.r.progress.emit(Event{Server: ch.c.Name, Kind: EventStart, Action: a, ID: id, Note: note})
+	ch.emit(Event{Server: ch.c.Name, Kind: EventStart, Action: a, ID: id, Note: note})
 	return s
 }
 
@@ -406,6 +472,6 @@ func (s *stepRun) end(err error) error {
 		e.Kind, e.Err, e.Outcome = EventFail, err, s.ch.outcome(err)
 		s.ch.failReported.Store(true)
 	}
-	s.ch.r.progress.emit(e)
+	s.ch.emit(e)
 	return err
 }

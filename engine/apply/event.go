@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ const (
 	// EventComplete: every step of the server's chain is done; Elapsed is
 	// the chain's duration.
 	EventComplete
+	// EventBatch: a batch of a group's rollout begins: Batch says which,
+	// Servers names its changes; Server is empty.
+	EventBatch
 )
 
 // String names the kind, e.g. "start".
@@ -53,6 +57,8 @@ func (k EventKind) String() string {
 		return "skip"
 	case EventComplete:
 		return "complete"
+	case EventBatch:
+		return "batch"
 	}
 	return "unknown"
 }
@@ -77,9 +83,34 @@ type Event struct {
 	Outcome Outcome
 	Err     error
 	// Note adds detail: the last status seen, a temporary name, an
-	// adoption after a lost answer.
+	// adoption after a lost answer, the command of a health check.
 	Note string
+	// Batch is the rollout batch of the server's change (zero when no
+	// rollout governs it), or, for EventBatch, the batch that begins.
+	Batch Batch
+	// Servers, for EventBatch, names the batch's changes.
+	Servers []string
 }
+
+// Batch places a change in its group's rollout: batch Number of Of of
+// group Group. The zero Batch is a change no rollout governs.
+type Batch struct {
+	Group  string
+	Number int
+	Of     int
+}
+
+// String says "batch 2 of 10 of web", or "" for the zero Batch.
+func (b Batch) String() string {
+	if b.Number == 0 {
+		return ""
+	}
+	return fmt.Sprintf("batch %d of %d of %s", b.Number, b.Of, b.Group)
+}
+
+// StepHealthCheck is the step of an Event that runs a rollout's health
+// check on a server the apply brought up. It is no action of the plan.
+const StepHealthCheck engine.Action = "check"
 
 // progressSink serialises calls to a Progress; a nil Progress is silent,
 // and so is every sink once closed (when Run returns).

@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"context"
 	"sort"
 
 	"github.com/vpsfleet/vpsfleet/engine"
@@ -24,8 +25,8 @@ func (r *run) execute(changes []engine.Change, begin func(ch *chain) move) *Resu
 		r.mu.Unlock()
 		r.drive(ch, begin(ch))
 	}
-	refuse := func(i int) {
-		r.end(newChain(r, i, &changes[i]), errHeldBack)
+	refuse := func(i int, why error) {
+		r.end(newChain(r, i, &changes[i]), why)
 	}
 	order := r.order
 	if order == nil {
@@ -49,14 +50,18 @@ func (r *run) execute(changes []engine.Change, begin func(ch *chain) move) *Resu
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	visible := len(changes)
+	if r.visible >= 0 && r.visible < visible {
+		visible = r.visible
+	}
 	out := &Result{
-		Results:          make([]ServerResult, len(changes)),
+		Results:          make([]ServerResult, visible),
 		Created:          int(r.created.Load()),
 		Interrupted:      r.interruptClosed() || r.ctx.Err() != nil,
 		CreditsExhausted: r.creditsExhausted.Load(),
 		Unauthorized:     r.unauthorized(),
 	}
-	for i, c := range changes {
+	for i, c := range changes[:visible] {
 		switch {
 		case r.results[i] != nil:
 			out.Results[i] = *r.results[i]
@@ -87,9 +92,25 @@ func (r *run) drive(ch *chain, m move) {
 		r.poller.park(m.wait)
 	case m.pause != nil:
 		r.poller.sleep(m.pause)
+	case m.background != nil:
+		r.inBackground(ch, m.background)
 	default:
 		r.end(ch, m.err)
 	}
+}
+
+// inBackground runs task on a goroutine of its own, with the run's stop
+// context (abort for a finishing chain), and queues the continuation it
+// returns.
+func (r *run) inBackground(ch *chain, task func(ctx context.Context) func() move) {
+	ctx := r.stop
+	if ch.finishing {
+		ctx = r.abort
+	}
+	r.background.Go(func() {
+		next := task(ctx)
+		r.queue.push(func() { r.drive(ch, next()) })
+	})
 }
 
 // end ends ch's chain with err: it reports the end, records the result

@@ -1,5 +1,7 @@
 package apply
 
+import "time"
+
 // startOrder decides when each change of a run may start: the one
 // decision a scheduler replaces (depends_on ordering, rolling batches).
 // The work queue asks it for a change whenever a worker is free and no
@@ -7,17 +9,23 @@ package apply
 // that an order may hold changes back until others have ended. Calls are
 // serialised by the queue; an order never blocks.
 type startOrder interface {
-	// next returns the index (into the plan's changes) of a change that
-	// may start now, or ok false when none may start now.
-	next() (i int, ok bool)
+	// next returns the index (into the run's changes) of a change that
+	// may start now, or of one the order will never start, with why
+	// (refuse not nil: the queue ends it as not started, for that
+	// reason); ok false when it has neither now.
+	next() (i int, refuse error, ok bool)
 	// ended tells the order that change i's chain has ended with outcome.
 	ended(i int, outcome Outcome)
 	// remaining counts the changes not handed out yet.
 	remaining() int
 	// drain hands out every change not handed out yet, whether it may
 	// start or not: the queue ends them as not started when nothing runs
-	// or waits and next gives none, rather than wait for ever.
+	// or waits, next gives none and wake is zero, rather than wait for
+	// ever.
 	drain() []int
+	// wake is when next may give a change without any chain ending first
+	// (a rollout's pause ends); zero when only an end can.
+	wake() time.Time
 }
 
 // planOrder starts every change at once, in plan order: the executor's
@@ -28,12 +36,12 @@ type planOrder struct {
 
 func newPlanOrder(n int) *planOrder { return &planOrder{n: n} }
 
-func (o *planOrder) next() (int, bool) {
+func (o *planOrder) next() (int, error, bool) {
 	if o.given >= o.n {
-		return 0, false
+		return 0, nil, false
 	}
 	o.given++
-	return o.given - 1, true
+	return o.given - 1, nil, true
 }
 
 func (o *planOrder) ended(int, Outcome) {}
@@ -47,3 +55,5 @@ func (o *planOrder) drain() []int {
 	}
 	return out
 }
+
+func (o *planOrder) wake() time.Time { return time.Time{} }

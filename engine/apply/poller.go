@@ -434,7 +434,7 @@ func (p *poller) look(w *waiter, learn *cohort) {
 
 // stillEvent is the EventStill of a waiter still on its way.
 func (w *waiter) stillEvent() (Event, bool) {
-	if w.step == nil {
+	if w.step == nil || w.ch.hidden {
 		return Event{}, false
 	}
 	note := "status " + w.lastStatus
@@ -442,7 +442,7 @@ func (w *waiter) stillEvent() (Event, bool) {
 		note = "still listed, status " + w.lastStatus
 	}
 	s := w.step
-	return Event{Server: w.ch.c.Name, Kind: EventStill, Action: s.action, Elapsed: s.elapsed(), ID: w.id, Note: note}, true
+	return Event{Server: w.ch.c.Name, Kind: EventStill, Action: s.action, Elapsed: s.elapsed(), ID: w.id, Note: note, Batch: w.ch.batch}, true
 }
 
 // beatLocked returns an EventStill for every waiter nobody has looked at

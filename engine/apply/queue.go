@@ -1,6 +1,9 @@
 package apply
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // workQueue is a run's work, taken by a bounded set of workers: first the
 // tasks of chains already started (a parked chain's continuation, a look
@@ -15,9 +18,14 @@ type workQueue struct {
 	head  int
 	order startOrder
 	// start runs change i's chain from its first step; refuse ends
-	// change i, which the order held back, as not started.
+	// change i, which the order held back or will never start, as not
+	// started, for why.
 	start  func(i int)
-	refuse func(i int)
+	refuse func(i int, why error)
+	// alarm wakes the workers when the order's wake time comes; alarmAt
+	// is when it is set for (zero: not set).
+	alarm   *time.Timer
+	alarmAt time.Time
 
 	// live counts the chains started and not ended (running or parked);
 	// busy the tasks being run; mostBusy the most ever run at once.
@@ -29,7 +37,7 @@ type workQueue struct {
 
 // newWorkQueue returns a queue whose changes are started by start in the
 // order order gives; run starts its workers.
-func newWorkQueue(order startOrder, start, refuse func(i int)) *workQueue {
+func newWorkQueue(order startOrder, start func(i int), refuse func(i int, why error)) *workQueue {
 	q := &workQueue{order: order, start: start, refuse: refuse, done: make(chan struct{})}
 	q.cond = sync.NewCond(&q.mu)
 	return q
@@ -69,28 +77,72 @@ func (q *workQueue) take() (func(), bool) {
 		if task, ok := q.popLocked(); ok {
 			return task, true
 		}
-		if i, ok := q.order.next(); ok {
+		if i, why, ok := q.order.next(); ok {
 			q.live++
 			q.runLocked()
+			if why != nil {
+				return func() { q.refuse(i, why) }, true
+			}
 			return func() { q.start(i) }, true
 		}
+		wake := q.order.wake()
 		if q.live == 0 {
 			if q.order.remaining() == 0 {
 				q.closed = true
+				q.stopAlarmLocked()
 				close(q.done)
 				q.cond.Broadcast()
 				return nil, false
 			}
-			// Nothing runs or waits, and the order gives nothing: it
-			// would wait for ever. End what it holds.
-			for _, i := range q.order.drain() {
-				q.live++
-				q.tasks = append(q.tasks, func() { q.refuse(i) })
+			if wake.IsZero() {
+				// Nothing runs or waits, and the order gives nothing and
+				// waits for no time: it would wait for ever. End what it
+				// holds.
+				for _, i := range q.order.drain() {
+					q.live++
+					q.tasks = append(q.tasks, func() { q.refuse(i, errHeldBack) })
+				}
+				continue
 			}
-			continue
 		}
+		q.setAlarmLocked(wake)
 		q.cond.Wait()
 	}
+}
+
+// setAlarmLocked makes sure the workers wake at at (zero: no alarm is
+// needed), when the order may give a change with nothing ending first.
+func (q *workQueue) setAlarmLocked(at time.Time) {
+	if at.IsZero() || !q.alarmAt.IsZero() && !q.alarmAt.After(at) {
+		return
+	}
+	q.stopAlarmLocked()
+	var alarm *time.Timer
+	alarm = time.AfterFunc(time.Until(at), func() {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		if q.alarm == alarm {
+			q.alarm, q.alarmAt = nil, time.Time{}
+		}
+		q.cond.Broadcast()
+	})
+	q.alarm, q.alarmAt = alarm, at
+}
+
+// stopAlarmLocked cancels the alarm, if one is set.
+func (q *workQueue) stopAlarmLocked() {
+	if q.alarm != nil {
+		q.alarm.Stop()
+		q.alarm, q.alarmAt = nil, time.Time{}
+	}
+}
+
+// kick wakes the workers to ask the order again: something it decides
+// on, besides a chain's end, has changed (the run stopped).
+func (q *workQueue) kick() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.cond.Broadcast()
 }
 
 // popLocked takes the oldest ready task.
@@ -154,6 +206,7 @@ func (q *workQueue) shut() {
 	defer q.mu.Unlock()
 	if !q.closed {
 		q.closed = true
+		q.stopAlarmLocked()
 		clear(q.tasks)
 		q.tasks, q.head = nil, 0
 		q.cond.Broadcast()

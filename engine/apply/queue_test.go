@@ -65,14 +65,15 @@ type holdingOrder struct {
 	drained bool
 }
 
-func (o *holdingOrder) next() (int, bool) {
+func (o *holdingOrder) next() (int, error, bool) {
 	if o.given {
-		return 0, false
+		return 0, nil, false
 	}
 	o.given = true
-	return 0, true
+	return 0, nil, true
 }
 func (o *holdingOrder) ended(int, Outcome) {}
+func (o *holdingOrder) wake() time.Time    { return time.Time{} }
 func (o *holdingOrder) remaining() int {
 	switch {
 	case o.drained:

@@ -16,8 +16,9 @@ const (
 	// OutcomeFailed: an action failed; Err says which and why.
 	OutcomeFailed Outcome = "failed"
 	// OutcomeNotStarted: no request was sent for this server (credits ran
-	// out, the token was refused, the run was interrupted, or the live
-	// server is suspended); Err says why.
+	// out, the token was refused, the run was interrupted, the live
+	// server is suspended, its group's rollout stopped, or a group it
+	// waits for did not come up); Err says why.
 	OutcomeNotStarted Outcome = "not started"
 	// OutcomeInterrupted: the run was interrupted after this server's chain
 	// had begun; the next apply picks up where it stopped.
@@ -41,6 +42,9 @@ type ServerResult struct {
 	// Note says something people should know of a successful chain, e.g.
 	// that a server was adopted after a lost answer.
 	Note string
+	// Batch is the rollout batch the change ran in (zero when no rollout
+	// governs it).
+	Batch Batch
 }
 
 // Result is the outcome of Run.

@@ -74,6 +74,15 @@ type run struct {
 	order startOrder
 	// known holds the ids of Options.KnownIDs.
 	known map[int64]bool
+	// groups are the plan's groups, by label; visible is how many of the
+	// run's changes are the plan's (the others are watches, whose
+	// chains report nothing; -1: all are); baseEnv is the environment of health
+	// checks before the server's facts.
+	groups  map[string]*engine.Group
+	visible int
+	baseEnv []string
+	// background counts the goroutines of background moves.
+	background sync.WaitGroup
 
 	// chainCalls counts the requests chains have sent, chainInFlight
 	// those not answered yet: a list that began with none in flight
@@ -102,6 +111,7 @@ func newRun(ctx context.Context, acct engine.Account, opts Options) *run {
 		sem:      make(chan struct{}, opts.Parallelism),
 		inFlight: make(map[string]int),
 		known:    make(map[int64]bool, len(opts.KnownIDs)),
+		visible:  -1,
 	}
 	for _, id := range opts.KnownIDs {
 		r.known[id] = true
@@ -125,6 +135,12 @@ func (r *run) watch() {
 	case <-r.stop.Done():
 	}
 	r.poller.halt(false)
+	r.mu.Lock()
+	q := r.queue
+	r.mu.Unlock()
+	if q != nil {
+		q.kick() // the order starts nothing more: let it say so
+	}
 	<-r.abort.Done()
 	r.poller.halt(true)
 }
@@ -147,6 +163,7 @@ func (r *run) close() {
 	if r.queue != nil {
 		r.queue.wait()
 	}
+	r.background.Wait()
 }
 
 // interruptClosed reports whether the Interrupt has been given.
@@ -174,6 +191,14 @@ func (r *run) stopped() bool {
 		return true
 	}
 	return false
+}
+
+// stopError is why the run stopped once it has (see stopped), else nil.
+func (r *run) stopError() error {
+	if r.stopped() {
+		return r.stopErr()
+	}
+	return nil
 }
 
 // unauthorized reports whether a 401 stopped the run.

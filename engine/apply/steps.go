@@ -73,11 +73,12 @@ func (ch *chain) settle(id int64, name string, k then) move {
 	return ch.wait(s, id, name, goalSettled, untimed, func(err error) move { return k(s.end(err)) })
 }
 
-// power starts (a is ActionStart) or stops server id and waits for it to
-// be active or stopped. An answer lost, or a 400 "already running" / "not
-// running", is resolved by reading the server: if it is at (or moving to)
-// the target the step continues; if it is in another transition it waits
-// for it to settle and tries again.
+// power starts (a is ActionStart), stops or reboots server id and waits
+// for it to be active, stopped, or active again. An answer lost, or a 400
+// "already running" / "not running", is resolved by reading the server:
+// if it is at (or moving to) the target the step continues (for a reboot:
+// only if it is rebooting, since active is where it began); if it is in
+// another transition it waits for it to settle and tries again.
 func (ch *chain) power(id int64, a engine.Action, k then) move {
 	if err := ch.gate(); err != nil {
 		return k(err)
@@ -86,10 +87,16 @@ func (ch *chain) power(id int64, a engine.Action, k then) move {
 	target, moving, goal := api.StatusActive, api.StatusStarting, goalActive
 	send := ch.r.acct.StartServer
 	verb := "starting"
-	if a == engine.ActionStop {
+	switch a {
+	case engine.ActionStop:
 		target, moving, goal = api.StatusStopped, api.StatusStopping, goalStopped
 		send = ch.r.acct.StopServer
 		verb = "stopping"
+	case engine.ActionReboot:
+		// Active is where a reboot begins: only rebooting shows it took.
+		target, moving = api.StatusRebooting, api.StatusRebooting
+		send = ch.r.acct.RebootServer
+		verb = "rebooting"
 	}
 	s := ch.begin(a, id, "")
 	reached := func(err error) move { return k(s.end(err)) }
