@@ -195,6 +195,13 @@ func TestSchemasRejectWhatTheFormatsForbid(t *testing.T) {
 		{"a live state without status", "plan", edit(func(d map[string]any) {
 			delete(change(d, 0)["before"].(map[string]any), "status")
 		})},
+		{"a batch numbered 0", "plan", edit(func(d map[string]any) { change(d, 0)["batch"] = 0 })},
+		{"a change without the groups it waits for", "plan", edit(func(d map[string]any) { delete(change(d, 0), "waits_for") })},
+		{"a group of no servers count", "plan", edit(func(d map[string]any) {
+			d["groups"] = []any{map[string]any{"label": "web", "depends_on": []any{}, "down": 0, "settling": []any{}, "rollout": nil}}
+		})},
+		{"a batch line without its servers", "events", []byte(`{"format_version":"1","type":"batch","timestamp":"2026-01-01T12:00:00.000Z","group":"web","number":1,"of":2}`)},
+		{"a step in batch 0", "events", []byte(`{"format_version":"1","type":"start","timestamp":"2026-01-01T12:00:00.000Z","server":"web-01","action":"check","batch":{"group":"web","number":0,"of":2}}`)},
 		{"an unknown event type", "events", []byte(`{"format_version":"1","type":"progress","timestamp":"2026-01-01T12:00:00.000Z"}`)},
 		{"an event without a timestamp", "events", []byte(`{"format_version":"1","type":"start","server":"web-01","action":"create"}`)},
 		{"a timestamp that is no time", "events", []byte(`{"format_version":"1","type":"start","timestamp":"2026-13-45T12:00:00.000Z","server":"web-01","action":"create"}`)},

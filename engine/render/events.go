@@ -25,6 +25,7 @@ const (
 	EventTypeFail     = "fail"     // a server's chain failed or was interrupted
 	EventTypeSkip     = "skip"     // a server's chain was not started
 	EventTypeComplete = "complete" // every step of a server is done
+	EventTypeBatch    = "batch"    // a batch of a group's rollout begins
 	EventTypeReport   = "report"   // the end of the run: every server's outcome
 	EventTypeExit     = "exit"     // the last line: the exit code and why
 )
@@ -61,6 +62,33 @@ type stepLine struct {
 	Outcome string   `json:"outcome,omitempty"`
 	Error   string   `json:"error,omitempty"`
 	Note    string   `json:"note,omitempty"`
+	// Batch is the rollout batch of the server's change; left out when no
+	// rollout governs it.
+	Batch *batchDocument `json:"batch,omitempty"`
+}
+
+// batchDocument places a change in its group's rollout.
+type batchDocument struct {
+	Group  string `json:"group"`
+	Number int    `json:"number"`
+	Of     int    `json:"of"`
+}
+
+// newBatchDocument is b's document, nil for the zero Batch.
+func newBatchDocument(b apply.Batch) *batchDocument {
+	if b.Number == 0 {
+		return nil
+	}
+	return &batchDocument{Group: b.Group, Number: b.Number, Of: b.Of}
+}
+
+// batchLine says that a batch of a group's rollout begins.
+type batchLine struct {
+	eventHeader
+	Group   string   `json:"group"`
+	Number  int      `json:"number"`
+	Of      int      `json:"of"`
+	Servers []string `json:"servers"`
 }
 
 // planLine is the first line of a run: what it is about to do.
@@ -91,6 +119,10 @@ type plannedChange struct {
 	Actions []string `json:"actions"`
 	// ID is the live server the change acts on; 0 (left out) for a create.
 	ID int64 `json:"id,omitempty"`
+	// Group is the label of its server block, Batch its rollout batch;
+	// each left out when there is none.
+	Group string `json:"group,omitempty"`
+	Batch int    `json:"batch,omitempty"`
 }
 
 // reportBody is the report line's report.
@@ -129,13 +161,15 @@ type reportServer struct {
 	Elapsed float64  `json:"elapsed"`
 	Error   string   `json:"error,omitempty"`
 	Note    string   `json:"note,omitempty"`
+	// Batch is the rollout batch the change ran in; left out when none.
+	Batch *batchDocument `json:"batch,omitempty"`
 }
 
 // EventStream is the machine view of an apply or destroy: one JSON object
 // per line (JSON Lines), each with format_version, type and timestamp.
 // A run writes a plan line, then the executor's events as they happen
-// (start, still, done, fail, skip, complete), then a report line, and an
-// exit line last; a run refused before anything ran writes only the lines
+// (start, still, done, fail, skip, complete, and batch when a batch of a
+// rollout begins), then a report line, and an exit line last; a run refused before anything ran writes only the lines
 // it got to, and the exit line. Its methods are safe for concurrent use
 // and never fail the run: the first write error is kept (Err) and later
 // lines are dropped. A nil *EventStream writes nothing, so callers need
@@ -193,7 +227,7 @@ func (s *EventStream) Plan(p *engine.Plan) {
 	for _, c := range p.Changes {
 		acts := DocumentActions(c)
 		s.planned[c.Name] = acts
-		pc := plannedChange{Name: c.Name, Actions: acts}
+		pc := plannedChange{Name: c.Name, Actions: acts, Group: c.Group, Batch: c.Batch}
 		if c.Before != nil {
 			pc.ID = c.Before.ID
 		}
@@ -241,10 +275,15 @@ func (s *EventStream) Event(e apply.Event) {
 	case apply.EventComplete:
 		typ = EventTypeComplete
 		delete(s.lastStill, e.Server)
+	case apply.EventBatch:
+		s.write(batchLine{eventHeader: s.header(EventTypeBatch), Group: e.Batch.Group, Number: e.Batch.Number, Of: e.Batch.Of,
+			Servers: append([]string{}, e.Servers...)})
+		return
 	default:
 		return
 	}
-	line := stepLine{eventHeader: s.header(typ), Server: e.Server, Action: string(e.Action), ID: e.ID, Outcome: string(e.Outcome), Note: e.Note}
+	line := stepLine{eventHeader: s.header(typ), Server: e.Server, Action: string(e.Action), ID: e.ID, Outcome: string(e.Outcome), Note: e.Note,
+		Batch: newBatchDocument(e.Batch)}
 	if e.Err != nil {
 		line.Error = e.Err.Error()
 	}
@@ -293,7 +332,8 @@ func (s *EventStream) Report(r *apply.Result) {
 		if !ok {
 			acts = DocumentActions(engine.Change{Actions: sr.Actions})
 		}
-		rs := reportServer{Name: sr.Name, Outcome: string(sr.Outcome), Actions: acts, ID: sr.ID, Elapsed: *seconds(sr.Elapsed), Note: sr.Note}
+		rs := reportServer{Name: sr.Name, Outcome: string(sr.Outcome), Actions: acts, ID: sr.ID, Elapsed: *seconds(sr.Elapsed), Note: sr.Note,
+			Batch: newBatchDocument(sr.Batch)}
 		if rs.Actions == nil {
 			rs.Actions = []string{}
 		}

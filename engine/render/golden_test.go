@@ -2,9 +2,13 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/vpsfleet/vpsfleet/engine"
 	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
@@ -71,6 +75,7 @@ func goldenPlans(t *testing.T) map[string]*engine.Plan {
 		// owns pattern covers it, and two unmanaged servers besides.
 		"undeclared": build(&schema.Fleet{Servers: []schema.DesiredServer{et.Desired("db-01", 1)}},
 			[]api.Server{et.Live(12345, "db-01"), et.Live(12346, "db-02"), et.Live(12347, "mail"), et.Live(12348, "db-server-01")}),
+		"rollout": build(rolloutFleet(), rolloutLive()),
 		"warnings": build(&schema.Fleet{
 			Owns:    []string{"web-*"},
 			Servers: []schema.DesiredServer{et.Desired("web-01", 1, et.WantBackups(true)), et.Desired("web-02", 2)},
@@ -80,6 +85,52 @@ func goldenPlans(t *testing.T) map[string]*engine.Plan {
 			et.Live(12346, "web-02"), et.Live(12347, "web-old"),
 		}),
 	}
+}
+
+// rolloutFleet is a web tier whose plan changes, with a rollout block
+// and depends_on: db-01 and db-02 (db-02 to create), web-01..web-06
+// (plan 2, after db, 34% at a time, a pause, a health check), and
+// worker-1..3 to stop one at a time.
+func rolloutFleet() *schema.Fleet {
+	at := func(line int) hcl.Range {
+		return hcl.Range{Filename: "fleet.hcl", Start: hcl.Pos{Line: line, Column: 3}, End: hcl.Pos{Line: line, Column: 10}}
+	}
+	web := &schema.Rollout{
+		MaxUnavailable: schema.MaxUnavailable{Percent: 34}, Pause: 30 * time.Second, MaxFailures: 1,
+		HealthCheck: &schema.HealthCheck{Command: []string{"./check.sh", "--port", "8080"}, Timeout: 10 * time.Second, Interval: 5 * time.Second, Retries: 6},
+		Range:       at(12),
+	}
+	worker := &schema.Rollout{MaxUnavailable: schema.MaxUnavailable{Count: 1}, Range: at(30)}
+	group := func(label string, deps []string, r *schema.Rollout) func(*schema.DesiredServer) {
+		return func(d *schema.DesiredServer) { d.Group, d.DependsOn, d.Rollout = label, deps, r }
+	}
+	f := &schema.Fleet{Owns: []string{"web-*", "db-*", "worker-*"}}
+	f.Servers = append(f.Servers, et.Desired("db-01", 1, group("db", nil, nil)), et.Desired("db-02", 1, group("db", nil, nil)))
+	for i := 1; i <= 6; i++ {
+		f.Servers = append(f.Servers, et.Desired(fmt.Sprintf("web-%02d", i), 10, et.WantPlanID(2), group("web", []string{"db"}, web)))
+	}
+	for i := 1; i <= 3; i++ {
+		f.Servers = append(f.Servers, et.Desired(fmt.Sprintf("worker-%d", i), 30, et.WantOff, group("worker", nil, worker)))
+	}
+	return f
+}
+
+// rolloutLive is the account rolloutFleet is planned against: web-06 is
+// stopped (its replacement brings it back) and web-07 is left by a
+// smaller count.
+func rolloutLive() []api.Server {
+	live := []api.Server{et.Live(12345, "db-01")}
+	for i := 1; i <= 7; i++ {
+		st := api.StatusActive
+		if i == 6 {
+			st = api.StatusStopped
+		}
+		live = append(live, et.Live(int64(12345+i), fmt.Sprintf("web-%02d", i), et.Status(st)))
+	}
+	for i := 1; i <= 3; i++ {
+		live = append(live, et.Live(int64(12360+i), fmt.Sprintf("worker-%d", i)))
+	}
+	return live
 }
 
 func TestRenderGolden(t *testing.T) {

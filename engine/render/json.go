@@ -28,6 +28,42 @@ type planDocument struct {
 	// Targets are the -target globs the plan was limited to; empty when it
 	// covers the whole fleet.
 	Targets []string `json:"targets"`
+	// Groups are the server blocks that order the changes, in dependency
+	// order.
+	Groups []groupDocument `json:"groups"`
+}
+
+// groupDocument is one server block that orders the changes.
+type groupDocument struct {
+	Label     string   `json:"label"`
+	DependsOn []string `json:"depends_on"`
+	Servers   int      `json:"servers"`
+	// Down counts its servers meant to be on that were not running when
+	// the plan was made.
+	Down     int                 `json:"down"`
+	Settling []unmanagedDocument `json:"settling"`
+	Rollout  *rolloutDocument    `json:"rollout"`
+}
+
+// rolloutDocument is a group's rollout; durations are in seconds.
+type rolloutDocument struct {
+	MaxUnavailable        int                  `json:"max_unavailable"`
+	MaxUnavailableWritten string               `json:"max_unavailable_written"`
+	Pause                 float64              `json:"pause"`
+	MaxFailures           int                  `json:"max_failures"`
+	HealthCheck           *healthCheckDocument `json:"health_check"`
+	Changes               int                  `json:"changes"`
+	Batches               int                  `json:"batches"`
+	BatchSize             int                  `json:"batch_size"`
+}
+
+// healthCheckDocument is a rollout's health check; durations in seconds.
+type healthCheckDocument struct {
+	Command  []string `json:"command"`
+	Timeout  float64  `json:"timeout"`
+	Interval float64  `json:"interval"`
+	Retries  int      `json:"retries"`
+	Dir      string   `json:"dir"`
 }
 
 // unmanagedDocument is one unmanaged server of the -json plan document.
@@ -54,6 +90,14 @@ type changeDocument struct {
 	// replacement left under a temporary name, which becomes the new
 	// server; null otherwise.
 	Replacement *engine.ServerState `json:"replacement"`
+	// Group is the label of the server block of the server; null when
+	// none declares it.
+	Group *string `json:"group"`
+	// Batch is the change's batch in its group's rollout; null when no
+	// rollout governs it.
+	Batch *int `json:"batch"`
+	// WaitsFor are the groups whose changes end before this one begins.
+	WaitsFor []string `json:"waits_for"`
 }
 
 // JSON writes the -json plan document of format PlanFormatVersion, indented
@@ -62,7 +106,10 @@ type changeDocument struct {
 // ["delete", "create"], or ["create", "delete"] with
 // create_before_destroy, in the order they happen), and the unmanaged
 // servers are listed by name and id (with the declared server each one
-// is named like, when there is one). Any plan the model can hold renders,
+// is named like, when there is one). Each change names its group, its
+// rollout batch and the groups it waits for, and groups lists the server
+// blocks that order the changes (their rollouts, resolved, with the
+// batches planned). Any plan the model can hold renders,
 // whatever vpsfleet saved it: when p counts unmanaged servers it does not
 // name (a plan file written before they were recorded), a warning says so.
 // Arrays are never null; a nil p renders as an empty plan. It returns the
@@ -88,6 +135,10 @@ func newPlanDocument(p *engine.Plan) planDocument {
 		Unmanaged:     make([]unmanagedDocument, 0, len(p.UnmanagedServers)),
 		Warnings:      append([]string{}, p.Warnings...),
 		Targets:       append([]string{}, p.Targets...),
+		Groups:        make([]groupDocument, 0, len(p.Groups)),
+	}
+	for _, g := range p.Groups {
+		doc.Groups = append(doc.Groups, newGroupDocument(g))
 	}
 	for _, u := range p.UnmanagedServers {
 		doc.Unmanaged = append(doc.Unmanaged, unmanagedDocument{Name: u.Name, ID: u.ID, NamedLike: u.NamedLike})
@@ -106,12 +157,51 @@ func newPlanDocument(p *engine.Plan) planDocument {
 			ForcedBy:            forced,
 			CreateBeforeDestroy: c.CreateBeforeDestroy,
 			Replacement:         c.Replacement,
+			Group:               orNull(c.Group),
+			Batch:               positiveOrNull(c.Batch),
+			WaitsFor:            append([]string{}, c.WaitsFor...),
 		})
 	}
 	if unnamed := p.Unmanaged - len(p.UnmanagedServers); unnamed > 0 {
 		doc.Warnings = append(doc.Warnings, unnamedUnmanaged(unnamed))
 	}
 	return doc
+}
+
+// newGroupDocument is the -json view of a group.
+func newGroupDocument(g engine.Group) groupDocument {
+	doc := groupDocument{Label: g.Label, DependsOn: append([]string{}, g.DependsOn...), Servers: g.Servers, Down: g.Down,
+		Settling: make([]unmanagedDocument, 0, len(g.Settling))}
+	for _, s := range g.Settling {
+		doc.Settling = append(doc.Settling, unmanagedDocument{Name: s.Name, ID: s.ID})
+	}
+	if r := g.Rollout; r != nil {
+		doc.Rollout = &rolloutDocument{
+			MaxUnavailable: r.MaxUnavailable, MaxUnavailableWritten: r.Written, Pause: r.Pause.Seconds(), MaxFailures: r.MaxFailures,
+			Changes: r.Changes, Batches: r.Batches, BatchSize: r.BatchSize,
+		}
+		if hc := r.HealthCheck; hc != nil {
+			doc.Rollout.HealthCheck = &healthCheckDocument{Command: append([]string{}, hc.Command...), Timeout: hc.Timeout.Seconds(),
+				Interval: hc.Interval.Seconds(), Retries: hc.Retries, Dir: hc.Dir}
+		}
+	}
+	return doc
+}
+
+// orNull is s, or nil when it is empty.
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// positiveOrNull is n, or nil when it is not positive.
+func positiveOrNull(n int) *int {
+	if n <= 0 {
+		return nil
+	}
+	return &n
 }
 
 // unnamedUnmanaged is the warning of a plan that counts unmanaged servers

@@ -51,8 +51,11 @@ func Markdown(w io.Writer, p *engine.Plan) error {
 // job summary, in this order: a heading; SummaryLine; when the plan
 // deletes or replaces servers, a caution and the name of every server
 // deleted, then of every server replaced; the plan's warnings (at most
-// 20); the count of unmanaged servers; a table of the changes; and one
-// folded <details> block per change with its attributes as a diff.
+// 20); the count of unmanaged servers; the order of the changes by server
+// block, when any block orders them (rollout batches, depends_on; at most
+// 20 lines); a table of the changes (a change of a rollout names its
+// batch); and one folded <details> block per change with its attributes
+// as a diff.
 //
 // The output is never longer than opts.MaxBytes. The heading, the summary
 // and the caution are never cut, and the names of deleted and replaced
@@ -61,7 +64,7 @@ func Markdown(w io.Writer, p *engine.Plan) error {
 // then it names as many as fit (deletes first), says how many it does
 // not, and points to the full plan (opts.FullPlan). What does not fit
 // after them is cut from the end (details first, then table rows, then
-// warnings), and a closing note says how much was left out and where the
+// the order, then warnings), and a closing note says how much was left out and where the
 // full plan is. It returns the first write error.
 func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 	if p == nil {
@@ -89,7 +92,7 @@ func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 	// The closing note and the "not named" line, whatever they say, always
 	// have room.
 	const many = 1 << 30
-	budget := limit - b.Len() - len(cutNote(many, many, 0, fit, pointer)) - len(unnamedLine(many, pointer))
+	budget := limit - b.Len() - len(cutNote(many, many, many, 0, fit, pointer)) - len(unnamedLine(many, pointer))
 
 	deleted, replaced := destructive(p)
 	if len(deleted)+len(replaced) > 0 {
@@ -100,10 +103,12 @@ func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 
 	warnings := markdownWarnings(p)
 	shownWarnings, budget := writeWithin(&b, warnings, budget)
+	order := markdownOrder(p)
+	shownOrder, budget := writeWithin(&b, order, budget)
 
 	rows := make([]string, len(p.Changes))
 	for i, c := range p.Changes {
-		rows[i] = markdownRow(c)
+		rows[i] = markdownRow(p, c)
 	}
 	const tableHead = "\n| | Server | Actions | Reason |\n|---|---|---|---|\n"
 	shownRows, shownDetails := 0, 0
@@ -125,7 +130,7 @@ func MarkdownWith(w io.Writer, p *engine.Plan, opts MarkdownOptions) error {
 			}
 		}
 	}
-	b.WriteString(cutNote(len(warnings)-shownWarnings, len(rows)-shownRows, len(p.Changes)-shownDetails, fit, pointer))
+	b.WriteString(cutNote(len(warnings)-shownWarnings, len(order)-shownOrder, len(rows)-shownRows, len(p.Changes)-shownDetails, fit, pointer))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -232,12 +237,16 @@ func markdownWarnings(p *engine.Plan) []string {
 	return out
 }
 
-// cutNote is the closing line saying what was left out (warnings, table
-// rows, details) and where the full plan is; "" when nothing was.
-func cutNote(warnings, rows, details int, fit, pointer string) string {
+// cutNote is the closing line saying what was left out (warnings, lines
+// of the order of changes, table rows, details) and where the full plan
+// is; "" when nothing was.
+func cutNote(warnings, order, rows, details int, fit, pointer string) string {
 	var parts []string
 	if warnings > 0 {
 		parts = append(parts, countNoun(warnings, "warning"))
+	}
+	if order > 0 {
+		parts = append(parts, countNoun(order, "line")+" of the order of changes")
 	}
 	switch {
 	case rows > 0:
@@ -297,14 +306,41 @@ func cutUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// markdownRow is one table row of a change.
-func markdownRow(c engine.Change) string {
+// markdownRow is one table row of a change; a change of a rollout
+// names its batch with its actions.
+func markdownRow(p *engine.Plan, c engine.Change) string {
 	acts := make([]string, len(c.Actions))
 	for i, a := range c.Actions {
 		acts[i] = string(a)
 	}
+	actions := strings.Join(acts, ", ")
+	if g := p.Group(c.Group); c.Batch > 0 && g != nil && g.Rollout != nil {
+		actions += fmt.Sprintf(" (batch %d of %d)", c.Batch, g.Rollout.Batches)
+	}
 	return fmt.Sprintf("| `%s` | %s | %s | %s |\n",
-		Symbol(c), markdownEscape(c.Subject()), strings.Join(acts, ", "), markdownEscape(c.Reason))
+		Symbol(c), markdownEscape(c.Subject()), actions, markdownEscape(c.Reason))
+}
+
+// markdownOrderCap is how many lines of the order of changes the comment
+// lists before it says how many more there are.
+const markdownOrderCap = 20
+
+// markdownOrder are the lines of the order of changes (see orderLines) as
+// a list under a heading; none when nothing orders the changes.
+func markdownOrder(p *engine.Plan) []string {
+	lines := orderLines(p)
+	var out []string
+	for i, l := range lines {
+		if i == markdownOrderCap {
+			out = append(out, fmt.Sprintf("- … and %s more\n", countNoun(len(lines)-i, "server block")))
+			break
+		}
+		out = append(out, "- "+markdownEscape(l)+"\n")
+	}
+	if len(out) > 0 {
+		out[0] = "\n**Order of changes, by server block:**\n\n" + out[0]
+	}
+	return out
 }
 
 // markdownDetails is the folded block of a change: its attributes as a

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,10 @@ type lineProgress struct {
 //	web-03: Creating...
 //	web-03: Still creating... [10s elapsed]
 //	web-03: Creation complete after 42s [id=12347]
+//
+// A batch of a rollout that begins is a line of its own:
+//
+//	Rollout of web: batch 2 of 10 begins (web-03, web-04)
 //
 // It writes at most one "Still" line per server per 10 s by now (time.Now
 // when nil). Write errors are ignored: progress never fails an apply. It
@@ -82,10 +87,19 @@ func (p *lineProgress) Event(e apply.Event) {
 			return
 		}
 		line = "Note: " + e.Note
+	case apply.EventBatch:
+		fmt.Fprintf(p.w, "%s\n", batchBegins(e))
+		return
 	default:
 		return
 	}
 	fmt.Fprintf(p.w, "%s: %s\n", e.Server, line)
+}
+
+// batchBegins is the line of an EventBatch: "Rollout of web: batch 2 of
+// 10 begins (web-03, web-04)".
+func batchBegins(e apply.Event) string {
+	return fmt.Sprintf("Rollout of %s: batch %d of %d begins (%s)", e.Batch.Group, e.Batch.Number, e.Batch.Of, strings.Join(e.Servers, ", "))
 }
 
 // brackets is the Terraform-like " [id=12347]" suffix, with a note.

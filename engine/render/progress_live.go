@@ -135,6 +135,8 @@ func (p *LiveProgress) Event(e apply.Event) {
 			started = s.started
 		}
 		p.running[e.Server] = liveServer{action: e.Action, started: started}
+	case apply.EventBatch:
+		above = batchBegins(e) + "\n"
 	case apply.EventStill, apply.EventDone:
 	case apply.EventComplete:
 		delete(p.running, e.Server)

@@ -24,6 +24,9 @@ type ReportOptions struct {
 	// Destroy words the summary for vpsfleet destroy ("Destroy
 	// complete! 3 servers destroyed.") instead of apply.
 	Destroy bool
+	// Reboot words it for vpsfleet reboot ("Reboot complete! 12 servers
+	// rebooted.").
+	Reboot bool
 }
 
 // Report writes the end of an apply (or destroy) to w: one line per
@@ -69,6 +72,9 @@ func Report(w io.Writer, r *apply.Result, opts ReportOptions) error {
 		if s.Outcome != apply.OutcomeNotStarted {
 			fmt.Fprintf(&b, " after %s", elapsedText(s.Elapsed))
 		}
+		if s.Batch.Number > 0 {
+			fmt.Fprintf(&b, " (%s)", s.Batch)
+		}
 		if s.Err != nil {
 			fmt.Fprintf(&b, ": %s", errLine(s.Err))
 		} else if s.Note != "" {
@@ -76,11 +82,14 @@ func Report(w io.Writer, r *apply.Result, opts ReportOptions) error {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(summaryOfRun(r, opts.Destroy, paint))
+	b.WriteString(summaryOfRun(r, opts, paint))
 	b.WriteString("\n")
 	command := "apply"
-	if opts.Destroy {
+	switch {
+	case opts.Destroy:
 		command = "destroy"
+	case opts.Reboot:
+		command = "reboot"
 	}
 	if r.CreditsExhausted {
 		fmt.Fprintf(&b, "Credits ran out (402): %d %s created before the API refused more; add credits and run apply again.\n",
@@ -107,16 +116,20 @@ func Report(w io.Writer, r *apply.Result, opts ReportOptions) error {
 }
 
 // summaryOfRun is the summary line of Report, painted by paint.
-func summaryOfRun(r *apply.Result, destroy bool, paint func(code, s string) string) string {
+func summaryOfRun(r *apply.Result, opts ReportOptions, paint func(code, s string) string) string {
+	destroy := opts.Destroy
 	var done tally
 	for _, s := range r.Results {
 		if s.Outcome == apply.OutcomeDone {
 			done.add(s.Actions)
 		}
 	}
-	word := "Apply"
-	if destroy {
-		word = "Destroy"
+	word, past := "Apply", ""
+	switch {
+	case destroy:
+		word, past = "Destroy", "destroyed"
+	case opts.Reboot:
+		word, past = "Reboot", "rebooted"
 	}
 	var lost []string
 	for _, o := range []apply.Outcome{apply.OutcomeFailed, apply.OutcomeNotStarted, apply.OutcomeInterrupted} {
@@ -126,8 +139,8 @@ func summaryOfRun(r *apply.Result, destroy bool, paint func(code, s string) stri
 	}
 	n, made := len(r.Results), r.Count(apply.OutcomeDone)
 	switch {
-	case r.OK() && destroy:
-		return paint(ansiBold+ansiGreen, word+" complete!") + fmt.Sprintf(" %s destroyed.", countNoun(made, "server"))
+	case r.OK() && past != "":
+		return paint(ansiBold+ansiGreen, word+" complete!") + fmt.Sprintf(" %s %s.", countNoun(made, "server"), past)
 	case r.OK():
 		return paint(ansiBold+ansiGreen, word+" complete!") + " " + done.done() + "."
 	}
@@ -136,8 +149,8 @@ func summaryOfRun(r *apply.Result, destroy bool, paint func(code, s string) stri
 		head = word + " interrupted."
 	}
 	var what string
-	if destroy {
-		what = fmt.Sprintf("%d of %s destroyed", made, countNoun(n, "server"))
+	if past != "" {
+		what = fmt.Sprintf("%d of %s %s", made, countNoun(n, "server"), past)
 	} else {
 		what = fmt.Sprintf("%d of %s done", made, countNoun(n, "change"))
 		if made > 0 {

@@ -17,7 +17,7 @@ const NoTargetedChangesLine = "No changes to the targeted servers. Servers outsi
 // SummaryLine is the closing line of a plan for people:
 // "Plan: 2 to create, 1 to update, 1 to replace, 0 to delete, 1 power change."
 // with ", 1 to rename" before the full stop when the plan renames any
-// server, or NoChangesLine when the plan is empty (NoTargetedChangesLine
+// server (and ", 12 to reboot" when it reboots any), or NoChangesLine when the plan is empty (NoTargetedChangesLine
 // when it is limited by -target). The counts are a tally of the changes
 // (see tally): a rename with an update is one update. A nil plan reads as
 // empty.
@@ -38,6 +38,9 @@ func SummaryLine(p *engine.Plan) string {
 	if t.rename > 0 {
 		fmt.Fprintf(&b, ", %d to rename", t.rename)
 	}
+	if t.reboot > 0 {
+		fmt.Fprintf(&b, ", %d to reboot", t.reboot)
+	}
 	b.WriteString(".")
 	return b.String()
 }
@@ -50,7 +53,7 @@ func SummaryLine(p *engine.Plan) string {
 // the new server is a create and a power change). A change that only
 // starts or stops is only a power change.
 type tally struct {
-	create, update, replace, remove, rename, power int
+	create, update, replace, remove, rename, power, reboot int
 }
 
 // add counts one change by its actions.
@@ -67,6 +70,8 @@ func (t *tally) add(actions []engine.Action) {
 		t.update++
 	case c.Has(engine.ActionRename):
 		t.rename++
+	case c.Has(engine.ActionReboot):
+		t.reboot++
 	}
 	if c.Has(engine.ActionStart) || c.Has(engine.ActionStop) {
 		t.power++
@@ -81,6 +86,9 @@ func (t tally) done() string {
 		t.create, t.update, t.replace, t.remove, countNoun(t.power, "power change"))
 	if t.rename > 0 {
 		s += fmt.Sprintf(", %d renamed", t.rename)
+	}
+	if t.reboot > 0 {
+		s += fmt.Sprintf(", %d rebooted", t.reboot)
 	}
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply"
 )
 
 // createFirstSymbol marks a replacement made with create_before_destroy:
@@ -85,8 +86,12 @@ func actionPhrase(c engine.Change) string {
 }
 
 // actionWords are the progress words of a step: "Creating", "creating",
-// "Creation".
+// "Creation"; a health check is "Checking health", "checking health",
+// "Health check".
 func actionWords(a engine.Action) engine.ActionInfo {
+	if a == apply.StepHealthCheck {
+		return engine.ActionInfo{Symbol: "?", Doing: "Checking health", Still: "checking health", Done: "Health check"}
+	}
 	info, _ := a.Info()
 	return info
 }

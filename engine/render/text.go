@@ -34,8 +34,11 @@ func Text(w io.Writer, p *engine.Plan, color bool) error {
 }
 
 // TextWith writes the plan for people: one block per change (symbol,
-// name, what will happen, the reason, then each attribute before → after
-// with "# forces replacement" where it does), the warnings, the count of
+// name, what will happen, the reason, its rollout batch and the groups it
+// waits for, then each attribute before → after with "# forces
+// replacement" where it does), the order of the changes by group when
+// any group orders them ("web: 20 replacements in 10 batches of 2, pause
+// 30s, health check ./check.sh; after db"), the warnings, the count of
 // unmanaged servers (and, with opts.ShowUnmanaged, the list), and
 // SummaryLine last. It returns the first write error.
 func TextWith(w io.Writer, p *engine.Plan, opts TextOptions) error {
@@ -53,7 +56,14 @@ func TextWith(w io.Writer, p *engine.Plan, opts TextOptions) error {
 		fmt.Fprintf(bw, "\nvpsfleet will perform the following actions:\n\n")
 	}
 	for _, c := range p.Changes {
-		writeTextChange(bw, t, c)
+		writeTextChange(bw, t, c, changeOrderNote(p, c))
+	}
+	if lines := orderLines(p); len(lines) > 0 {
+		fmt.Fprintf(bw, "Order of changes, by server block:\n")
+		for _, l := range lines {
+			fmt.Fprintf(bw, "  %s\n", l)
+		}
+		fmt.Fprintln(bw)
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(bw, "%s %s\n", t.warn.Sprint("Warning:"), warn)
@@ -156,11 +166,15 @@ func (t textStyle) forSymbol(symbol string) *color.Color {
 	return t.forAction("")
 }
 
-// writeTextChange writes one change block.
-func writeTextChange(w io.Writer, t textStyle, c engine.Change) {
+// writeTextChange writes one change block; order is what orders it ("",
+// or "batch 2 of 10 of web's rollout; after db").
+func writeTextChange(w io.Writer, t textStyle, c engine.Change, order string) {
 	sym := t.forAction(c.Primary()).Sprint(Symbol(c))
 	fmt.Fprintf(w, "  %s %s %s\n", sym, t.bold.Sprint(c.Subject()), actionPhrase(c))
 	fmt.Fprintf(w, "      %s\n", t.dim.Sprint("# "+c.Reason))
+	if order != "" {
+		fmt.Fprintf(w, "      %s\n", t.dim.Sprint("# "+order))
+	}
 	attrs := c.Attributes()
 	width := 0
 	for _, a := range attrs {
