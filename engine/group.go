@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
@@ -81,6 +83,19 @@ type HealthCheck struct {
 	// that declares the health_check block ("" for the working
 	// directory).
 	Dir string `json:"dir,omitempty"`
+}
+
+// CommandLine writes the check's command as a shell would read it,
+// quoting the words that need it: ./check.sh --port 8080, sh -c "exit 1".
+func (h HealthCheck) CommandLine() string {
+	words := make([]string, len(h.Command))
+	for i, w := range h.Command {
+		if w == "" || strings.ContainsAny(w, " \t\n\"'\\$`|&;<>()*?[]#~") {
+			w = strconv.Quote(w)
+		}
+		words[i] = w
+	}
+	return strings.Join(words, " ")
 }
 
 // Group returns the plan's group labelled label, or nil.

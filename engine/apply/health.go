@@ -72,7 +72,7 @@ func (e *HealthCheckError) Error() string {
 	if e.Attempts > 1 {
 		times = fmt.Sprintf("%d times", e.Attempts)
 	}
-	msg := fmt.Sprintf("the health check of %s (id %d) failed %s: %s: %v", e.Name, e.ID, times, strings.Join(e.Command, " "), e.Last)
+	msg := fmt.Sprintf("the health check of %s (id %d) failed %s: %s: %v", e.Name, e.ID, times, engine.HealthCheck{Command: e.Command}.CommandLine(), e.Last)
 	if e.Output != "" {
 		msg += "; its output ended: " + e.Output
 	}
@@ -104,7 +104,7 @@ func (ch *chain) healthy(id int64, k then) move {
 	if err != nil {
 		return k(fmt.Errorf("reading %s (id %d) for its health check: %w", ch.c.Name, id, err))
 	}
-	s := ch.begin(StepHealthCheck, id, strings.Join(hc.Command, " "))
+	s := ch.begin(StepHealthCheck, id, hc.CommandLine())
 	env := ch.checkEnv(srv)
 	return move{background: func(ctx context.Context) func() move {
 		err := ch.r.runHealthCheck(ctx, hc, env, ch.c.Name, id)

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -62,7 +61,7 @@ func orderLines(p *engine.Plan) []string {
 			case len(gc.governed) > 0:
 				part += " outside the batches"
 			case r != nil && r.HealthCheck != nil && bringsUp(gc.others):
-				part += ", health check " + commandText(r.HealthCheck.Command)
+				part += ", health check " + r.HealthCheck.CommandLine()
 			}
 			parts = append(parts, part)
 		}
@@ -92,7 +91,7 @@ func rolloutPhrase(g engine.Group, r *engine.Rollout, governed []engine.Change) 
 		s += ", pause " + durationText(r.Pause)
 	}
 	if r.HealthCheck != nil {
-		s += ", health check " + commandText(r.HealthCheck.Command)
+		s += ", health check " + r.HealthCheck.CommandLine()
 	}
 	if r.MaxFailures > 0 {
 		s += fmt.Sprintf(", max_failures %d", r.MaxFailures)
@@ -165,19 +164,6 @@ func changeOrderNote(p *engine.Plan, c engine.Change) string {
 		parts = append(parts, what+joinAnd(c.WaitsFor))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// commandText writes a command as a shell would read it, quoting the
-// words that need it.
-func commandText(command []string) string {
-	words := make([]string, len(command))
-	for i, w := range command {
-		if w == "" || strings.ContainsAny(w, " \t\n\"'\\$`|&;<>()*?[]#~") {
-			w = strconv.Quote(w)
-		}
-		words[i] = w
-	}
-	return strings.Join(words, " ")
 }
 
 // durationText is a duration as the fleet language writes it: 30s, 2m,

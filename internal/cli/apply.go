@@ -79,7 +79,7 @@ func (c *cli) runApply(arg string, af applyFlags) int {
 		}
 		return c.applySaved(arg, af)
 	}
-	return c.applyFleet(arg, af, false)
+	return c.applyFleet(arg, af, applyOperation)
 }
 
 // applyArg checks the one optional argument and the flag values of apply

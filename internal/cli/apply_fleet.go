@@ -5,34 +5,48 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/engine/render"
 )
 
+// fleetOperation is a command that plans a fleet and runs the plan:
+// apply, destroy or reboot.
+type fleetOperation struct {
+	// name is the command's name, as the journal records it.
+	name string
+	// build makes its plan.
+	build planBuild
+	// question asks for the go-ahead at the prompt.
+	question string
+	// destroy and reboot word the report.
+	destroy, reboot bool
+}
+
+// The operations of apply and destroy (reboot's is rebootOperation).
+var (
+	applyOperation   = fleetOperation{name: "apply", build: engine.BuildPlan, question: "Do you want to perform these actions?"}
+	destroyOperation = fleetOperation{name: "destroy", build: engine.BuildDestroyPlan, destroy: true,
+		question: "Do you really want to destroy these servers? This cannot be undone."}
+)
+
 // applyFleet plans from fleet files, locks what the plan touches, plans
 // again under the lock, asks, and applies.
-func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
+func (c *cli) applyFleet(path string, af applyFlags, op fleetOperation) int {
 	ctx, stop := signalContext()
 	defer stop()
-	pl := c.makePlan(ctx, path, af.planFlags, destroy)
+	pl := c.makePlan(ctx, path, af.planFlags, op.build)
 	if pl == nil {
 		return exitError
 	}
 	defer pl.conn.Close()
-	operation := "apply"
-	if destroy {
-		operation = "destroy"
-	}
-	run, err := c.openTeamRun(ctx, af.lock, pl.conn.endpoint, operation, c.apiToken(af.accountFlags))
+	run, err := c.openTeamRun(ctx, af.lock, pl.conn.endpoint, op.name, c.apiToken(af.accountFlags))
 	if err != nil {
 		return c.errorf("%v", err)
 	}
 	defer run.close()
 	run.describe(pl.plan, fleetHash(pl.fleet.Hash))
-	if code, ok := c.lockAndReplan(ctx, run, pl, af.planFlags, destroy); !ok {
+	if code, ok := c.lockAndReplan(ctx, run, pl, af.planFlags, op.build); !ok {
 		return code
 	}
 	stop()
@@ -46,11 +60,7 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 		return exitOK
 	}
 	if !af.autoApprove {
-		question, command := "Do you want to perform these actions?", "apply"
-		if destroy {
-			question, command = "Do you really want to destroy these servers? This cannot be undone.", "destroy"
-		}
-		if !c.confirm(question, command) {
+		if !c.confirm(op.question, op.name) {
 			run.end(exitError, "not approved at the prompt", nil)
 			return exitError
 		}
@@ -58,7 +68,8 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 	return c.execute(pl.plan, pl.conn, af, accountView{
 		known:   liveIDs(pl.live),
 		managed: engine.Match(pl.fleet, pl.live, nil).Concerns,
-		destroy: destroy,
+		destroy: op.destroy,
+		reboot:  op.reboot,
 		fleet:   pl.fleet,
 	}, run)
 }
@@ -69,7 +80,7 @@ func (c *cli) applyFleet(path string, af applyFlags, destroy bool) int {
 // name it adds is locked at once or the run stops. An empty plan needs no
 // lock and stays; with -lock=false the plan stays as it is. ok false
 // comes with the exit code, the problem printed and recorded.
-func (c *cli) lockAndReplan(ctx context.Context, run *teamRun, pl *planned, pf planFlags, destroy bool) (code int, ok bool) {
+func (c *cli) lockAndReplan(ctx context.Context, run *teamRun, pl *planned, pf planFlags, build planBuild) (code int, ok bool) {
 	if pl.plan.Empty() || run.locker == nil {
 		return exitOK, true
 	}
@@ -77,7 +88,7 @@ func (c *cli) lockAndReplan(ctx context.Context, run *teamRun, pl *planned, pf p
 	if err := run.lock(ctx, lockNames(pl.plan, run.tag)); err != nil {
 		return run.refuse(lockError(err, ctx)), false
 	}
-	live, plan, ok := c.replan(ctx, pl, pf, destroy)
+	live, plan, ok := c.replan(ctx, pl, pf, build)
 	if !ok {
 		run.end(exitError, "the plan made under the lock was refused", nil)
 		return exitError, false
@@ -94,20 +105,15 @@ func (c *cli) lockAndReplan(ctx context.Context, run *teamRun, pl *planned, pf p
 	return exitOK, true
 }
 
-// replan reads the account and plans pl's fleet again, printing any
-// problem; ok false means the plan was refused.
-func (c *cli) replan(ctx context.Context, pl *planned, pf planFlags, destroy bool) (live []api.Server, plan *engine.Plan, ok bool) {
+// replan reads the account and plans pl's fleet again with build,
+// printing any problem; ok false means the plan was refused.
+func (c *cli) replan(ctx context.Context, pl *planned, pf planFlags, build planBuild) (live []api.Server, plan *engine.Plan, ok bool) {
 	live, err := engine.ReadLive(ctx, pl.conn.client, pl.fleet, pf.options())
 	if err != nil {
 		c.errorf("reading the account at %s under the lock: %v\nNothing was changed.", pl.conn.endpoint, accountError(pl.conn.endpoint, err))
 		return nil, nil, false
 	}
-	var diags hcl.Diagnostics
-	if destroy {
-		plan, diags = engine.BuildDestroyPlan(pl.fleet, live, pf.options())
-	} else {
-		plan, diags = engine.BuildPlan(pl.fleet, live, pf.options())
-	}
+	plan, diags := build(pl.fleet, live, pf.options())
 	if c.diagnostics(pl.fleet.Files, onlyErrors(diags), pf.noColor) || plan == nil {
 		fmt.Fprintf(c.stderr, "\nThe plan made under the lock was refused; nothing was changed.\n")
 		return nil, nil, false

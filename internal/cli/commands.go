@@ -48,6 +48,7 @@ func commandTable() []*command {
 		planCommand,
 		applyCommand,
 		destroyCommand,
+		rebootCommand,
 		runsCommand,
 		showCommand,
 		validateCommand,

@@ -22,7 +22,7 @@ var destroyCommand = &command{
 				if !ok {
 					return code
 				}
-				return c.applyFleet(arg, af, true)
+				return c.applyFleet(arg, af, destroyOperation)
 			})
 		}
 	},

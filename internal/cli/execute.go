@@ -17,8 +17,9 @@ import (
 type accountView struct {
 	known   []int64
 	managed func(name string) bool
-	// destroy words the report for vpsfleet destroy.
-	destroy bool
+	// destroy and reboot word the report for vpsfleet destroy and
+	// vpsfleet reboot.
+	destroy, reboot bool
 	// fleet, when the plan was made from fleet files now, is where the
 	// API's refusals of fields are pointed back to; nil for a saved plan.
 	fleet *schema.Fleet
@@ -81,7 +82,7 @@ func (c *cli) execute(plan *engine.Plan, conn *connection, af applyFlags, view a
 		return exitError
 	}
 	fmt.Fprintln(c.stdout)
-	if err := render.Report(c.stdout, res, render.ReportOptions{Color: color, Destroy: view.destroy}); err != nil {
+	if err := render.Report(c.stdout, res, render.ReportOptions{Color: color, Destroy: view.destroy, Reboot: view.reboot}); err != nil {
 		c.errorf("%v", err)
 		run.end(exitError, err.Error(), res)
 		return exitError

@@ -72,7 +72,7 @@ server "web" {
 		pl := &planned{fleet: fleet, live: live, plan: first, conn: conn}
 		run.describe(pl.plan, fleetHash(fleet.Hash))
 		if replan {
-			if code, ok := c.lockAndReplan(ctx, run, pl, pf, false); !ok {
+			if code, ok := c.lockAndReplan(ctx, run, pl, pf, engine.BuildPlan); !ok {
 				b.Fatalf("lockAndReplan: exit %d", code)
 			}
 		} else if err := run.lock(ctx, lockNames(pl.plan, run.tag)); err != nil {
@@ -114,7 +114,7 @@ server "web" {
 		c := quiet(nil)
 		pl := &planned{fleet: fleet, live: live, plan: first, conn: conn}
 		for b.Loop() {
-			if _, _, ok := c.replan(ctx, pl, pf, false); !ok {
+			if _, _, ok := c.replan(ctx, pl, pf, engine.BuildPlan); !ok {
 				b.Fatal("replan refused")
 			}
 		}

@@ -110,7 +110,7 @@ func (c *cli) runPlan(pos []string, o planOutput) int {
 	ctx, stop := signalContext()
 	defer stop()
 	pf.readOnly = true // plan changes nothing: it may read a sandbox an apply holds
-	pl := c.makePlan(ctx, path, pf, o.destroy)
+	pl := c.makePlan(ctx, path, pf, planFor(o.destroy))
 	if pl == nil {
 		return exitError
 	}
@@ -160,10 +160,22 @@ type planned struct {
 	conn  *connection
 }
 
-// makePlan loads the fleet at path, reads the account and plans (or plans
-// destruction). Every problem is printed; nil means the command failed.
-// The caller closes the connection.
-func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy bool) *planned {
+// planBuild plans a fleet against the account: engine.BuildPlan,
+// BuildDestroyPlan, or the plan of vpsfleet reboot.
+type planBuild func(fleet *schema.Fleet, live []api.Server, opts engine.PlanOptions) (*engine.Plan, hcl.Diagnostics)
+
+// planFor is BuildDestroyPlan when destroy is true, else BuildPlan.
+func planFor(destroy bool) planBuild {
+	if destroy {
+		return engine.BuildDestroyPlan
+	}
+	return engine.BuildPlan
+}
+
+// makePlan loads the fleet at path, reads the account and plans it with
+// build. Every problem is printed; nil means the command failed. The
+// caller closes the connection.
+func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, build planBuild) *planned {
 	if err := checkGlobs("-target", pf.targets); err != nil {
 		c.errorf("%v", err)
 		return nil
@@ -183,15 +195,7 @@ func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, destroy b
 		c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
 		return nil
 	}
-	var (
-		plan  *engine.Plan
-		diags hcl.Diagnostics
-	)
-	if destroy {
-		plan, diags = engine.BuildDestroyPlan(fleet, live, pf.options())
-	} else {
-		plan, diags = engine.BuildPlan(fleet, live, pf.options())
-	}
+	plan, diags := build(fleet, live, pf.options())
 	if c.diagnostics(fleet.Files, onlyErrors(diags), pf.noColor) || plan == nil {
 		conn.Close()
 		fmt.Fprintf(c.stderr, "\nThe plan was refused; nothing was changed.\n")
