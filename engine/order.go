@@ -49,10 +49,19 @@ type groupPlan struct {
 // group's depends_on; a delete for the deletes of the groups that depend
 // on its group.
 func (b *planBuilder) order(m *Matching, rollouts rolloutOf) {
-	groups, list := b.groupsOf(m, rollouts)
-	if len(groups) == 0 {
-		return
+	b.groupOrphans(m)
+	ordering := false
+	for i := range b.fleet.Servers {
+		d := &b.fleet.Servers[i]
+		if len(d.DependsOn) > 0 || rollouts(groupLabel(d), d.Rollout) != nil {
+			ordering = true
+			break
+		}
 	}
+	if !ordering {
+		return // a plan of many servers that nothing orders costs nothing more
+	}
+	groups, list := b.groupsOf(rollouts)
 	byName := make(map[string]*Change, len(b.plan.Changes))
 	for i := range b.plan.Changes {
 		c := &b.plan.Changes[i]
@@ -93,10 +102,8 @@ func (b *planBuilder) order(m *Matching, rollouts rolloutOf) {
 	}
 }
 
-// groupsOf gathers the fleet's server blocks, in the fleet's order, and
-// sets each change's Group: a declared server's block, or for a delete
-// of an undeclared one, the count or for_each group it is named like.
-func (b *planBuilder) groupsOf(m *Matching, rollouts rolloutOf) (map[string]*groupPlan, []*groupPlan) {
+// groupsOf gathers the fleet's server blocks, in the fleet's order.
+func (b *planBuilder) groupsOf(rollouts rolloutOf) (map[string]*groupPlan, []*groupPlan) {
 	groups := map[string]*groupPlan{}
 	var list []*groupPlan
 	for i := range b.fleet.Servers {
@@ -117,19 +124,30 @@ func (b *planBuilder) groupsOf(m *Matching, rollouts rolloutOf) (map[string]*gro
 			}
 		}
 	}
-	orphanGroup := map[string]string{}
+	return groups, list
+}
+
+// groupOrphans sets the Group of each delete of a server no block
+// declares to the count or for_each group it is named like, if any (a
+// declared server's change has its block's already).
+func (b *planBuilder) groupOrphans(m *Matching) {
+	var orphanGroup map[int64]string
 	for _, o := range m.Orphans {
-		if d := o.NamedLike; d != nil && d.Group != d.Name {
-			orphanGroup[o.Live.Name] = d.Group
+		if d := o.NamedLike; d != nil && d.Group != "" && d.Group != d.Name {
+			if orphanGroup == nil {
+				orphanGroup = map[int64]string{}
+			}
+			orphanGroup[o.Live.ID] = d.Group
 		}
+	}
+	if orphanGroup == nil {
+		return
 	}
 	for i := range b.plan.Changes {
-		c := &b.plan.Changes[i]
-		if c.Group == "" && c.Before != nil {
-			c.Group = orphanGroup[c.Before.Name]
+		if c := &b.plan.Changes[i]; c.Group == "" && c.Before != nil {
+			c.Group = orphanGroup[c.Before.ID]
 		}
 	}
-	return groups, list
 }
 
 // availability counts each group's servers that are down (see Group.Down)
