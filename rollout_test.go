@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/internal/journal"
 )
 
 // tierHCL is a server block "web" of n servers web-01..web-NN with the
@@ -449,4 +450,32 @@ func TestInterruptMidRolloutThenApplyConverges(t *testing.T) {
 		t.Errorf("servers after both applies: %v", names)
 	}
 	a.must(0, "plan", "-detailed-exitcode", fleet)
+}
+
+// TestRebootIsLockedAndJournaled: with a lock database, vpsfleet reboot
+// locks the servers it reboots and records its run in the journal, each
+// server with its reboot and outcome.
+func TestRebootIsLockedAndJournaled(t *testing.T) {
+	a, _, _ := lockedAccount(t, "-provision-delay", "50ms")
+	fleet := a.groupFleet("node", 3)
+	a.must(0, "apply", "-auto-approve", "-poll-interval", "20ms", fleet)
+	a.must(0, "reboot", "-auto-approve", "-max-unavailable", "2", "-poll-interval", "20ms", fleet)
+	var reboots []journal.Run
+	for _, r := range runsOf(a.runs(), fleet) {
+		if r.Operation == "reboot" {
+			reboots = append(reboots, r)
+		}
+	}
+	if len(reboots) != 1 {
+		t.Fatalf("reboot runs in the journal: %+v", reboots)
+	}
+	r := reboots[0]
+	if exitOf(r) != "0" || r.Plan["reboot"] != 3 || len(r.Servers) != 3 {
+		t.Errorf("the reboot's run: exit %s, plan %v, servers %+v", exitOf(r), r.Plan, r.Servers)
+	}
+	for _, s := range r.Servers {
+		if !slices.Equal(s.Actions, []string{"reboot"}) || s.Outcome != "done" {
+			t.Errorf("journal server %+v, want reboot done", s)
+		}
+	}
 }
