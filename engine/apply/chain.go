@@ -233,9 +233,11 @@ func (ch *chain) steps() move {
 
 // watch waits for a settling server of the change's group (a watch's
 // chain, see watches) to be active, then runs the group's health check.
+// A server that settles in another status ends the watch at once: it
+// stays down.
 func (ch *chain) watch() move {
 	b := ch.c.Before
-	return ch.waitFor(nil, b.ID, b.Name, goalActive, false, untimed, func(_ api.Server, err error) move {
+	return ch.waitFor(nil, b.ID, b.Name, goalActive, true, untimed, func(_ api.Server, err error) move {
 		if err != nil {
 			return ended(err)
 		}
