@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -17,7 +18,8 @@ import (
 // Verify checks that the plan follows from what it was made from, as a
 // plan file that was edited or damaged does not: the embedded fleet hashes
 // to FleetHash; deriving the plan again from that fleet and the servers
-// the plan read gives exactly the plan's changes; and, whatever the plan
+// the plan read gives exactly the plan's changes and groups (the order,
+// batches and health checks apply runs); and, whatever the plan
 // says, no change deletes or replaces a server that fleet.protect or
 // lifecycle.prevent_destroy keeps. The error names what does not follow.
 func (sp *File) Verify() error {
@@ -37,6 +39,11 @@ func (sp *File) Verify() error {
 	}
 	if diffs := changeDifferences(sp.Plan.Changes, derived.Changes); len(diffs) > 0 {
 		return fmt.Errorf("its changes do not follow from its fleet and the servers it read:\n  %s", strings.Join(diffs, "\n  "))
+	}
+	if !reflect.DeepEqual(sp.Plan.Groups, derived.Groups) {
+		// The groups decide the order, the batches and the health checks
+		// that apply runs: a command edited in would be run.
+		return fmt.Errorf("its order of changes (the server blocks' depends_on and rollouts, with their health checks) does not follow from its fleet and the servers it read")
 	}
 	return nil
 }

