@@ -11,16 +11,16 @@ import (
 // orderLines says, one line per group that orders the plan's changes and
 // in dependency order, how they run: "web: 20 replacements in 10 batches
 // of 2, pause 30s, health check ./check.sh; after db". A group has a line
-// when a change of it runs in batches or waits for another group, or when
-// another group's changes wait for its own; none for a plan that orders
-// nothing.
+// when a change of it runs in batches, waits for another group or brings
+// up a server its health check checks, or when another group's changes
+// wait for its own; none for a plan that orders nothing.
 func orderLines(p *engine.Plan) []string {
 	if p == nil || len(p.Groups) == 0 {
 		return nil
 	}
 	type groupChanges struct {
-		all, governed, others []engine.Change
-		after, deleteAfter    []string
+		governed, others   []engine.Change
+		after, deleteAfter []string
 	}
 	byGroup := map[string]*groupChanges{}
 	waitedFor := map[string]bool{}
@@ -30,7 +30,6 @@ func orderLines(p *engine.Plan) []string {
 			gc = &groupChanges{}
 			byGroup[c.Group] = gc
 		}
-		gc.all = append(gc.all, c)
 		if c.Batch > 0 {
 			gc.governed = append(gc.governed, c)
 		} else {
@@ -48,7 +47,8 @@ func orderLines(p *engine.Plan) []string {
 	var out []string
 	for _, g := range p.Groups {
 		gc := byGroup[g.Label]
-		if gc == nil || len(gc.governed) == 0 && len(gc.after) == 0 && len(gc.deleteAfter) == 0 && !waitedFor[g.Label] {
+		checked := g.Rollout != nil && g.Rollout.HealthCheck != nil && gc != nil && bringsUp(gc.others)
+		if gc == nil || len(gc.governed) == 0 && len(gc.after) == 0 && len(gc.deleteAfter) == 0 && !waitedFor[g.Label] && !checked {
 			continue
 		}
 		var parts []string
