@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -237,7 +238,7 @@ func (b *planBuilder) recordGroup(g *groupPlan) Group {
 	if len(g.governed) > 0 && g.permanent >= maxU {
 		b.warn("Rollout has no room", fmt.Sprintf(
 			"%s: %s meant to be on %s down and this plan does not bring %s back, which max_unavailable %s (%d of %d) does not leave room for: its %s will not start. Bring the servers back (or raise max_unavailable), then plan again.",
-			g.label, countServers(g.permanent), isAre(g.permanent), itThem(g.permanent), r.MaxUnavailable, maxU, g.servers, countChanges(len(g.governed))), subject(r.Range))
+			g.label, countServers(g.permanent), words.IsAre(g.permanent), words.ItThem(g.permanent), r.MaxUnavailable, maxU, g.servers, countChanges(len(g.governed))), subject(r.Range))
 	}
 	return out
 }
@@ -292,26 +293,5 @@ func topological(list []*groupPlan) []*groupPlan {
 }
 
 // countServers is "1 server" or "3 servers"; countChanges likewise.
-func countServers(n int) string { return countOf(n, "server") }
-func countChanges(n int) string { return countOf(n, "change") }
-
-func countOf(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-func itThem(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
-}
+func countServers(n int) string { return words.Count(n, "server") }
+func countChanges(n int) string { return words.Count(n, "change") }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -58,7 +59,7 @@ func BuildRebootPlan(fleet *schema.Fleet, live []api.Server, opts RebootOptions)
 		b.add(Change{Name: s.Name, Actions: []Action{ActionReboot}, Before: before, After: &after, Reason: "reboot requested"}, s, p.Desired)
 	}
 	if notLive > 0 {
-		b.warn("Servers not in the account", fmt.Sprintf("%s the fleet declares %s not in the account, so there is nothing to reboot; vpsfleet apply creates %s", countServers(notLive), isAre(notLive), itThem(notLive)), nil)
+		b.warn("Servers not in the account", fmt.Sprintf("%s the fleet declares %s not in the account, so there is nothing to reboot; vpsfleet apply creates %s", countServers(notLive), words.IsAre(notLive), words.ItThem(notLive)), nil)
 	}
 	for _, o := range m.Orphans {
 		if o.OwnedBy == "" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // The reasons a schedule refuses to start a change. Results and events
@@ -328,7 +329,7 @@ func (s *schedule) dependencies(u *unit) (ok bool, why error) {
 		}
 		if len(bad) > 0 {
 			return false, fmt.Errorf("%w: it waits for the servers of %s to %s, and %s did not; run apply again once %s is fixed",
-				ErrDependency, w.label, what, namesUpTo(bad, 3), itThem(len(bad)))
+				ErrDependency, w.label, what, namesUpTo(bad, 3), words.ItThem(len(bad)))
 		}
 		ok = ok && left == 0
 	}
@@ -384,7 +385,7 @@ func (s *schedule) roll(g *groupRun) {
 		if g.down+g.inFlight >= r.MaxUnavailable {
 			if g.inFlight == 0 && g.recoverLeft == 0 {
 				s.halt(g, fmt.Errorf("%w: %s of %s %s down and nothing this apply runs brings %s back, so max_unavailable %s (%d of the group) leaves no room to take another down; bring them back, then run apply again",
-					ErrRolloutStopped, countServersOf(g.down, nil), g.label, isAre(g.down), itThem(g.down), r.Written, r.MaxUnavailable))
+					ErrRolloutStopped, countServersOf(g.down, nil), g.label, words.IsAre(g.down), words.ItThem(g.down), r.Written, r.MaxUnavailable))
 			}
 			return
 		}
@@ -443,18 +444,4 @@ func countServersOf(n int, names []string) string {
 		out += " (" + namesUpTo(names, 5) + ")"
 	}
 	return out
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-func itThem(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // PlanFormatVersion is the format_version of the -json plan document
@@ -208,7 +209,7 @@ func positiveOrNull(n int) *int {
 // it cannot name.
 func unnamedUnmanaged(n int) string {
 	return fmt.Sprintf("%s not managed by this fleet %s not named: the plan was saved by a vpsfleet that only counted them; make the plan again to list them",
-		countNoun(n, "server"), isAre(n))
+		words.Count(n, "server"), words.IsAre(n))
 }
 
 // DocumentActions are the action words of c in the machine-readable

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // MaxMarkdownBytes bounds Markdown's output by default: a GitHub comment
@@ -155,11 +156,11 @@ func cautionLine(deletes, replaces int) string {
 	var what string
 	switch {
 	case replaces == 0:
-		what = "deletes " + countNoun(deletes, "server")
+		what = "deletes " + words.Count(deletes, "server")
 	case deletes == 0:
-		what = "replaces " + countNoun(replaces, "server") + " (each is deleted and created anew)"
+		what = "replaces " + words.Count(replaces, "server") + " (each is deleted and created anew)"
 	default:
-		what = fmt.Sprintf("deletes %s and replaces %d (each replaced server is deleted and created anew)", countNoun(deletes, "server"), replaces)
+		what = fmt.Sprintf("deletes %s and replaces %d (each replaced server is deleted and created anew)", words.Count(deletes, "server"), replaces)
 	}
 	return "\n> [!CAUTION]\n> This plan " + what + ".\n"
 }
@@ -210,7 +211,7 @@ func unnamedLine(n int, pointer string) string {
 		return ""
 	}
 	return fmt.Sprintf("\n**%s deleted or replaced %s not named here, for lack of room.** The full plan names every one: %s.\n",
-		countNoun(n, "more server"), isAre(n), pointer)
+		words.Count(n, "more server"), words.IsAre(n), pointer)
 }
 
 // markdownWarnings are the lines of the warnings and unmanaged count, at
@@ -219,7 +220,7 @@ func markdownWarnings(p *engine.Plan) []string {
 	var out []string
 	for i, warn := range p.Warnings {
 		if i == markdownWarningCap {
-			out = append(out, fmt.Sprintf("- … and %s more\n", countNoun(len(p.Warnings)-i, "warning")))
+			out = append(out, fmt.Sprintf("- … and %s more\n", words.Count(len(p.Warnings)-i, "warning")))
 			break
 		}
 		line := markdownEscape(warn)
@@ -232,7 +233,7 @@ func markdownWarnings(p *engine.Plan) []string {
 		out[0] = "\n" + out[0]
 	}
 	if p.Unmanaged > 0 {
-		out = append(out, fmt.Sprintf("\n%s in the account %s not managed by this fleet.\n", countNoun(p.Unmanaged, "other server"), isAre(p.Unmanaged)))
+		out = append(out, fmt.Sprintf("\n%s in the account %s not managed by this fleet.\n", words.Count(p.Unmanaged, "other server"), words.IsAre(p.Unmanaged)))
 	}
 	return out
 }
@@ -243,16 +244,16 @@ func markdownWarnings(p *engine.Plan) []string {
 func cutNote(warnings, order, rows, details int, fit, pointer string) string {
 	var parts []string
 	if warnings > 0 {
-		parts = append(parts, countNoun(warnings, "warning"))
+		parts = append(parts, words.Count(warnings, "warning"))
 	}
 	if order > 0 {
-		parts = append(parts, countNoun(order, "line")+" of the order of changes")
+		parts = append(parts, words.Count(order, "line")+" of the order of changes")
 	}
 	switch {
 	case rows > 0:
-		parts = append(parts, countNoun(rows, "change")+" of the table, and the details of every change")
+		parts = append(parts, words.Count(rows, "change")+" of the table, and the details of every change")
 	case details > 0:
-		parts = append(parts, "the details of "+countNoun(details, "change"))
+		parts = append(parts, "the details of "+words.Count(details, "change"))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -332,7 +333,7 @@ func markdownOrder(p *engine.Plan) []string {
 	var out []string
 	for i, l := range lines {
 		if i == markdownOrderCap {
-			out = append(out, fmt.Sprintf("- … and %s more\n", countNoun(len(lines)-i, "server block")))
+			out = append(out, fmt.Sprintf("- … and %s more\n", words.Count(len(lines)-i, "server block")))
 			break
 		}
 		out = append(out, "- "+markdownEscape(l)+"\n")

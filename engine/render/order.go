@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // orderLines says, one line per group that orders the plan's changes and
@@ -97,7 +98,7 @@ func rolloutPhrase(g engine.Group, r *engine.Rollout, governed []engine.Change) 
 		s += fmt.Sprintf(", max_failures %d", r.MaxFailures)
 	}
 	if g.Down > 0 {
-		s += fmt.Sprintf(" (%s of %d already down, counted against max_unavailable %d)", countNoun(g.Down, "server"), g.Servers, r.MaxUnavailable)
+		s += fmt.Sprintf(" (%s of %d already down, counted against max_unavailable %d)", words.Count(g.Down, "server"), g.Servers, r.MaxUnavailable)
 	}
 	return s
 }
@@ -128,7 +129,7 @@ func changeCounts(changes []engine.Change, rolling bool) string {
 			if noun == "" {
 				noun = string(a)
 			}
-			parts = append(parts, countNoun(n, noun))
+			parts = append(parts, words.Count(n, noun))
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%d to %s", n, a))

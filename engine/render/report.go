@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vpsfleet/vpsfleet/engine/apply"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // ANSI colours of the report.
@@ -93,7 +94,7 @@ func Report(w io.Writer, r *apply.Result, opts ReportOptions) error {
 	}
 	if r.CreditsExhausted {
 		fmt.Fprintf(&b, "Credits ran out (402): %d %s created before the API refused more; add credits and run apply again.\n",
-			r.Created, plural(r.Created, "server was", "servers were"))
+			r.Created, words.Plural(r.Created, "server was", "servers were"))
 	}
 	if r.Unauthorized {
 		fmt.Fprintf(&b, "The API refused the token (401): everything stopped; check VPSORG_TOKEN and run %s again.\n", command)
@@ -140,7 +141,7 @@ func summaryOfRun(r *apply.Result, opts ReportOptions, paint func(code, s string
 	n, made := len(r.Results), r.Count(apply.OutcomeDone)
 	switch {
 	case r.OK() && past != "":
-		return paint(ansiBold+ansiGreen, word+" complete!") + fmt.Sprintf(" %s %s.", countNoun(made, "server"), past)
+		return paint(ansiBold+ansiGreen, word+" complete!") + fmt.Sprintf(" %s %s.", words.Count(made, "server"), past)
 	case r.OK():
 		return paint(ansiBold+ansiGreen, word+" complete!") + " " + done.done() + "."
 	}
@@ -150,9 +151,9 @@ func summaryOfRun(r *apply.Result, opts ReportOptions, paint func(code, s string
 	}
 	var what string
 	if past != "" {
-		what = fmt.Sprintf("%d of %s %s", made, countNoun(n, "server"), past)
+		what = fmt.Sprintf("%d of %s %s", made, words.Count(n, "server"), past)
 	} else {
-		what = fmt.Sprintf("%d of %s done", made, countNoun(n, "change"))
+		what = fmt.Sprintf("%d of %s done", made, words.Count(n, "change"))
 		if made > 0 {
 			what += " (" + done.done() + ")"
 		}
@@ -161,13 +162,6 @@ func summaryOfRun(r *apply.Result, opts ReportOptions, paint func(code, s string
 		what += "; " + strings.Join(lost, ", ")
 	}
 	return paint(ansiBold+ansiRed, head) + " " + what + "."
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // lineBreaks turns every line break into "; " (see errLine).

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // NoChangesLine is SummaryLine's text for an empty plan.
@@ -34,7 +35,7 @@ func SummaryLine(p *engine.Plan) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d to replace, %d to delete, %s",
-		t.create, t.update, t.replace, t.remove, countNoun(t.power, "power change"))
+		t.create, t.update, t.replace, t.remove, words.Count(t.power, "power change"))
 	if t.rename > 0 {
 		fmt.Fprintf(&b, ", %d to rename", t.rename)
 	}
@@ -83,7 +84,7 @@ func (t *tally) add(actions []engine.Action) {
 // ", 1 renamed" when any change was a rename.
 func (t tally) done() string {
 	s := fmt.Sprintf("%d created, %d updated, %d replaced, %d deleted, %s",
-		t.create, t.update, t.replace, t.remove, countNoun(t.power, "power change"))
+		t.create, t.update, t.replace, t.remove, words.Count(t.power, "power change"))
 	if t.rename > 0 {
 		s += fmt.Sprintf(", %d renamed", t.rename)
 	}
@@ -91,12 +92,4 @@ func (t tally) done() string {
 		s += fmt.Sprintf(", %d rebooted", t.reboot)
 	}
 	return s
-}
-
-// countNoun formats a count with its noun, adding an s unless n is 1.
-func countNoun(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // TextOptions say how Text writes a plan.
@@ -82,9 +83,9 @@ func writeUnmanaged(w io.Writer, p *engine.Plan, list bool) {
 	if p.Unmanaged == 0 {
 		return
 	}
-	what := fmt.Sprintf("%s in the account %s not managed by this fleet", countNoun(p.Unmanaged, "other server"), isAre(p.Unmanaged))
+	what := fmt.Sprintf("%s in the account %s not managed by this fleet", words.Count(p.Unmanaged, "other server"), words.IsAre(p.Unmanaged))
 	if !list || len(p.UnmanagedServers) == 0 {
-		fmt.Fprintf(w, "%s (plan -show-unmanaged lists %s).\n", what, itThem(p.Unmanaged))
+		fmt.Fprintf(w, "%s (plan -show-unmanaged lists %s).\n", what, words.ItThem(p.Unmanaged))
 		return
 	}
 	fmt.Fprintf(w, "%s:\n", what)
@@ -95,22 +96,6 @@ func writeUnmanaged(w io.Writer, p *engine.Plan, list bool) {
 		}
 		fmt.Fprintln(w, line)
 	}
-}
-
-// itThem is the pronoun for a count.
-func itThem(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
-}
-
-// isAre agrees the verb with a count.
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
 }
 
 // textStyle holds the colours of one rendering; all are plain when colour
