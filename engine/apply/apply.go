@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/rollout"
 )
 
 // Options tunes Run. The zero value of every field means its default.
@@ -70,8 +71,8 @@ type Options struct {
 	// waiting server on its own backoff: the per-server polling baseline
 	// of the tests and benchmarks.
 	perServer bool
-	// runCheck runs one attempt of a health check; default execCheck.
-	runCheck checkRunner
+	// runCheck runs one attempt of a health check; default rollout.Exec.
+	runCheck rollout.Attempt
 }
 
 // The defaults of Options.
@@ -106,7 +107,7 @@ func (o Options) withDefaults() Options {
 		o.TempName = randomTempName
 	}
 	if o.runCheck == nil {
-		o.runCheck = execCheck
+		o.runCheck = rollout.Exec
 	}
 	return o
 }
@@ -118,7 +119,7 @@ func (o Options) withDefaults() Options {
 // updates and renames PATCH, starts, stops and reboots wait for the
 // status.
 //
-// The plan's groups order the changes (see schedule): a change that
+// The plan's groups order the changes (see rollout.Schedule): a change that
 // creates or starts a server waits for the groups it depends on to be
 // up, deletes wait for their dependants' deletes, and a group's rollout
 // runs the changes that take its running servers down in the plan's
@@ -155,9 +156,11 @@ func Run(ctx context.Context, acct engine.Account, p *engine.Plan, opts Options)
 		for i := range p.Groups {
 			r.groups[p.Groups[i].Label] = &p.Groups[i]
 		}
-		r.baseEnv = checkBaseEnv()
+		r.baseEnv = rollout.BaseEnv()
 		units = append(slices.Clip(p.Changes), watches(p)...)
-		r.order = newSchedule(p, units, r.stopError, func(e Event) { r.progress.emit(e) })
+		r.order = rollout.NewSchedule(p, units, r.stopError, func(b Batch, servers []string) {
+			r.progress.emit(Event{Kind: EventBatch, Batch: b, Servers: servers})
+		})
 	}
 	r.visible = len(p.Changes)
 	res := r.execute(units, nil)

@@ -1,11 +1,11 @@
 package apply
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/rollout"
 )
 
 // Progress receives the events of an apply. Run calls Event from one
@@ -93,20 +93,10 @@ type Event struct {
 }
 
 // Batch places a change in its group's rollout: batch Number of Of of
-// group Group. The zero Batch is a change no rollout governs.
-type Batch struct {
-	Group  string
-	Number int
-	Of     int
-}
-
-// String says "batch 2 of 10 of web", or "" for the zero Batch.
-func (b Batch) String() string {
-	if b.Number == 0 {
-		return ""
-	}
-	return fmt.Sprintf("batch %d of %d of %s", b.Number, b.Of, b.Group)
-}
+// group Group; the zero Batch is a change no rollout governs. It is the
+// rollout schedule's type (package rollout, which cannot import this
+// one): an alias, so that callers keep writing apply.Batch.
+type Batch = rollout.Batch
 
 // StepHealthCheck is the step of an Event that runs a rollout's health
 // check on a server the apply brought up. It is no action of the plan.

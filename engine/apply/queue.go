@@ -77,7 +77,7 @@ func (q *workQueue) take() (func(), bool) {
 		if task, ok := q.popLocked(); ok {
 			return task, true
 		}
-		if i, why, ok := q.order.next(); ok {
+		if i, why, ok := q.order.Next(); ok {
 			q.live++
 			q.runLocked()
 			if why != nil {
@@ -85,9 +85,9 @@ func (q *workQueue) take() (func(), bool) {
 			}
 			return func() { q.start(i) }, true
 		}
-		wake := q.order.wake()
+		wake := q.order.Wake()
 		if q.live == 0 {
-			if q.order.remaining() == 0 {
+			if q.order.Remaining() == 0 {
 				q.closed = true
 				q.stopAlarmLocked()
 				close(q.done)
@@ -98,7 +98,7 @@ func (q *workQueue) take() (func(), bool) {
 				// Nothing runs or waits, and the order gives nothing and
 				// waits for no time: it would wait for ever. End what it
 				// holds.
-				for _, i := range q.order.drain() {
+				for _, i := range q.order.Drain() {
 					q.live++
 					q.tasks = append(q.tasks, func() { q.refuse(i, errHeldBack) })
 				}
@@ -187,7 +187,7 @@ func (q *workQueue) ended(i int, outcome Outcome) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.live--
-	q.order.ended(i, outcome)
+	q.order.Ended(i, outcome)
 	q.cond.Broadcast()
 }
 
@@ -196,7 +196,7 @@ func (q *workQueue) ended(i int, outcome Outcome) {
 func (q *workQueue) idle() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.busy == 0 && q.head == len(q.tasks) && q.order.remaining() == 0
+	return q.busy == 0 && q.head == len(q.tasks) && q.order.Remaining() == 0
 }
 
 // shut stops the workers once their task returns and drops every task

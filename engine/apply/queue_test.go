@@ -65,16 +65,16 @@ type holdingOrder struct {
 	drained bool
 }
 
-func (o *holdingOrder) next() (int, error, bool) {
+func (o *holdingOrder) Next() (int, error, bool) {
 	if o.given {
 		return 0, nil, false
 	}
 	o.given = true
 	return 0, nil, true
 }
-func (o *holdingOrder) ended(int, Outcome) {}
-func (o *holdingOrder) wake() time.Time    { return time.Time{} }
-func (o *holdingOrder) remaining() int {
+func (o *holdingOrder) Ended(int, Outcome) {}
+func (o *holdingOrder) Wake() time.Time    { return time.Time{} }
+func (o *holdingOrder) Remaining() int {
 	switch {
 	case o.drained:
 		return 0
@@ -83,7 +83,7 @@ func (o *holdingOrder) remaining() int {
 	}
 	return o.n
 }
-func (o *holdingOrder) drain() []int {
+func (o *holdingOrder) Drain() []int {
 	if o.drained {
 		return nil
 	}

@@ -4,25 +4,29 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/outcome"
 )
 
-// Outcome is how one server's chain of actions ended.
-type Outcome string
+// Outcome is how one server's chain of actions ended. It is the type of
+// package outcome, which the rollout schedule reads too (it cannot import
+// this package, which imports it): an alias, so that callers keep
+// writing apply.Outcome.
+type Outcome = outcome.Outcome
 
-// The outcomes of a server's chain.
+// The outcomes of a server's chain (see package outcome).
 const (
 	// OutcomeDone: every action of the change succeeded.
-	OutcomeDone Outcome = "done"
+	OutcomeDone = outcome.Done
 	// OutcomeFailed: an action failed; Err says which and why.
-	OutcomeFailed Outcome = "failed"
+	OutcomeFailed = outcome.Failed
 	// OutcomeNotStarted: no request was sent for this server (credits ran
 	// out, the token was refused, the run was interrupted, the live
 	// server is suspended, its group's rollout stopped, or a group it
 	// waits for did not come up); Err says why.
-	OutcomeNotStarted Outcome = "not started"
+	OutcomeNotStarted = outcome.NotStarted
 	// OutcomeInterrupted: the run was interrupted after this server's chain
 	// had begun; the next apply picks up where it stopped.
-	OutcomeInterrupted Outcome = "interrupted"
+	OutcomeInterrupted = outcome.Interrupted
 )
 
 // ServerResult is how one change of the plan ended.

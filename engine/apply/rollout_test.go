@@ -377,7 +377,7 @@ func TestRolloutStopsAfterAFailingBatch(t *testing.T) {
 				if sr.Outcome != OutcomeFailed || !errors.As(sr.Err, &hc) || hc.Attempts != schema.DefaultHealthCheckRetries+1 || hc.Output != "HTTP 503" {
 					t.Errorf("%s: %s %v, want failed by its health check", sr.Name, sr.Outcome, sr.Err)
 				}
-				if sr.Batch != (Batch{"web", 1, 3}) {
+				if sr.Batch != (Batch{Group: "web", Number: 1, Of: 3}) {
 					t.Errorf("%s: batch %+v", sr.Name, sr.Batch)
 				}
 			default:

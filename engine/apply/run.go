@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/rollout"
 )
 
 // The reasons a chain stops early without an error of its own. Results
@@ -27,6 +28,20 @@ var (
 	// ErrCredits: the account cannot pay for another server (402), which
 	// stops every further create.
 	ErrCredits = errors.New("insufficient credits: the account cannot pay for another server (402); add credits and run apply again")
+)
+
+// The reasons the rollout schedule refuses to start a change (the errors
+// of package rollout, which decides). Results and events carry them
+// wrapped, with the outcome "not started": nothing was sent for the
+// server.
+var (
+	// ErrRolloutStopped: the change's group stopped its rollout before
+	// the change's batch (more failures than max_failures, or no room
+	// left under max_unavailable).
+	ErrRolloutStopped = rollout.ErrStopped
+	// ErrDependency: a group the change waits for did not come up (for a
+	// create or start), or was not deleted (for a delete).
+	ErrDependency = rollout.ErrDependency
 )
 
 // errHeldBack ends a change the start order never let start while
@@ -81,6 +96,9 @@ type run struct {
 	groups  map[string]*engine.Group
 	visible int
 	baseEnv []string
+	// checker runs the health checks (Options.runCheck), ended by the
+	// run's stop error.
+	checker rollout.Checker
 	// background counts the goroutines of background moves.
 	background sync.WaitGroup
 
@@ -116,6 +134,7 @@ func newRun(ctx context.Context, acct engine.Account, opts Options) *run {
 	for _, id := range opts.KnownIDs {
 		r.known[id] = true
 	}
+	r.checker = rollout.Checker{Attempt: opts.runCheck, Stopped: r.stopErr}
 	r.abort, r.abortAll = context.WithCancelCause(ctx)
 	r.stop, r.halt = context.WithCancelCause(r.abort)
 	// The poller lists only while somebody waits; after the Interrupt only

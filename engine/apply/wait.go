@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
 // waitGoal is what a wait waits for.
@@ -237,7 +237,7 @@ type TimeoutError struct {
 // Error says what was waited for and what was last seen.
 func (e *TimeoutError) Error() string {
 	msg := fmt.Sprintf("timed out after %s waiting for %s (id %d) to %s (last status %s)",
-		formatDuration(e.After), e.Name, e.ID, e.Goal, e.LastStatus)
+		words.Duration(e.After), e.Name, e.ID, e.Goal, e.LastStatus)
 	if e.LastErr != nil {
 		msg += "; last error: " + e.LastErr.Error()
 	}
@@ -295,21 +295,4 @@ func WaitFor(ctx context.Context, acct engine.Account, id int64, name string, wa
 		// ctx ended before the wait could say so.
 		return api.Server{}, fmt.Errorf("waiting for %s (id %d) to %s: %w", name, id, goal, ErrAbandoned)
 	}
-}
-
-// formatDuration prints d the way people write it: 10m, 1h30m, 42s, 1.5s.
-func formatDuration(d time.Duration) string {
-	if d >= time.Second {
-		d = d.Round(time.Second)
-	} else if d >= time.Millisecond {
-		d = d.Round(time.Millisecond)
-	}
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

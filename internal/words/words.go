@@ -1,6 +1,6 @@
 // Package words agrees English words with counts, for the messages of
 // the plan, the apply report and the executor: "1 server", "3 servers",
-// "is"/"are", "it"/"them".
+// "is"/"are", "it"/"them"; and writes durations as people do ("1h30m").
 package words
 
 import "fmt"

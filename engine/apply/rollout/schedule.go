@@ -1,4 +1,16 @@
-package apply
+// Package rollout is how the groups of a plan (engine.Plan.Groups) order
+// an apply: the Schedule that decides when each change may start
+// (depends_on order; rollout batches under the max_unavailable budget,
+// with pauses and max_failures), and the health-check runner that tells
+// whether a server a rollout brought up is healthy (Checker, with the
+// server's facts in the environment of the check, never a secret).
+//
+// It knows nothing of how a change is carried out: the executor
+// (engine/apply) asks the Schedule for changes to start and tells it
+// how each ended, and runs a Checker where a chain of steps needs a
+// health check. It imports engine, engine/apply/outcome, api and
+// internal/words.
+package rollout
 
 import (
 	"errors"
@@ -8,6 +20,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/outcome"
 	"github.com/vpsfleet/vpsfleet/internal/words"
 )
 
@@ -15,16 +28,16 @@ import (
 // carry them wrapped, with the outcome "not started": nothing was sent
 // for the server.
 var (
-	// ErrRolloutStopped: the change's group stopped its rollout before
-	// the change's batch (more failures than max_failures, or no room
-	// left under max_unavailable).
-	ErrRolloutStopped = errors.New("rollout stopped")
+	// ErrStopped: the change's group stopped its rollout before the
+	// change's batch (more failures than max_failures, or no room left
+	// under max_unavailable).
+	ErrStopped = errors.New("rollout stopped")
 	// ErrDependency: a group the change waits for did not come up (for a
 	// create or start), or was not deleted (for a delete).
 	ErrDependency = errors.New("dependency not met")
 )
 
-// schedule is the start order of a plan whose groups order it
+// Schedule is the start order of a plan whose groups order it
 // (engine.Plan.Groups): a change that brings a server up starts once
 // every change that brings up a server of the groups it waits for has
 // ended done, and every settling server of those groups is active; a
@@ -38,9 +51,11 @@ var (
 // starts nothing: it hands out every change left as refused.
 //
 // The units it orders are the plan's changes, then the run's watches of
-// settling servers (see Run): a watch counts as a change that brings its
-// server up.
-type schedule struct {
+// settling servers (see engine/apply.Run): a watch counts as a change
+// that brings its server up. It is the executor's start order: its work
+// queue asks for changes (Next), tells it of each end (Ended), and calls
+// it from one goroutine at a time; a Schedule never blocks.
+type Schedule struct {
 	units  []unit
 	groups map[string]*groupRun
 	// ready are units that may start, refusals units that never will, in
@@ -50,7 +65,7 @@ type schedule struct {
 	left     int // units not handed out
 	pausing  []*groupRun
 	stopped  func() error
-	announce func(Event)
+	announce func(b Batch, servers []string)
 	scanned  int // units checked against stopped (see next)
 }
 
@@ -103,11 +118,12 @@ type groupRun struct {
 	halted     error
 }
 
-// newSchedule orders units (the plan's changes, then its watches) by
+// NewSchedule orders units (the plan's changes, then its watches) by
 // p's groups. stopped returns why the run stopped once it has (nil
-// before); announce reports a batch that begins.
-func newSchedule(p *engine.Plan, units []engine.Change, stopped func() error, announce func(Event)) *schedule {
-	s := &schedule{units: make([]unit, len(units)), groups: make(map[string]*groupRun, len(p.Groups)), left: len(units), stopped: stopped, announce: announce}
+// before); announce, when not nil, reports a batch that begins, with the
+// names of its changes.
+func NewSchedule(p *engine.Plan, units []engine.Change, stopped func() error, announce func(b Batch, servers []string)) *Schedule {
+	s := &Schedule{units: make([]unit, len(units)), groups: make(map[string]*groupRun, len(p.Groups)), left: len(units), stopped: stopped, announce: announce}
 	order := make([]*groupRun, len(p.Groups))
 	for i := range p.Groups {
 		g := &p.Groups[i]
@@ -164,9 +180,14 @@ func newSchedule(p *engine.Plan, units []engine.Change, stopped func() error, an
 	return s
 }
 
-// next hands out a refusal, else a unit that may start, else ends the
-// pauses that are over and tries again.
-func (s *schedule) next() (int, error, bool) {
+// Next returns the index (into the units) of a change that may start
+// now, or of one that never will, with why (refuse not nil: its group's
+// rollout stopped, wrapping ErrStopped; a group it waits for did not come
+// up, wrapping ErrDependency; or the run stopped, with stopped's error);
+// ok is false when it has neither now. It hands out a refusal first,
+// else a unit that may start, else ends the pauses that are over and
+// tries again. Each unit is handed out once.
+func (s *Schedule) Next() (i int, refuse error, ok bool) {
 	if err := s.stopped(); err != nil {
 		for ; s.scanned < len(s.units); s.scanned++ {
 			if !s.units[s.scanned].given {
@@ -206,7 +227,7 @@ func (s *schedule) next() (int, error, bool) {
 
 // endPauses goes on with the groups whose pause is over, and reports
 // whether any was.
-func (s *schedule) endPauses() bool {
+func (s *Schedule) endPauses() bool {
 	now := time.Now()
 	var still []*groupRun
 	over := false
@@ -223,7 +244,9 @@ func (s *schedule) endPauses() bool {
 	return over
 }
 
-func (s *schedule) wake() time.Time {
+// Wake is when Next may give a change with no change ending first: the
+// end of the soonest pause between batches; zero when only an end can.
+func (s *Schedule) Wake() time.Time {
 	var at time.Time
 	for _, g := range s.pausing {
 		if at.IsZero() || g.pauseUntil.Before(at) {
@@ -233,9 +256,13 @@ func (s *schedule) wake() time.Time {
 	return at
 }
 
-func (s *schedule) remaining() int { return s.left }
+// Remaining counts the units not handed out yet.
+func (s *Schedule) Remaining() int { return s.left }
 
-func (s *schedule) drain() []int {
+// Drain hands out every unit not handed out yet, whether it may start or
+// not, for the executor to end as not started: it calls Drain when
+// nothing runs or waits, Next gives nothing and Wake is zero.
+func (s *Schedule) Drain() []int {
 	var out []int
 	for i := range s.units {
 		if u := &s.units[i]; !u.given {
@@ -247,15 +274,18 @@ func (s *schedule) drain() []int {
 	return out
 }
 
-// ended accounts for unit i's end: the groups it counts for, the
-// rollout's budget and failures; then it lets what waited go on.
-func (s *schedule) ended(i int, outcome Outcome) {
+// Ended accounts for unit i's end with o: the groups it counts for, the
+// rollout's budget and failures; then it lets what waited go on. Only
+// outcome.Done counts as having come up (or been deleted); a governed
+// change that ended outcome.Failed counts against max_failures, and its
+// server as down.
+func (s *Schedule) Ended(i int, o outcome.Outcome) {
 	u := &s.units[i]
 	g := u.g
 	if g == nil {
 		return
 	}
-	done := outcome == OutcomeDone
+	done := o == outcome.Done
 	if u.up {
 		g.upLeft--
 		if !done {
@@ -272,7 +302,7 @@ func (s *schedule) ended(i int, outcome Outcome) {
 	case u.governed && u.started:
 		g.inFlight--
 		g.running--
-		if outcome == OutcomeFailed {
+		if o == outcome.Failed {
 			g.failed = append(g.failed, u.c.Name)
 			slices.Sort(g.failed)
 			if u.meantOn {
@@ -301,7 +331,7 @@ func (s *schedule) ended(i int, outcome Outcome) {
 
 // check decides on a unit that is not governed: it may start (queued),
 // will never start (refused), or still waits (false).
-func (s *schedule) check(i int) bool {
+func (s *Schedule) check(i int) bool {
 	u := &s.units[i]
 	switch ok, why := s.dependencies(u); {
 	case why != nil && u.governed:
@@ -320,7 +350,7 @@ func (s *schedule) check(i int) bool {
 
 // dependencies reports whether every group u waits for is ready for it,
 // or why u can never start.
-func (s *schedule) dependencies(u *unit) (ok bool, why error) {
+func (s *Schedule) dependencies(u *unit) (ok bool, why error) {
 	ok = true
 	for _, w := range u.waits {
 		left, bad, what := w.upLeft, w.upBad, "come up"
@@ -340,7 +370,7 @@ func (s *schedule) dependencies(u *unit) (ok bool, why error) {
 // the current batch while the budget has room, the next batch once the
 // last has ended and its pause passed, or, once more servers failed than
 // max_failures allows or no room is left for good, no more.
-func (s *schedule) roll(g *groupRun) {
+func (s *Schedule) roll(g *groupRun) {
 	r := g.rollout
 	if r == nil {
 		return
@@ -353,7 +383,7 @@ func (s *schedule) roll(g *groupRun) {
 			}
 			if len(g.failed) > r.MaxFailures {
 				s.halt(g, fmt.Errorf("%w: %s failed in %s's rollout (batch %d of %d), more than max_failures %d allows; nothing more of %s was taken down: find out why, then run apply again, which goes on from where the account is",
-					ErrRolloutStopped, countServersOf(len(g.failed), g.failed), g.label, g.cur+1, len(g.batches), r.MaxFailures, g.label))
+					ErrStopped, countServersOf(len(g.failed), g.failed), g.label, g.cur+1, len(g.batches), r.MaxFailures, g.label))
 				return
 			}
 			g.cur, g.next = g.cur+1, 0
@@ -385,7 +415,7 @@ func (s *schedule) roll(g *groupRun) {
 		if g.down+g.inFlight >= r.MaxUnavailable {
 			if g.inFlight == 0 && g.recoverLeft == 0 {
 				s.halt(g, fmt.Errorf("%w: %s of %s %s down and nothing this apply runs brings %s back, so max_unavailable %s (%d of the group) leaves no room to take another down; bring them back, then run apply again",
-					ErrRolloutStopped, countServersOf(g.down, nil), g.label, words.IsAre(g.down), words.ItThem(g.down), r.Written, r.MaxUnavailable))
+					ErrStopped, countServersOf(g.down, nil), g.label, words.IsAre(g.down), words.ItThem(g.down), r.Written, r.MaxUnavailable))
 			}
 			return
 		}
@@ -402,7 +432,7 @@ func (s *schedule) roll(g *groupRun) {
 
 // halt stops g's rollout for why: every governed unit not handed out is
 // refused.
-func (s *schedule) halt(g *groupRun, why error) {
+func (s *Schedule) halt(g *groupRun, why error) {
 	g.halted = why
 	for b := g.cur; b < len(g.batches); b++ {
 		for _, i := range g.batches[b] {
@@ -414,7 +444,7 @@ func (s *schedule) halt(g *groupRun, why error) {
 }
 
 // announceBatch reports that batch (g's current one) begins.
-func (s *schedule) announceBatch(g *groupRun, batch []int) {
+func (s *Schedule) announceBatch(g *groupRun, batch []int) {
 	if s.announce == nil {
 		return
 	}
@@ -422,7 +452,7 @@ func (s *schedule) announceBatch(g *groupRun, batch []int) {
 	for k, i := range batch {
 		names[k] = s.units[i].c.Name
 	}
-	s.announce(Event{Kind: EventBatch, Batch: Batch{Group: g.label, Number: g.cur + 1, Of: len(g.batches)}, Servers: names})
+	s.announce(Batch{Group: g.label, Number: g.cur + 1, Of: len(g.batches)}, names)
 }
 
 // namesUpTo lists at most n names, then how many more.

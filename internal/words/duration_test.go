@@ -1,11 +1,11 @@
-package apply
+package words
 
 import (
 	"testing"
 	"time"
 )
 
-func TestFormatDuration(t *testing.T) {
+func TestDuration(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		d    time.Duration
@@ -19,8 +19,8 @@ func TestFormatDuration(t *testing.T) {
 		{20 * time.Millisecond, "20ms"},
 	}
 	for _, tt := range tests {
-		if got := formatDuration(tt.d); got != tt.want {
-			t.Errorf("formatDuration(%s) = %q, want %q", tt.d, got, tt.want)
+		if got := Duration(tt.d); got != tt.want {
+			t.Errorf("Duration(%s) = %q, want %q", tt.d, got, tt.want)
 		}
 	}
 }
