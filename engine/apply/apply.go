@@ -1,14 +1,15 @@
 // Package apply is the executor: it runs every change of an engine.Plan
 // against the account, each server's chain of steps in parallel, bounded
 // in requests, not servers. A bounded set of workers takes the changes
-// from a work queue (a start order decides when each may start); a chain
-// that waits for its server parks with the one shared poller and costs a
-// waiter, not a goroutine. The poller (the one waiter: apply, "server
-// -wait" and rollouts all wait through it) learns how long each kind of
-// transition takes and looks at the account when the waiters are
-// expected to be done: one list for all of them, or a GET of each when
-// they are few. It reports progress as Events and the end as a Result,
-// plain data with typed outcomes that the views in engine/render read.
+// from a work queue (a start order decides when each may start: a plan
+// with groups is ordered by a rollout.Schedule); a chain that waits for
+// its server parks with the one shared poller (package poll: apply,
+// "server -wait" and rollouts all wait through it) and costs a waiter,
+// not a goroutine. The poller learns how long each kind of transition
+// takes and looks at the account when the waiters are expected to be
+// done: one list for all of them, or a GET of each when they are few. It
+// reports progress as Events and the end as a Result, plain data with
+// typed outcomes that the views in engine/render read.
 package apply
 
 import (

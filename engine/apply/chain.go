@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
 	"github.com/vpsfleet/vpsfleet/schema"
 
 	"github.com/vpsfleet/vpsfleet/api"
@@ -237,7 +238,7 @@ func (ch *chain) steps() move {
 // stays down.
 func (ch *chain) watch() move {
 	b := ch.c.Before
-	return ch.waitFor(nil, b.ID, b.Name, goalActive, true, untimed, func(_ api.Server, err error) move {
+	return ch.waitFor(nil, b.ID, b.Name, poll.GoalActive, true, poll.Untimed, func(_ api.Server, err error) move {
 		if err != nil {
 			return ended(err)
 		}
@@ -334,7 +335,7 @@ func (ch *chain) replaceCreateFirst(k then) move {
 func (ch *chain) takeReplacement(r *engine.ServerState, k then) move {
 	s := ch.begin(engine.ActionCreate, r.ID, "finishing with "+r.Name)
 	ch.id.Store(r.ID)
-	return ch.wait(s, r.ID, r.Name, goalActive, untimed, func(err error) move { return k(s.end(err)) })
+	return ch.wait(s, r.ID, r.Name, poll.GoalActive, poll.Untimed, func(err error) move { return k(s.end(err)) })
 }
 
 // renameRequest is the PATCH that gives the new server of a

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
 
 	"github.com/vpsfleet/vpsfleet/api"
 )
@@ -94,7 +95,7 @@ func (cr *creation) attempt(n int) move {
 		if why := answerMismatch(srv, cr.name, ch.known); why != "" {
 			return cr.k(0, s.end(fmt.Errorf("creating %s: the API answered with %s, so nothing was counted as created and nothing was sent again; run plan to see whether %s exists", cr.name, why, cr.name)))
 		}
-		return cr.made(srv.ID, origin{kind: engine.ActionCreate, sent: sent})
+		return cr.made(srv.ID, poll.Origin{Kind: engine.ActionCreate, Sent: sent})
 	}
 	if errors.Is(err, ErrCredits) || api.IsPaymentRequired(err) {
 		if !errors.Is(err, ErrCredits) {
@@ -149,7 +150,7 @@ func (cr *creation) resolve(n int, err error, servers, stale []api.Server, lerr 
 		id := servers[0].ID
 		ch.note = fmt.Sprintf("adopted server %d after a lost answer", id)
 		// Made by one of the attempts: timed from the first.
-		return cr.made(id, origin{kind: engine.ActionCreate, sent: cr.sentAt})
+		return cr.made(id, poll.Origin{Kind: engine.ActionCreate, Sent: cr.sentAt})
 	}
 	// Nothing was made: sending it again is safe.
 	ch.changed.Store(cr.prior)
@@ -164,12 +165,12 @@ func (cr *creation) resolve(n int, err error, servers, stale []api.Server, lerr 
 
 // made counts server id as created and waits for it to be active. The
 // wait keeps only what it goes on with, not the creation.
-func (cr *creation) made(id int64, from origin) move {
+func (cr *creation) made(id int64, from poll.Origin) move {
 	ch, s, k := cr.ch, cr.s, cr.k
 	ch.changed.Store(true)
 	ch.r.created.Add(1)
 	ch.id.Store(id)
-	return ch.wait(s, id, cr.name, goalActive, from, func(err error) move { return k(id, s.end(err)) })
+	return ch.wait(s, id, cr.name, poll.GoalActive, from, func(err error) move { return k(id, s.end(err)) })
 }
 
 // answerMismatch says how a create's answer is not the server asked for

@@ -89,9 +89,9 @@ func (r *run) execute(changes []engine.Change, begin func(ch *chain) move) *Resu
 func (r *run) drive(ch *chain, m move) {
 	switch {
 	case m.wait != nil:
-		r.poller.park(m.wait)
+		r.poller.Park(m.wait)
 	case m.pause != nil:
-		r.poller.sleep(m.pause)
+		r.poller.Sleep(m.pause)
 	case m.background != nil:
 		r.inBackground(ch, m.background)
 	default:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
 )
 
 // memAccount is an account in memory whose statuses follow time.Now, so
@@ -15,7 +16,7 @@ import (
 // provisions for provision(id) (default 4 s; a negative duration: for
 // ever) and stops or starts in transition. Every request takes
 // requestTime. It counts requests as the API would: a list costs a
-// request for each page of listPageSize servers.
+// request for each page of poll.ListPageSize servers.
 type memAccount struct {
 	provision   func(id int64) time.Duration
 	transition  time.Duration
@@ -102,7 +103,7 @@ func (a *memAccount) ListServers(ctx context.Context, opts api.ListOptions) ([]a
 	if opts.Stable {
 		kind = "stable list"
 	}
-	a.request(kind, max(1, (n+listPageSize-1)/listPageSize))
+	a.request(kind, max(1, (n+poll.ListPageSize-1)/poll.ListPageSize))
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := time.Now()

@@ -1,6 +1,10 @@
 package apply
 
-import "context"
+import (
+	"context"
+
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
+)
 
 // move is what a chain does next, handed back to the worker that runs it.
 // A chain's code runs on a worker from one move to the next: it may send
@@ -17,8 +21,8 @@ import "context"
 // A parked chain costs its waiter and the closures of its continuation,
 // not a goroutine.
 type move struct {
-	wait       *waiter
-	pause      *pause
+	wait       *poll.Waiter
+	pause      *poll.Pause
 	background func(ctx context.Context) (continuation func() move)
 	err        error
 }

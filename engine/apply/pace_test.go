@@ -6,8 +6,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/vpsfleet/vpsfleet/engine"
 )
 
 // completions is a Progress that keeps when each server's chain ended.
@@ -235,98 +233,6 @@ func TestInterruptEndsAPause(t *testing.T) {
 		}
 		if r := resultOf(t, res, "web-01"); r.Outcome != OutcomeNotStarted || !strings.Contains(r.Err.Error(), "interrupted") {
 			t.Errorf("result %s %v, want not started, interrupted", r.Outcome, r.Err)
-		}
-	})
-}
-
-// TestPaceSchedule: when the poller plans to look at waiters of a kind
-// whose duration it knows, and at one it is learning.
-func TestPaceSchedule(t *testing.T) {
-	t.Parallel()
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	r := &run{opts: Options{}.withDefaults()}
-	newWaiters := func(p *poller, kind engine.Action, sinces ...time.Duration) []*waiter {
-		c, _ := p.cohortLocked(kind)
-		var ws []*waiter
-		for _, s := range sinces {
-			w := &waiter{since: base.Add(s), from: origin{kind: kind, sent: base.Add(s)}}
-			c.ws = append(c.ws, w)
-			p.parked++
-			ws = append(ws, w)
-		}
-		return ws
-	}
-	sec := time.Second
-
-	t.Run("learning: the oldest, at the first interval, then 10% older each time", func(t *testing.T) {
-		p := newPoller(r)
-		p.listed = 10000
-		ws := newWaiters(p, engine.ActionCreate, 0, 10*time.Millisecond)
-		next := p.decideLocked(base)
-		if next.learn == nil || len(next.looks) != 1 || next.looks[0] != ws[0] || !next.at.Equal(base.Add(DefaultPollInterval)) {
-			t.Fatalf("first look %+v, want the oldest at %s", next, DefaultPollInterval)
-		}
-		p.byKind[engine.ActionCreate].model.slowest = 2 * sec
-		p.byKind[engine.ActionCreate].probes = 1
-		next = p.decideLocked(base.Add(2 * sec))
-		if next.looks[0] != ws[1] || !next.at.Equal(base.Add(10*time.Millisecond+2200*time.Millisecond)) {
-			t.Errorf("next look %+v, want the second oldest at age 2.2s", next)
-		}
-	})
-
-	t.Run("known: the newest as soon as due, older ones wait for it", func(t *testing.T) {
-		p := newPoller(r)
-		p.listed = 10000
-		ws := newWaiters(p, engine.ActionCreate, 0, sec, 3*sec)
-		c := p.byKind[engine.ActionCreate]
-		c.model = transitionModel{fastest: 4 * sec, slowest: 3990 * time.Millisecond}
-		next := p.decideLocked(base.Add(4 * sec))
-		// The oldest is due at 4s, and may wait until 6s; the newest is
-		// due at 7s: the list comes at 6s and serves the first two.
-		if !next.at.Equal(base.Add(6*sec)) || next.list || len(next.looks) != 2 || next.looks[0] != ws[0] || next.looks[1] != ws[1] {
-			t.Errorf("tick %+v, want the first two at 6s", next)
-		}
-		ws[0].done, ws[1].done, c.dead, p.parked = true, true, 2, 1
-		next = p.decideLocked(base.Add(6 * sec))
-		if !next.at.Equal(base.Add(7*sec)) || len(next.looks) != 1 || next.looks[0] != ws[2] {
-			t.Errorf("tick %+v, want the newest at 7s", next)
-		}
-	})
-
-	t.Run("refining: a waiter whose age is halfway between the bounds", func(t *testing.T) {
-		p := newPoller(r)
-		p.listed = 10000
-		var sinces []time.Duration
-		for i := range 100 {
-			sinces = append(sinces, time.Duration(i)*10*time.Millisecond)
-		}
-		ws := newWaiters(p, engine.ActionCreate, sinces...)
-		c := p.byKind[engine.ActionCreate]
-		c.model = transitionModel{fastest: 4400 * time.Millisecond, slowest: 4 * sec}
-		now := base.Add(4400 * time.Millisecond)
-		next := p.decideLocked(now)
-		// Mid is 4.2s: the waiter parked at 0.2s is that old now.
-		if next.learn == nil || len(next.looks) != 1 || next.looks[0] != ws[20] || !next.at.Equal(now) {
-			t.Errorf("tick %+v, want the waiter parked at 200ms, now", next)
-		}
-	})
-
-	t.Run("few waiters due: a GET each; many: one list", func(t *testing.T) {
-		p := newPoller(r)
-		p.listed = 500 // 10 pages
-		newWaiters(p, "", 0, 0, 0)
-		if next := p.decideLocked(base); next.list || len(next.looks) != 3 {
-			t.Errorf("tick %+v, want 3 GETs", next)
-		}
-		p = newPoller(r)
-		p.listed = 500
-		var sinces []time.Duration
-		for range 11 {
-			sinces = append(sinces, 0)
-		}
-		newWaiters(p, "", sinces...)
-		if next := p.decideLocked(base); !next.list || !next.final {
-			t.Errorf("tick %+v, want a final list", next)
 		}
 	})
 }

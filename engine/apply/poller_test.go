@@ -12,25 +12,8 @@ import (
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
 )
-
-func TestNextInterval(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		cur, max, want time.Duration
-	}{
-		{500 * time.Millisecond, 5 * time.Second, 750 * time.Millisecond},
-		{750 * time.Millisecond, 5 * time.Second, 1125 * time.Millisecond},
-		{4 * time.Second, 5 * time.Second, 5 * time.Second},
-		{5 * time.Second, 5 * time.Second, 5 * time.Second},
-		{time.Millisecond, time.Millisecond, time.Millisecond},
-	}
-	for _, tt := range tests {
-		if got := nextInterval(tt.cur, tt.max); got != tt.want {
-			t.Errorf("nextInterval(%s, %s) = %s, want %s", tt.cur, tt.max, got, tt.want)
-		}
-	}
-}
 
 // gatedAccount lists servers 1..n: its k-th list (from 1) waits for
 // gates[k-1] (if any) and shows them provisioning on the first list,
@@ -71,12 +54,12 @@ func (g *gatedAccount) ListServers(ctx context.Context, _ api.ListOptions) ([]ap
 // active, through a run of acct. Chain i parks once release(i) returns.
 // It returns the run, its waiters (filled as they park) and a channel
 // that yields the result.
-func parkedRun(t *testing.T, ctx context.Context, acct engine.Account, n int, release func(i int)) (*run, []*waiter, <-chan *Result) {
+func parkedRun(t *testing.T, ctx context.Context, acct engine.Account, n int, release func(i int)) (*run, []*poll.Waiter, <-chan *Result) {
 	t.Helper()
 	opts := fastOptions()
 	opts.Parallelism = 4
 	r := newRun(ctx, acct, opts.withDefaults())
-	waiters := make([]*waiter, n)
+	waiters := make([]*poll.Waiter, n)
 	var mu sync.Mutex
 	changes := make([]engine.Change, n)
 	for i := range changes {
@@ -87,7 +70,7 @@ func parkedRun(t *testing.T, ctx context.Context, acct engine.Account, n int, re
 		defer r.close()
 		out <- r.execute(changes, func(ch *chain) move {
 			release(ch.index)
-			m := ch.waitFor(nil, int64(ch.index+1), ch.c.Name, goalActive, false, untimed, func(srv api.Server, err error) move { return ended(err) })
+			m := ch.waitFor(nil, int64(ch.index+1), ch.c.Name, poll.GoalActive, false, poll.Untimed, func(srv api.Server, err error) move { return ended(err) })
 			mu.Lock()
 			waiters[ch.index] = m.wait
 			mu.Unlock()
@@ -98,10 +81,8 @@ func parkedRun(t *testing.T, ctx context.Context, acct engine.Account, n int, re
 }
 
 // seen returns what w has seen, under the poller's lock.
-func seen(p *poller, w *waiter) (looked bool, status string, err error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return !w.looked.IsZero(), w.lastStatus, w.lastErr
+func seen(p *poll.Poller, w *poll.Waiter) (looked bool, status string, err error) {
+	return p.Seen(w)
 }
 
 // TestPollerOneListServesEveryWaiter: 498 servers that start waiting while
@@ -123,9 +104,7 @@ func TestPollerOneListServesEveryWaiter(t *testing.T) {
 	// list 2, which cannot begin before list 1 ends.
 	close(listing)
 	for i := 2; i < 500; {
-		r.poller.mu.Lock()
-		parked := r.poller.parked
-		r.poller.mu.Unlock()
+		parked := r.poller.Stats().Parked
 		if parked == 500 {
 			break
 		}
@@ -150,7 +129,7 @@ func TestPollerOneListServesEveryWaiter(t *testing.T) {
 		t.Fatalf("result %+v", res.Results)
 	}
 	// 500 waiters, two lists (and a third in progress at most).
-	if got := r.poller.listCount(); got > 3 {
+	if got := r.poller.Stats().Lists; got > 3 {
 		t.Errorf("%d lists for 500 waiters, want 2 (and a third in progress at most)", got)
 	}
 }
@@ -168,9 +147,7 @@ func TestPollerLateWaiterGetsAFreshList(t *testing.T) {
 	<-g.started // the first list is running
 	close(listing)
 	for {
-		r.poller.mu.Lock()
-		parked := r.poller.parked
-		r.poller.mu.Unlock()
+		parked := r.poller.Stats().Parked
 		if parked == 3 {
 			break
 		}
@@ -222,9 +199,7 @@ func TestApplyLeavesNoPollerRunning(t *testing.T) {
 		if !res.OK() {
 			t.Fatalf("apply failed: %+v", res.Results)
 		}
-		r.poller.mu.Lock()
-		running := r.poller.running
-		r.poller.mu.Unlock()
+		running := r.poller.Stats().Running
 		if running {
 			t.Fatalf("run %d: the poller still runs after Apply returned", i)
 		}

@@ -48,9 +48,7 @@ func TestQueueRunsNoMoreThanItsWorkers(t *testing.T) {
 			if most > workers || r.queue.most() > workers {
 				t.Errorf("%d workers: %d chains began at once, %d tasks ran at once", workers, most, r.queue.most())
 			}
-			r.poller.mu.Lock()
-			parked := r.poller.mostParked
-			r.poller.mu.Unlock()
+			parked := r.poller.Stats().MostParked
 			if parked != n {
 				t.Errorf("%d workers: at most %d servers waited at once, want all %d", workers, parked, n)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
 	"github.com/vpsfleet/vpsfleet/engine/apply/rollout"
 )
 
@@ -82,7 +83,7 @@ type run struct {
 	finishers atomic.Int32
 
 	sem    chan struct{}
-	poller *poller
+	poller *poll.Poller
 	queue  *workQueue
 	// order decides when each change starts; nil: in plan order, all at
 	// once (see startOrder).
@@ -104,7 +105,7 @@ type run struct {
 
 	// chainCalls counts the requests chains have sent, chainInFlight
 	// those not answered yet: a list that began with none in flight
-	// reflects every change sent before it (see poller.lastQuiet).
+	// reflects every change sent before it (see poll.Poller.LastQuiet).
 	chainCalls    atomic.Int64
 	chainInFlight atomic.Int64
 
@@ -139,7 +140,9 @@ func newRun(ctx context.Context, acct engine.Account, opts Options) *run {
 	r.stop, r.halt = context.WithCancelCause(r.abort)
 	// The poller lists only while somebody waits; after the Interrupt only
 	// finishing chains still wait, so it stops for good only on abort.
-	r.poller = newPoller(r)
+	r.poller = poll.New(r.abort, pollRun{r}, poll.Config{
+		First: opts.PollInterval, Max: opts.MaxPollInterval, Timeout: opts.Timeout, PerServer: opts.perServer, Now: opts.Now,
+	})
 	go r.watch()
 	return r
 }
@@ -153,7 +156,7 @@ func (r *run) watch() {
 		r.halt(ErrInterrupted)
 	case <-r.stop.Done():
 	}
-	r.poller.halt(false)
+	r.poller.Halt(false)
 	r.mu.Lock()
 	q := r.queue
 	r.mu.Unlock()
@@ -161,7 +164,7 @@ func (r *run) watch() {
 		q.kick() // the order starts nothing more: let it say so
 	}
 	<-r.abort.Done()
-	r.poller.halt(true)
+	r.poller.Halt(true)
 }
 
 // close ends the run's contexts, silences its progress and shuts its work
@@ -178,7 +181,7 @@ func (r *run) close() {
 		return
 	}
 	<-r.watched
-	r.poller.wait()
+	r.poller.Wait()
 	if r.queue != nil {
 		r.queue.wait()
 	}
@@ -262,7 +265,7 @@ func (r *run) callMode(server string, finishing bool, fn func(ctx context.Contex
 	r.inFlight[server]++
 	r.mu.Unlock()
 	if server != "" {
-		// In flight first, then counted: see poller.listAndDeliver.
+		// In flight first, then counted: see pollRun.Quiet.
 		r.chainInFlight.Add(1)
 		r.chainCalls.Add(1)
 	}
@@ -294,30 +297,6 @@ func (r *run) callMode(server string, finishing bool, fn func(ctx context.Contex
 		return fmt.Errorf("%w (the request ended with: %w)", ErrUnauthorized, err)
 	}
 	return err
-}
-
-// listAll is the poller's list: every page, one request slot, Stable when
-// asked. While a chain is finishing a replacement the Interrupt does not
-// refuse it.
-func (r *run) listAll(stable bool) ([]api.Server, error) {
-	return r.list(api.ListOptions{Stable: stable}, r.finishers.Load() > 0)
-}
-
-// quiet reports whether every chain still out is parked and no request of
-// a chain is in flight, with the count of chain requests sent so far,
-// read before the check (see poller.listAndDeliver).
-func (r *run) quiet() (gen int64, ok bool) {
-	gen = r.chainCalls.Load()
-	if r.chainInFlight.Load() != 0 || r.queue == nil {
-		return gen, false
-	}
-	return gen, r.queue.idle()
-}
-
-// accountSize estimates how many servers the account holds before the
-// poller has listed it: those the plan saw, and those made since.
-func (r *run) accountSize() int {
-	return len(r.opts.KnownIDs) + int(r.created.Load())
 }
 
 // list lists the account with opts in one request slot (see callMode),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
 
 	"github.com/vpsfleet/vpsfleet/api"
 )
@@ -19,7 +20,7 @@ const maxPowerAttempts = 10
 // called once the API has accepted the deletion, before the wait.
 func (ch *chain) deleteServer(id int64, name string, accepted func(), k then) move {
 	s := ch.begin(engine.ActionDelete, id, "")
-	from := origin{kind: engine.ActionDelete, sent: time.Now()}
+	from := poll.Origin{Kind: engine.ActionDelete, Sent: time.Now()}
 	err := ch.call(func(ctx context.Context) error {
 		ch.changed.Store(true)
 		return ch.r.acct.DeleteServer(ctx, id)
@@ -39,7 +40,7 @@ func (ch *chain) deleteServer(id int64, name string, accepted func(), k then) mo
 	if accepted != nil {
 		accepted()
 	}
-	return ch.wait(s, id, name, goalGone, from, func(err error) move { return k(s.end(err)) })
+	return ch.wait(s, id, name, poll.GoalGone, from, func(err error) move { return k(s.end(err)) })
 }
 
 // get reads one server under the request bound.
@@ -70,7 +71,7 @@ func (ch *chain) patch(id int64, a engine.Action, req api.UpdateRequest, note st
 // settle waits for a server in a transitional status to reach a stable one.
 func (ch *chain) settle(id int64, name string, k then) move {
 	s := ch.begin(engine.ActionUpdate, id, "waiting for the server to settle")
-	return ch.wait(s, id, name, goalSettled, untimed, func(err error) move { return k(s.end(err)) })
+	return ch.wait(s, id, name, poll.GoalSettled, poll.Untimed, func(err error) move { return k(s.end(err)) })
 }
 
 // power starts (a is ActionStart), stops or reboots server id and waits
@@ -84,12 +85,12 @@ func (ch *chain) power(id int64, a engine.Action, k then) move {
 		return k(err)
 	}
 	name := ch.c.Name
-	target, moving, goal := api.StatusActive, api.StatusStarting, goalActive
+	target, moving, goal := api.StatusActive, api.StatusStarting, poll.GoalActive
 	send := ch.r.acct.StartServer
 	verb := "starting"
 	switch a {
 	case engine.ActionStop:
-		target, moving, goal = api.StatusStopped, api.StatusStopping, goalStopped
+		target, moving, goal = api.StatusStopped, api.StatusStopping, poll.GoalStopped
 		send = ch.r.acct.StopServer
 		verb = "stopping"
 	case engine.ActionReboot:
@@ -103,7 +104,7 @@ func (ch *chain) power(id int64, a engine.Action, k then) move {
 	var seen []string // the status after each failed attempt, for the error
 	var attempt func(n int) move
 	attempt = func(n int) move {
-		from := origin{kind: a, sent: time.Now()}
+		from := poll.Origin{Kind: a, Sent: time.Now()}
 		err := ch.call(func(ctx context.Context) error {
 			ch.changed.Store(true)
 			_, err := send(ctx, id)
@@ -120,7 +121,7 @@ func (ch *chain) power(id int64, a engine.Action, k then) move {
 			return k(s.end(fmt.Errorf("%s %s (id %d): %w; reading it back also failed: %v", verb, name, id, err, gerr)))
 		}
 		if srv.Status == target || srv.Status == moving {
-			return ch.wait(s, id, name, goal, untimed, reached)
+			return ch.wait(s, id, name, goal, poll.Untimed, reached)
 		}
 		seen = append(seen, string(srv.Status))
 		if n >= maxPowerAttempts {
@@ -136,7 +137,7 @@ func (ch *chain) power(id int64, a engine.Action, k then) move {
 		case srv.Status == api.StatusSuspended:
 			return k(s.end(fmt.Errorf("%s %s (id %d): the server is suspended by the provider and accepts no action; have it unsuspended, then run apply again", verb, name, id)))
 		case srv.Status.Transitional():
-			return ch.wait(s, id, name, goalSettled, untimed, func(werr error) move {
+			return ch.wait(s, id, name, poll.GoalSettled, poll.Untimed, func(werr error) move {
 				if werr != nil {
 					return k(s.end(werr))
 				}

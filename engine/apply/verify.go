@@ -36,7 +36,7 @@ func (r *run) checkDuplicates(changes []engine.Change, res *Result) {
 	for _, c := range changes {
 		names[c.Name] = true
 	}
-	servers, ok := r.poller.lastQuiet()
+	servers, ok := r.poller.LastQuiet()
 	if !ok {
 		var err error
 		servers, err = r.list(api.ListOptions{Stable: true}, true)

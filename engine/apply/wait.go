@@ -8,110 +8,20 @@ import (
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/engine"
-	"github.com/vpsfleet/vpsfleet/internal/words"
+	"github.com/vpsfleet/vpsfleet/engine/apply/poll"
 )
 
-// waitGoal is what a wait waits for.
-type waitGoal int
+// TimeoutError is a wait that ran out of time: Options.Timeout passed
+// before the server reached its goal. It is the error of package poll,
+// whose waiters time out: an alias, so that callers keep writing
+// apply.TimeoutError.
+type TimeoutError = poll.TimeoutError
 
-const (
-	goalActive waitGoal = iota
-	goalStopped
-	goalGone
-	// goalSettled: any status that is not on its way to another one.
-	goalSettled
-)
-
-// String completes "waiting for web-03 (id 12347) to ...".
-func (g waitGoal) String() string {
-	switch g {
-	case goalActive:
-		return "become active"
-	case goalStopped:
-		return "become stopped"
-	case goalGone:
-		return "be deleted"
-	default:
-		return "settle"
-	}
-}
-
-// status is the status g waits for; "" for goals that are not one.
-func (g waitGoal) status() api.Status {
-	switch g {
-	case goalActive:
-		return api.StatusActive
-	case goalStopped:
-		return api.StatusStopped
-	}
-	return ""
-}
-
-// reached reports whether a server seen (or not, found false) meets g.
-func (g waitGoal) reached(srv api.Server, found bool) bool {
-	switch g {
-	case goalActive:
-		return found && srv.Status == api.StatusActive
-	case goalStopped:
-		return found && srv.Status == api.StatusStopped
-	case goalGone:
-		return !found
-	default:
-		return found && !srv.Status.Transitional()
-	}
-}
-
-// origin is what started the transition a wait waits out: a request of
-// this run's, of action kind, sent at sent (by the poller's clock). The
-// poller learns how long each kind takes from the waits it has seen end.
-// The zero origin is a transition the run did not start (a server
-// settling, a replacement an earlier run made, WaitFor): never learned
-// from.
-type origin struct {
-	kind engine.Action
-	sent time.Time
-}
-
-// untimed is the origin of a wait whose transition the run did not start.
-var untimed = origin{}
-
-// waiter is one parked chain: it waits for server id to reach goal, and
-// then goes on with then. The chain fills in what it waits for; the poller
-// keeps the rest while it is parked, and whoever holds it (the poller, or
-// the worker looking at it) is the only one to touch it.
-type waiter struct {
-	ch   *chain
-	step *stepRun // nil for WaitFor: no progress events
-	id   int64
-	// expected is the name the server must carry ("" takes any); label
-	// names it in messages.
-	expected, label string
-	goal            waitGoal
-	strict          bool
-	from            origin
-	// started is when the wait began, by Options.Now, for the timeout.
-	started   time.Time
-	finishing bool
-	then      func(api.Server, error) move
-
-	// What was last seen; forget keeps last empty, for a continuation
-	// that reads no server.
-	forget     bool
-	last       *api.Server
-	lastStatus string
-	lastErr    error
-
-	// Kept by the poller (see poller.go).
-	since   time.Time // parked at, by the poller's clock
-	seq     uint64    // lists that began before it was parked are not its
-	away    bool      // a worker is looking at it (a GET)
-	done    bool      // no longer parked
-	looked  time.Time // the start of the last view of it (zero: none)
-	every   time.Duration
-	lagging bool // looked at after it was predicted done, not done
-	due     time.Time
-	early   time.Time
-}
+// SettledError is a wait for a status that ended because the server
+// settled in another one, from which it will not move on its own. It is
+// the error of package poll: an alias, so that callers keep writing
+// apply.SettledError.
+type SettledError = poll.SettledError
 
 // waitFor parks the chain until server id, named name ("" takes any
 // name), reaches goal, the wait times out (Options.Timeout, by
@@ -122,141 +32,96 @@ type waiter struct {
 // settles in a status other than the goal's ends the wait at once with a
 // *SettledError. It emits an EventStill for step s (when not nil) on every
 // look that finds the server still on its way.
-func (ch *chain) waitFor(s *stepRun, id int64, name string, goal waitGoal, strict bool, from origin, then func(api.Server, error) move) move {
-	label := name
-	if label == "" {
-		label = "server"
-	}
-	w := &waiter{
-		ch: ch, step: s, id: id, expected: name, label: label, goal: goal, strict: strict, from: from,
-		started: ch.r.opts.Now(), finishing: ch.finishing, then: then, lastStatus: "not seen yet",
-	}
-	return move{wait: w}
+func (ch *chain) waitFor(s *stepRun, id int64, name string, goal poll.Goal, strict bool, from poll.Origin, then func(api.Server, error) move) move {
+	return ch.park(s, poll.Wait{ID: id, Name: name, Goal: goal, Strict: strict, From: from, Finishing: ch.finishing}, then)
 }
 
 // wait is waitFor as a step of an apply waits: not strict, a timeout says
 // what to do, and the continuation k is given only the error, so the
 // waiter keeps no copy of the server.
-func (ch *chain) wait(s *stepRun, id int64, name string, goal waitGoal, from origin, k then) move {
-	m := ch.waitFor(s, id, name, goal, false, from, func(_ api.Server, err error) move {
+func (ch *chain) wait(s *stepRun, id int64, name string, goal poll.Goal, from poll.Origin, k then) move {
+	w := poll.Wait{ID: id, Name: name, Goal: goal, From: from, Finishing: ch.finishing, Forget: true}
+	return ch.park(s, w, func(_ api.Server, err error) move {
 		var timeout *TimeoutError
 		if errors.As(err, &timeout) {
 			err = fmt.Errorf("%w; raise -timeout or run apply again later", err)
 		}
 		return k(err)
 	})
-	m.wait.forget = true
-	return m
 }
 
-// view is one look at a waiter's server: the server (found), or not; a
-// GET's absence is certain (complete), a list's is not, since a list can
-// miss a server when others are deleted between its pages. err is why the
-// look saw nothing.
-type view struct {
-	srv      api.Server
-	found    bool
-	complete bool
-	err      error
+// park is the move that parks the chain with the poller for w, on step s.
+func (ch *chain) park(s *stepRun, w poll.Wait, then func(api.Server, error) move) move {
+	return move{wait: poll.NewWaiter(w, &parked{ch: ch, step: s, then: then}, ch.r.opts.Now())}
 }
 
-// verdict is what a look at a waiter decides.
-type verdict int
+// pause parks the chain for d: it goes on with then(true) once d has
+// passed, then(false) when it must stop before that.
+func (ch *chain) pause(d time.Duration, then func(ok bool) move) move {
+	return move{pause: poll.NewPause(d, ch.finishing, ch.halted, func(ok bool) { ch.r.drive(ch, then(ok)) })}
+}
 
-const (
-	// waiting: the server is still on its way.
-	waiting verdict = iota
-	// over: the wait is over, with the server and error see returns.
-	over
-	// lookAgain: a list did not show the server: ask for it before
-	// concluding anything.
-	lookAgain
-)
+// parked is a chain parked with the poller, as the poller sees it
+// (poll.Chain): on step (nil: it reports nothing, as WaitFor's), going on
+// with then.
+type parked struct {
+	ch   *chain
+	step *stepRun
+	then func(api.Server, error) move
+}
 
-// see judges a look at w's server. It records what it saw in w.
-func (w *waiter) see(v view) (verdict, api.Server, error) {
-	if v.err == nil {
-		srv, found := v.srv, v.found
-		if !found && w.goal != goalGone && !v.complete {
-			return lookAgain, w.seen(), nil
-		}
-		if !found && w.goal != goalGone {
-			return over, w.seen(), fmt.Errorf("%s (id %d) disappeared while waiting for it to %s; someone else deleted it — run plan again", w.label, w.id, w.goal)
-		}
-		if found && w.expected != "" && srv.Name != w.expected && w.goal != goalGone {
-			return over, srv, fmt.Errorf("server id %d now carries the name %q, not %s: it is not the server this apply is waiting for; run plan to see where the account stands", w.id, srv.Name, w.label)
-		}
-		if found {
-			if !w.forget {
-				w.last = &srv
-			}
-			w.lastStatus, w.lastErr = string(srv.Status), nil
-			if srv.Status == api.StatusSuspended && w.goal != goalGone {
-				return over, srv, fmt.Errorf("%s (id %d) was suspended by the provider while waiting for it to %s; have it unsuspended, then run apply again", w.label, w.id, w.goal)
-			}
-		}
-		if w.goal.reached(srv, found) {
-			return over, srv, nil
-		}
-		if w.strict && found && !srv.Status.Transitional() {
-			return over, srv, &SettledError{Name: w.label, ID: w.id, Status: srv.Status, Want: w.goal.status()}
-		}
-	} else {
-		w.lastErr = v.err
+// Halted reports whether the chain must stop (see chain.halted).
+func (p *parked) Halted() bool { return p.ch.halted() }
+
+// Get reads server id as one of the chain's requests.
+func (p *parked) Get(id int64) (*api.Server, error) { return p.ch.get(id) }
+
+// Still emits the step's EventStill.
+func (p *parked) Still(id int64, note string) {
+	if s := p.step; s != nil {
+		p.ch.emit(Event{Server: p.ch.c.Name, Kind: EventStill, Action: s.action, Elapsed: s.elapsed(), ID: id, Note: note})
 	}
-	r := w.ch.r
-	if waited := r.opts.Now().Sub(w.started); waited >= r.opts.Timeout {
-		return over, w.seen(), &TimeoutError{Name: w.label, ID: w.id, Goal: w.goal.String(), After: r.opts.Timeout, LastStatus: w.lastStatus, LastErr: w.lastErr}
+}
+
+// Then carries out the move the chain goes on with.
+func (p *parked) Then(srv api.Server, err error) { p.ch.r.drive(p.ch, p.then(srv, err)) }
+
+// pollRun is the run as its poller sees it (poll.Run).
+type pollRun struct{ r *run }
+
+// Push queues task on the run's work queue.
+func (h pollRun) Push(task func()) { h.r.queue.push(task) }
+
+// List is the poller's list: every page, one request slot, Stable when
+// asked. While a chain is finishing a replacement the Interrupt does not
+// refuse it.
+func (h pollRun) List(stable bool) ([]api.Server, error) {
+	return h.r.list(api.ListOptions{Stable: stable}, h.r.finishers.Load() > 0)
+}
+
+// Quiet reports whether every chain still out is parked and no request
+// of a chain is in flight, with the count of chain requests sent so far,
+// read before the check.
+func (h pollRun) Quiet() (sent int64, ok bool) {
+	r := h.r
+	sent = r.chainCalls.Load()
+	if r.chainInFlight.Load() != 0 || r.queue == nil {
+		return sent, false
 	}
-	return waiting, w.seen(), nil
+	return sent, r.queue.idle()
 }
 
-// seen is the server as last seen (empty when not seen, or forgotten).
-func (w *waiter) seen() api.Server {
-	if w.last == nil {
-		return api.Server{}
-	}
-	return *w.last
+// Sent counts the requests chains have sent.
+func (h pollRun) Sent() int64 { return h.r.chainCalls.Load() }
+
+// AccountSize estimates how many servers the account holds before the
+// poller has listed it: those the plan saw, and those made since.
+func (h pollRun) AccountSize() int {
+	return len(h.r.opts.KnownIDs) + int(h.r.created.Load())
 }
 
-// TimeoutError is a wait that ran out of time: Options.Timeout passed
-// before the server reached its goal.
-type TimeoutError struct {
-	Name string
-	ID   int64
-	// Goal completes "waiting for NAME to ...": "become active".
-	Goal string
-	// After is the timeout that passed.
-	After time.Duration
-	// LastStatus is the last status seen, or "not seen yet".
-	LastStatus string
-	// LastErr is the last error of a poll, if the last poll failed.
-	LastErr error
-}
-
-// Error says what was waited for and what was last seen.
-func (e *TimeoutError) Error() string {
-	msg := fmt.Sprintf("timed out after %s waiting for %s (id %d) to %s (last status %s)",
-		words.Duration(e.After), e.Name, e.ID, e.Goal, e.LastStatus)
-	if e.LastErr != nil {
-		msg += "; last error: " + e.LastErr.Error()
-	}
-	return msg
-}
-
-// SettledError is a wait for a status that ended because the server
-// settled in another one, from which it will not move on its own.
-type SettledError struct {
-	Name   string
-	ID     int64
-	Status api.Status
-	Want   api.Status
-}
-
-// Error says where the server settled.
-func (e *SettledError) Error() string {
-	return fmt.Sprintf("%s (id %d) is %s, not %s", e.Name, e.ID, e.Status, e.Want)
-}
+// StopErr is why the run stopped.
+func (h pollRun) StopErr() error { return h.r.stopErr() }
 
 // WaitFor waits until server id, named name ("" takes any name), has the
 // status want (api.StatusActive or api.StatusStopped), reading the account through
@@ -267,11 +132,11 @@ func (e *SettledError) Error() string {
 // *TimeoutError), or when ctx ends (wrapping ErrAbandoned). It changes
 // nothing in the account.
 func WaitFor(ctx context.Context, acct engine.Account, id int64, name string, want api.Status, opts Options) (api.Server, error) {
-	goal := goalActive
+	goal := poll.GoalActive
 	switch want {
 	case api.StatusActive:
 	case api.StatusStopped:
-		goal = goalStopped
+		goal = poll.GoalStopped
 	default:
 		return api.Server{}, fmt.Errorf("wait for %s (id %d): can only wait for active or stopped, not %s", name, id, want)
 	}
@@ -283,7 +148,7 @@ func WaitFor(ctx context.Context, acct engine.Account, id int64, name string, wa
 	}
 	out := make(chan outcome, 1)
 	r.execute([]engine.Change{{Name: name}}, func(ch *chain) move {
-		return ch.waitFor(nil, id, name, goal, true, untimed, func(srv api.Server, err error) move {
+		return ch.waitFor(nil, id, name, goal, true, poll.Untimed, func(srv api.Server, err error) move {
 			out <- outcome{srv, err}
 			return ended(err)
 		})

@@ -1,4 +1,4 @@
-package apply
+package poll
 
 import (
 	"sort"
@@ -27,14 +27,15 @@ import (
 //   - Once one has, every waiter is predicted done at its parking time
 //     plus fastest. The newest waiter of a kind is looked at as soon as it
 //     is predicted done; older ones may wait for it up to half the
-//     duration (at most MaxPollInterval, lateness), so that one list
+//     duration (at most Config.Max, lateness), so that one list
 //     serves them all. While the bounds are apart, a GET of a waiter
 //     whose age lies between them halves the gap (refine).
 //   - A waiter seen still on its way after it was predicted done (the
 //     kind's durations vary), or one whose transition the run did not
-//     start (a server settling, WaitFor), is looked at on a backoff of
-//     its own: PollInterval first, then ×1.5 up to MaxPollInterval, as
-//     every waiter was before.
+//     start (a server settling, the executor's WaitFor), is looked at on
+//     a backoff of its own: Config.First (the executor's PollInterval)
+//     first, then ×1.5 up to Config.Max (MaxPollInterval), as every
+//     waiter was before.
 //   - No waiter goes past its timeout without a look.
 //
 // A look at the waiters due serves them all by one list when they are
@@ -53,16 +54,17 @@ const (
 	// turns at being looked at while the kind is learned: one stuck
 	// server does not hold the others back.
 	learnTargets = 3
-	// listPageSize is the servers a page of the API's list holds: a
-	// list of the account costs a request for each.
-	listPageSize = 50
 )
+
+// ListPageSize is the servers a page of the API's list holds: the poller
+// counts a list of the account as a request for each.
+const ListPageSize = 50
 
 // cohort is the waiters of one kind of transition, in the order they
 // were parked (so by age), and what has been learned of the kind.
 type cohort struct {
 	kind    engine.Action
-	ws      []*waiter
+	ws      []*Waiter
 	dead    int
 	model   transitionModel
 	probing bool
@@ -83,12 +85,12 @@ type tick struct {
 	at    time.Time
 	list  bool
 	final bool
-	looks []*waiter
+	looks []*Waiter
 	learn *cohort
 }
 
 // cohortLocked returns the cohort of kind, and whether it is new.
-func (p *poller) cohortLocked(kind engine.Action) (*cohort, bool) {
+func (p *Poller) cohortLocked(kind engine.Action) (*cohort, bool) {
 	if c, ok := p.byKind[kind]; ok {
 		return c, false
 	}
@@ -99,18 +101,18 @@ func (p *poller) cohortLocked(kind engine.Action) (*cohort, bool) {
 }
 
 // listCost is the requests a list of the account is expected to take.
-func (p *poller) listCostLocked() int {
+func (p *Poller) listCostLocked() int {
 	n := p.listed
 	if n < 0 {
-		n = p.r.accountSize()
+		n = p.run.AccountSize()
 	}
-	return max(1, (n+listPageSize-1)/listPageSize)
+	return max(1, (n+ListPageSize-1)/ListPageSize)
 }
 
 // decideLocked plans the next tick. It schedules every waiter (setting
 // its early and due times), takes the soonest due time, and looks then at
 // every waiter whose early time has come.
-func (p *poller) decideLocked(now time.Time) tick {
+func (p *Poller) decideLocked(now time.Time) tick {
 	next := tick{at: never}
 	for _, c := range p.cohorts {
 		c.compact()
@@ -148,7 +150,7 @@ func (p *poller) decideLocked(now time.Time) tick {
 			}
 		}
 	}
-	if !p.perServer && len(next.looks) > cost {
+	if !p.cfg.PerServer && len(next.looks) > cost {
 		next.final = len(next.looks) == p.parked
 		next.list, next.looks = true, nil
 	}
@@ -157,13 +159,13 @@ func (p *poller) decideLocked(now time.Time) tick {
 
 // schedule sets w's early and due times: the look that serves it should
 // come no sooner than early and no later than due.
-func (p *poller) schedule(c *cohort, w *waiter, newest bool) {
-	timeout := w.since.Add(p.timeout)
+func (p *Poller) schedule(c *cohort, w *Waiter, newest bool) {
+	timeout := w.since.Add(p.cfg.Timeout)
 	m := c.model
 	switch {
-	case p.perServer || c.kind == "" || w.lagging:
+	case p.cfg.PerServer || c.kind == "" || w.lagging:
 		if w.every == 0 {
-			w.every = p.first
+			w.every = p.cfg.First
 		}
 		base := w.since
 		if !w.looked.IsZero() {
@@ -171,7 +173,7 @@ func (p *poller) schedule(c *cohort, w *waiter, newest bool) {
 		}
 		w.due = base.Add(w.every)
 		w.early = w.due.Add(-w.every / 2)
-		if p.perServer {
+		if p.cfg.PerServer {
 			w.early = w.due
 		}
 	case m.fastest == 0:
@@ -181,7 +183,7 @@ func (p *poller) schedule(c *cohort, w *waiter, newest bool) {
 		ready := w.since.Add(m.fastest)
 		allow := time.Duration(0)
 		if !newest {
-			allow = min(time.Duration(float64(m.fastest)*lateness), p.max)
+			allow = min(time.Duration(float64(m.fastest)*lateness), p.cfg.Max)
 		}
 		w.early, w.due = ready, ready.Add(allow)
 	}
@@ -198,17 +200,17 @@ func (p *poller) schedule(c *cohort, w *waiter, newest bool) {
 // while the bounds are apart and some waiter is not yet predicted done, one
 // whose age lies midway between them. ok is false when no such look is
 // worth a request.
-func (p *poller) learnLook(c *cohort, now time.Time) (tick, bool) {
-	if p.perServer || c.kind == "" || c.probing {
+func (p *Poller) learnLook(c *cohort, now time.Time) (tick, bool) {
+	if p.cfg.PerServer || c.kind == "" || c.probing {
 		return tick{}, false
 	}
 	m := c.model
 	if m.fastest == 0 {
-		age := max(p.first, time.Duration(float64(m.slowest)*learnGrowth))
+		age := max(p.cfg.First, time.Duration(float64(m.slowest)*learnGrowth))
 		if m.slowest > 0 {
-			age = min(age, m.slowest+p.max)
+			age = min(age, m.slowest+p.cfg.Max)
 		}
-		var targets []*waiter
+		var targets []*Waiter
 		for _, w := range c.ws {
 			if !w.done && !w.away {
 				if targets = append(targets, w); len(targets) == learnTargets {
@@ -220,7 +222,7 @@ func (p *poller) learnLook(c *cohort, now time.Time) (tick, bool) {
 			return tick{}, false
 		}
 		w := targets[c.probes%len(targets)]
-		return tick{at: w.since.Add(age), looks: []*waiter{w}, learn: c}, true
+		return tick{at: w.since.Add(age), looks: []*Waiter{w}, learn: c}, true
 	}
 	gap := m.fastest - m.slowest
 	newest := c.newest()
@@ -237,8 +239,8 @@ func (p *poller) learnLook(c *cohort, now time.Time) (tick, bool) {
 	if older != nil && now.Sub(older.since) >= m.fastest {
 		older = nil // predicted done: it tells nothing
 	}
-	best, off := (*waiter)(nil), gap/4
-	for _, w := range []*waiter{younger, older} {
+	best, off := (*Waiter)(nil), gap/4
+	for _, w := range []*Waiter{younger, older} {
 		if w == nil {
 			continue
 		}
@@ -248,13 +250,13 @@ func (p *poller) learnLook(c *cohort, now time.Time) (tick, bool) {
 	}
 	switch {
 	case best != nil:
-		return tick{at: now, looks: []*waiter{best}, learn: c}, true
+		return tick{at: now, looks: []*Waiter{best}, learn: c}, true
 	case younger != nil:
-		return tick{at: younger.since.Add(mid), looks: []*waiter{younger}, learn: c}, true
+		return tick{at: younger.since.Add(mid), looks: []*Waiter{younger}, learn: c}, true
 	case older != nil:
 		// Every waiter is older than mid: the youngest, while its age
 		// is still between the bounds.
-		return tick{at: now, looks: []*waiter{older}, learn: c}, true
+		return tick{at: now, looks: []*Waiter{older}, learn: c}, true
 	}
 	return tick{}, false
 }
@@ -262,7 +264,7 @@ func (p *poller) learnLook(c *cohort, now time.Time) (tick, bool) {
 // near returns the first waiter of c from index i on, going by step (1:
 // younger, -1: older), that is parked, not being looked at and not
 // lagging; nil if none.
-func (c *cohort) near(i, step int) *waiter {
+func (c *cohort) near(i, step int) *Waiter {
 	for ; i >= 0 && i < len(c.ws); i += step {
 		if w := c.ws[i]; !w.done && !w.away && !w.lagging {
 			return w
@@ -274,14 +276,14 @@ func (c *cohort) near(i, step int) *waiter {
 // seeLocked judges a view of w, taken between t0 and t1, and learns from
 // it: what the cohort's duration is, when w was last looked at, whether it
 // lags behind its prediction.
-func (p *poller) seeLocked(c *cohort, w *waiter, v view, t0, t1 time.Time) (verdict, api.Server, error) {
-	verdict, srv, err := w.see(v)
+func (p *Poller) seeLocked(c *cohort, w *Waiter, v view, t0, t1 time.Time) (verdict, api.Server, error) {
+	verdict, srv, err := w.see(v, &p.cfg)
 	if verdict == lookAgain {
 		return verdict, srv, err
 	}
 	w.looked = t0
 	if w.every > 0 {
-		w.every = nextInterval(w.every, p.max)
+		w.every = nextInterval(w.every, p.cfg.Max)
 	}
 	if c == nil || c.kind == "" || v.err != nil {
 		return verdict, srv, err
@@ -289,22 +291,22 @@ func (p *poller) seeLocked(c *cohort, w *waiter, v view, t0, t1 time.Time) (verd
 	m := &c.model
 	switch {
 	case verdict == over && err == nil:
-		if d := t1.Sub(w.from.sent); d > 0 && (m.fastest == 0 || d < m.fastest) {
+		if d := t1.Sub(w.from.Sent); d > 0 && (m.fastest == 0 || d < m.fastest) {
 			m.fastest = d
 		}
-	case verdict == waiting && v.found && v.srv.Status.Transitional() || verdict == waiting && w.goal == goalGone && v.found:
+	case verdict == waiting && v.found && v.srv.Status.Transitional() || verdict == waiting && w.goal == GoalGone && v.found:
 		if d := t0.Sub(w.since); d > m.slowest {
 			m.slowest = d
 		}
 		if m.fastest > 0 && !t0.Before(w.since.Add(m.fastest)) && !w.lagging {
-			w.lagging, w.every = true, p.first
+			w.lagging, w.every = true, p.cfg.First
 		}
 	}
 	return verdict, srv, err
 }
 
 // newest is the last waiter of c still parked, or nil.
-func (c *cohort) newest() *waiter {
+func (c *cohort) newest() *Waiter {
 	for j := len(c.ws) - 1; j >= 0; j-- {
 		if !c.ws[j].done {
 			return c.ws[j]
