@@ -142,16 +142,8 @@ func (b *planBuilder) sort() {
 		if c := strings.Compare(x.Name, y.Name); c != 0 {
 			return c
 		}
-		return cmp.Compare(changeID(x), changeID(y))
+		return cmp.Compare(x.LiveID(), y.LiveID())
 	})
-}
-
-// changeID is the live id a change acts on, 0 for a create.
-func changeID(c Change) int64 {
-	if c.Before != nil {
-		return c.Before.ID
-	}
-	return 0
 }
 
 // protection says why a server may never be deleted or replaced

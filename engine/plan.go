@@ -93,6 +93,15 @@ func (c Change) Has(a Action) bool {
 	return false
 }
 
+// LiveID is the id of the live server the change acts on, 0 for a
+// create.
+func (c Change) LiveID() int64 {
+	if c.Before != nil {
+		return c.Before.ID
+	}
+	return 0
+}
+
 // Subject names the change's server for people: its name, with the live
 // id when there is one ("web-01 (id 12345)").
 func (c Change) Subject() string {

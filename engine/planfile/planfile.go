@@ -53,6 +53,11 @@ type File struct {
 	// sorted by id: each one the fleet concerns and each one a change
 	// acts on.
 	Read []api.Server `json:"read"`
+
+	// model is Fleet as a schema.Fleet, worked out (and hashed) once on
+	// first use: Verify, CheckFresh, ManagedNames and FleetModel all
+	// read it.
+	model *schema.Fleet
 }
 
 // Made says how a plan was made, for New.
@@ -154,12 +159,16 @@ func (sp *File) ManagedNames() func(name string) bool {
 // (without its parsed files), or nil when the file holds none.
 func (sp *File) FleetModel() *schema.Fleet { return sp.fleet() }
 
-// fleet is the embedded fleet as a schema.Fleet, or nil.
+// fleet is the embedded fleet as a schema.Fleet, or nil. It is worked out
+// once: Fleet must not change after the first call.
 func (sp *File) fleet() *schema.Fleet {
 	if sp.Fleet == nil {
 		return nil
 	}
-	return sp.Fleet.fleet()
+	if sp.model == nil {
+		sp.model = sp.Fleet.fleet()
+	}
+	return sp.model
 }
 
 // withoutCredentials drops the userinfo of an endpoint URL, so that no

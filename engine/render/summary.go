@@ -57,21 +57,23 @@ type tally struct {
 	create, update, replace, remove, rename, power, reboot int
 }
 
-// add counts one change by its actions.
+// add counts one change by its actions: by its heaviest action (the
+// vocabulary's order: engine.Change.Primary), and as a power change when
+// it starts or stops the server.
 func (t *tally) add(actions []engine.Action) {
 	c := engine.Change{Actions: actions}
-	switch {
-	case c.Has(engine.ActionReplace):
+	switch c.Primary() {
+	case engine.ActionReplace:
 		t.replace++
-	case c.Has(engine.ActionCreate):
+	case engine.ActionCreate:
 		t.create++
-	case c.Has(engine.ActionDelete):
+	case engine.ActionDelete:
 		t.remove++
-	case c.Has(engine.ActionUpdate):
+	case engine.ActionUpdate:
 		t.update++
-	case c.Has(engine.ActionRename):
+	case engine.ActionRename:
 		t.rename++
-	case c.Has(engine.ActionReboot):
+	case engine.ActionReboot:
 		t.reboot++
 	}
 	if c.Has(engine.ActionStart) || c.Has(engine.ActionStop) {

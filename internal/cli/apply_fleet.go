@@ -105,35 +105,18 @@ func (c *cli) lockAndReplan(ctx context.Context, run *teamRun, pl *planned, pf p
 	return exitOK, true
 }
 
-// replan reads the account and plans pl's fleet again with build,
+// replan reads the account and plans pl's fleet again under the lock,
 // printing any problem; ok false means the plan was refused.
 func (c *cli) replan(ctx context.Context, pl *planned, pf planFlags, build planBuild) (live []api.Server, plan *engine.Plan, ok bool) {
-	live, err := engine.ReadLive(ctx, pl.conn.client, pl.fleet, pf.options())
-	if err != nil {
-		c.errorf("reading the account at %s under the lock: %v\nNothing was changed.", pl.conn.endpoint, accountError(pl.conn.endpoint, err))
-		return nil, nil, false
-	}
-	plan, diags := build(pl.fleet, live, pf.options())
-	if c.diagnostics(pl.fleet.Files, onlyErrors(diags), pf.noColor) || plan == nil {
-		fmt.Fprintf(c.stderr, "\nThe plan made under the lock was refused; nothing was changed.\n")
-		return nil, nil, false
-	}
-	return live, plan, true
+	return c.readAndPlan(ctx, pl.conn, pl.fleet, pf, build, " under the lock")
 }
 
 // samePlan reports whether a and b make the same changes: the same
 // servers, by name and live id, with the same actions.
 func samePlan(a, b *engine.Plan) bool {
 	return slices.EqualFunc(a.Changes, b.Changes, func(x, y engine.Change) bool {
-		return x.Name == y.Name && slices.Equal(x.Actions, y.Actions) && beforeID(x) == beforeID(y)
+		return x.Name == y.Name && slices.Equal(x.Actions, y.Actions) && x.LiveID() == y.LiveID()
 	})
-}
-
-func beforeID(c engine.Change) int64 {
-	if c.Before == nil {
-		return 0
-	}
-	return c.Before.ID
 }
 
 // fleetHash is a fleet's hash as the journal shows it.

@@ -189,20 +189,39 @@ func (c *cli) makePlan(ctx context.Context, path string, pf planFlags, build pla
 		c.errorf("%v", err)
 		return nil
 	}
-	live, err := engine.ReadLive(ctx, conn.client, fleet, pf.options())
-	if err != nil {
+	live, plan, ok := c.readAndPlan(ctx, conn, fleet, pf, build, "")
+	if !ok {
 		conn.Close()
-		c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
-		return nil
-	}
-	plan, diags := build(fleet, live, pf.options())
-	if c.diagnostics(fleet.Files, onlyErrors(diags), pf.noColor) || plan == nil {
-		conn.Close()
-		fmt.Fprintf(c.stderr, "\nThe plan was refused; nothing was changed.\n")
 		return nil
 	}
 	c.events.Plan(plan)
 	return &planned{fleet: fleet, live: live, plan: plan, conn: conn}
+}
+
+// readAndPlan reads what a plan of fleet needs from the account of conn
+// and plans it with build, printing every problem; ok false means the
+// plan was refused. when says when it happens, for the messages
+// (" under the lock"; "" the first time).
+func (c *cli) readAndPlan(ctx context.Context, conn *connection, fleet *schema.Fleet, pf planFlags, build planBuild, when string) (live []api.Server, plan *engine.Plan, ok bool) {
+	live, err := engine.ReadLive(ctx, conn.client, fleet, pf.options())
+	if err != nil {
+		if when == "" {
+			c.errorf("reading the account at %s: %v", conn.endpoint, accountError(conn.endpoint, err))
+		} else {
+			c.errorf("reading the account at %s%s: %v\nNothing was changed.", conn.endpoint, when, accountError(conn.endpoint, err))
+		}
+		return nil, nil, false
+	}
+	plan, diags := build(fleet, live, pf.options())
+	if c.diagnostics(fleet.Files, onlyErrors(diags), pf.noColor) || plan == nil {
+		what := "The plan"
+		if when != "" {
+			what = "The plan made" + when
+		}
+		fmt.Fprintf(c.stderr, "\n%s was refused; nothing was changed.\n", what)
+		return nil, nil, false
+	}
+	return live, plan, true
 }
 
 // onlyErrors keeps the error diagnostics: the plan renderers show the
