@@ -48,8 +48,12 @@ func listLimit(count, most int) int {
 // (404) was read while the account changed, and is read again, up to StableListTries times with the
 // client's backoff between; if none is stable the error wraps
 // ErrListUnstable.
+//
+// opts.Visit is shown each page as it arrives, before the next is asked
+// for; opts.From begins the listing at a page an earlier one showed, and
+// reads on to the last (a next link's checks apply to it).
 func (c *Client) ListServers(ctx context.Context, opts ListOptions) ([]Server, error) {
-	if !opts.Stable {
+	if !opts.Stable || opts.From != "" {
 		all, _, err := c.listOnce(ctx, opts)
 		return all, err
 	}
@@ -87,6 +91,11 @@ func (c *Client) listOnce(ctx context.Context, opts ListOptions) (all []Server, 
 		q.Set("location", opts.Location)
 	}
 	u.RawQuery = q.Encode()
+	if opts.From != "" {
+		if u, err = c.nextPage(u, opts.From); err != nil {
+			return nil, false, err
+		}
+	}
 
 	all = []Server{}
 	stable = true
@@ -129,7 +138,13 @@ func (c *Client) listOnce(ctx context.Context, opts ListOptions) (all []Server, 
 			index[s.ID] = len(all)
 			all = append(all, s)
 		}
-		if page.Next == nil || *page.Next == "" {
+		last := page.Next == nil || *page.Next == ""
+		if opts.Visit != nil {
+			if err := opts.Visit(ctx, Page{Number: pages, Link: u.RequestURI(), Count: page.Count, Servers: page.Results, More: !last}); err != nil {
+				return nil, false, err
+			}
+		}
+		if last {
 			return all, stable && len(all) == announced, nil
 		}
 		if len(page.Results) == 0 {

@@ -6,7 +6,10 @@
 // never contains the API token.
 package api
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Status is a server's lifecycle state as the API reports it.
 type Status string
@@ -106,6 +109,34 @@ type ListOptions struct {
 	// as many servers arrived (see ListServers). The filters are sent;
 	// Stable itself is not.
 	Stable bool
+	// Visit, when not nil, is called with each page as it arrives, before
+	// the next is asked for (so a caller may pace a listing: a page read
+	// later shows its servers later). An error it returns ends the
+	// listing with that error. A Stable listing read again calls it
+	// again from page 1. Accounts other than the Client may not call it.
+	Visit func(ctx context.Context, page Page) error
+	// From, when set, is the Link of a page an earlier listing showed
+	// Visit: the listing begins at that page and reads on to the last, so
+	// it returns only the servers listed from there on. It is checked as
+	// a next link is, and is never read again for Stable.
+	From string
+}
+
+// Page is one page of a listing, as ListOptions.Visit sees it.
+type Page struct {
+	// Number counts the pages of the listing from 1 (from its From page,
+	// when it has one).
+	Number int
+	// Link is where the page was read (path and query), for a later
+	// listing's ListOptions.From.
+	Link string
+	// Count is the total the page announced.
+	Count int
+	// Servers are the page's servers, in the API's order. They belong to
+	// the listing: Visit must not change or keep them.
+	Servers []Server
+	// More reports that another page follows.
+	More bool
 }
 
 // CreateRequest is the body of POST /api/v1/servers/. Name, PlanID, OSID
