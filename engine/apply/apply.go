@@ -72,6 +72,9 @@ type Options struct {
 	// waiting server on its own backoff: the per-server polling baseline
 	// of the tests and benchmarks.
 	perServer bool
+	// rounds is how many batches the plan's longest rollout has (see
+	// poll.Config.Rounds).
+	rounds int
 	// runCheck runs one attempt of a health check; default rollout.Exec.
 	runCheck rollout.Attempt
 }
@@ -149,7 +152,13 @@ func Run(ctx context.Context, acct engine.Account, p *engine.Plan, opts Options)
 	if err := p.Check(); err != nil {
 		return nil, fmt.Errorf("apply: the plan cannot be run: %w; make the plan again", err)
 	}
-	r := newRun(ctx, acct, opts.withDefaults())
+	opts = opts.withDefaults()
+	for _, g := range p.Groups {
+		if g.Rollout != nil {
+			opts.rounds = max(opts.rounds, g.Rollout.Batches)
+		}
+	}
+	r := newRun(ctx, acct, opts)
 	defer r.close()
 	units := p.Changes
 	if len(p.Groups) > 0 {

@@ -103,16 +103,33 @@ func (a *memAccount) ListServers(ctx context.Context, opts api.ListOptions) ([]a
 	if opts.Stable {
 		kind = "stable list"
 	}
-	a.request(kind, max(1, (n+poll.ListPageSize-1)/poll.ListPageSize))
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := time.Now()
-	out := make([]api.Server, 0, len(a.servers))
-	for _, s := range a.servers {
-		out = append(out, s.view(now))
+	pages := max(1, (n+poll.ListPageSize-1)/poll.ListPageSize)
+	a.request(kind, pages)
+	// Page by page, in the order of ids, each as it is at the time it is
+	// read, shown to opts.Visit as the client does.
+	var out []api.Server
+	for number := 1; ; number++ {
+		a.mu.Lock()
+		now := time.Now()
+		all := make([]api.Server, 0, len(a.servers))
+		for _, s := range a.servers {
+			all = append(all, s.view(now))
+		}
+		a.mu.Unlock()
+		sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+		from := min((number-1)*poll.ListPageSize, len(all))
+		page := all[from:min(from+poll.ListPageSize, len(all))]
+		out = append(out, page...)
+		more := from+len(page) < len(all)
+		if opts.Visit != nil {
+			if err := opts.Visit(ctx, api.Page{Number: number, Count: len(all), Servers: page, More: more}); err != nil {
+				return nil, err
+			}
+		}
+		if !more {
+			return out, nil
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
 }
 
 func (a *memAccount) GetServer(ctx context.Context, id int64) (*api.Server, error) {

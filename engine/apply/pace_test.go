@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/vpsfleet/vpsfleet/engine"
 )
 
 // completions is a Progress that keeps when each server's chain ended.
@@ -233,6 +235,40 @@ func TestInterruptEndsAPause(t *testing.T) {
 		}
 		if r := resultOf(t, res, "web-01"); r.Outcome != OutcomeNotStarted || !strings.Contains(r.Err.Error(), "interrupted") {
 			t.Errorf("result %s %v, want not started, interrupted", r.Outcome, r.Err)
+		}
+	})
+}
+
+// TestDeleteIsDoneWhenAnswered: a delete the API answered is not waited
+// for or looked at again: deleting 120 servers costs the 120 deletes and
+// the final check's one list, and no time passes.
+func TestDeleteIsDoneWhenAnswered(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		acct := newMemAccount()
+		created := mustApply(t, acct, createPlan(names1000(120)...), Options{Parallelism: 10})
+		p := &engine.Plan{FormatVersion: engine.FormatVersion}
+		for _, r := range created.Results {
+			p.Changes = append(p.Changes, engine.Change{Name: r.Name, Actions: []engine.Action{engine.ActionDelete},
+				Before: &engine.ServerState{ID: r.ID, Name: r.Name, Status: "active", Power: "on"}})
+		}
+		before := map[string]int{}
+		for _, k := range []string{"delete", "get", "list", "stable list"} {
+			before[k] = acct.count(k)
+		}
+		start := time.Now()
+		res := mustApply(t, acct, p, Options{Parallelism: 10})
+		if !res.OK() || len(acct.servers) != 0 {
+			t.Fatalf("OK %v, %d servers left; results %+v", res.OK(), len(acct.servers), res.Results)
+		}
+		if waited := time.Since(start); waited != 0 {
+			t.Errorf("the deletes took %s of fake time, want none", waited)
+		}
+		want := map[string]int{"delete": 120, "get": 0, "list": 0, "stable list": 1}
+		for k, n := range want {
+			if got := acct.count(k) - before[k]; got != n {
+				t.Errorf("%d requests %q, want %d", got, k, n)
+			}
 		}
 	})
 }

@@ -141,7 +141,7 @@ func newRun(ctx context.Context, acct engine.Account, opts Options) *run {
 	// The poller lists only while somebody waits; after the Interrupt only
 	// finishing chains still wait, so it stops for good only on abort.
 	r.poller = poll.New(r.abort, pollRun{r}, poll.Config{
-		First: opts.PollInterval, Max: opts.MaxPollInterval, Timeout: opts.Timeout, PerServer: opts.perServer, Now: opts.Now,
+		First: opts.PollInterval, Max: opts.MaxPollInterval, Timeout: opts.Timeout, PerServer: opts.perServer, Rounds: opts.rounds, Now: opts.Now,
 	})
 	go r.watch()
 	return r

@@ -15,12 +15,13 @@ import (
 // maxPowerAttempts bounds how often a start or stop is sent for one step.
 const maxPowerAttempts = 10
 
-// deleteServer deletes server id and waits until the account no longer
-// lists it. A 404 means it is already gone. accepted, when not nil, is
-// called once the API has accepted the deletion, before the wait.
+// deleteServer deletes server id. The API's 204 is its word that the
+// server is deleted ("Serverul a fost șters cu succes"), and a 404 that
+// it is already gone: either ends the step, with no wait and no look (a
+// DELETE the API only accepted would be answered 202). accepted, when
+// not nil, is called once the deletion is done.
 func (ch *chain) deleteServer(id int64, name string, accepted func(), k then) move {
 	s := ch.begin(engine.ActionDelete, id, "")
-	from := poll.Origin{Kind: engine.ActionDelete, Sent: time.Now()}
 	err := ch.call(func(ctx context.Context) error {
 		ch.changed.Store(true)
 		return ch.r.acct.DeleteServer(ctx, id)
@@ -28,8 +29,8 @@ func (ch *chain) deleteServer(id int64, name string, accepted func(), k then) mo
 	switch {
 	case err == nil, api.IsNotFound(err):
 	case api.IsOutcomeUnknown(err):
-		// Deleting twice is harmless: the wait below tells whether the
-		// first one took effect, a second try makes sure.
+		// Deleting twice is harmless: a 404 now says the first one
+		// took effect, a 204 that this one did.
 		err = ch.call(func(ctx context.Context) error { return ch.r.acct.DeleteServer(ctx, id) })
 		if err != nil && !api.IsNotFound(err) {
 			return k(s.end(fmt.Errorf("deleting %s (id %d): %w", name, id, err)))
@@ -40,7 +41,7 @@ func (ch *chain) deleteServer(id int64, name string, accepted func(), k then) mo
 	if accepted != nil {
 		accepted()
 	}
-	return ch.wait(s, id, name, poll.GoalGone, from, func(err error) move { return k(s.end(err)) })
+	return k(s.end(nil))
 }
 
 // get reads one server under the request bound.

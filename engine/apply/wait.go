@@ -92,11 +92,10 @@ type pollRun struct{ r *run }
 // Push queues task on the run's work queue.
 func (h pollRun) Push(task func()) { h.r.queue.push(task) }
 
-// List is the poller's list: every page, one request slot, Stable when
-// asked. While a chain is finishing a replacement the Interrupt does not
-// refuse it.
-func (h pollRun) List(stable bool) ([]api.Server, error) {
-	return h.r.list(api.ListOptions{Stable: stable}, h.r.finishers.Load() > 0)
+// List is the poller's list: every page, one request slot. While a chain
+// is finishing a replacement the Interrupt does not refuse it.
+func (h pollRun) List(opts api.ListOptions) ([]api.Server, error) {
+	return h.r.list(opts, h.r.finishers.Load() > 0)
 }
 
 // Quiet reports whether every chain still out is parked and no request

@@ -11,7 +11,7 @@ import (
 // When the poller looks at a waiting server.
 //
 // Every server of a kind of transition a run starts (a create's
-// provisioning, a start, a stop, a delete) takes about as long as the
+// provisioning, a start, a stop, a reboot) takes about as long as the
 // others of that kind, and the poller learns how long from the waits it
 // sees, by its own clock from when the request that began each transition
 // was sent: a server seen done at age a bounds the duration from above
@@ -22,14 +22,21 @@ import (
 //   - Until one server of a kind has been seen done, the poller looks at
 //     one of the oldest waiters of the kind, by a GET, at ages growing
 //     10% at a time (learnGrowth): the first transition of a kind is seen
-//     within 10% of its duration, for about 25 requests from 0.5 s to
-//     4 s, and waiting costs nothing per server.
+//     within 10% of its duration, for about 22 requests from 0.5 s to
+//     4 s, and waiting costs nothing per server. A run that waits out
+//     transitions of a kind in rounds, one after another (a rollout's
+//     batches: Config.Rounds), lets its first be seen later, by 10% more
+//     for each round up to 30% (maxGrowth), since that is still at most
+//     10% of all its waiting: a rollout of ten batches learns 4 s in 9
+//     looks.
 //   - Once one has, every waiter is predicted done at its parking time
 //     plus fastest. The newest waiter of a kind is looked at as soon as it
 //     is predicted done; older ones may wait for it up to half the
 //     duration (at most Config.Max, lateness), so that one list
 //     serves them all. While the bounds are apart, a GET of a waiter
-//     whose age lies between them halves the gap (refine).
+//     whose age lies between them halves the gap (refine); when the
+//     tail of the account that shows it costs one page (tail.go), that
+//     page is the look, and serves every waiter on it.
 //   - A waiter seen still on its way after it was predicted done (the
 //     kind's durations vary), or one whose transition the run did not
 //     start (a server settling, the executor's WaitFor), is looked at on
@@ -42,14 +49,17 @@ import (
 // more than a list has pages, else by a GET of each.
 const (
 	// learnGrowth is how much older a waiter of a kind not yet seen done
-	// is at each look than at the last.
+	// is at each look than at the last, in a run of one round;
+	// roundGrowth is what each further round adds, up to maxGrowth.
 	learnGrowth = 1.1
+	roundGrowth = 0.1
+	maxGrowth   = 1.3
 	// lateness is the share of a kind's duration an older waiter may
 	// wait, once predicted done, for the newest.
 	lateness = 0.5
 	// refineShare: the poller refines a kind's bounds until they are
 	// within 1/refineShare of its duration (or a millisecond).
-	refineShare = 200
+	refineShare = 100
 	// learnTargets is how many of the oldest waiters of a kind take
 	// turns at being looked at while the kind is learned: one stuck
 	// server does not hold the others back.
@@ -80,11 +90,16 @@ type transitionModel struct {
 // tick is what the poller does next, at at: list the account, or GET
 // each of looks (a learning look of cohort learn, when not nil). final is
 // set when the tick is due to serve every waiter: it is expected to be the
-// last, and its list can be the run's final check.
+// last, and its list can be the run's final check. paced is set when the
+// list is walked as its pages' waiters are due (walk.go); at is then
+// when the first page's are. tail, when not nil, cuts the list to its
+// last pages (tail.go).
 type tick struct {
 	at    time.Time
 	list  bool
 	final bool
+	paced bool
+	tail  *tailPlan
 	looks []*Waiter
 	learn *cohort
 }
@@ -137,9 +152,12 @@ func (p *Poller) decideLocked(now time.Time) tick {
 	}
 	cost := p.listCostLocked()
 	if next.learn != nil {
-		// A list of one page shows every waiter for the price of a GET.
+		// A list of one page shows every waiter for the price of a GET,
+		// and so does a tail of one page.
 		if cost <= 1 {
 			next.list, next.looks = true, nil
+		} else if t, ok := p.tailLocked(next.looks); ok && t.pages <= 1 {
+			next.list, next.tail, next.looks = true, &t, nil
 		}
 		return next
 	}
@@ -150,8 +168,19 @@ func (p *Poller) decideLocked(now time.Time) tick {
 			}
 		}
 	}
+	if t, ok := p.tailLocked(next.looks); ok && !p.cfg.PerServer && t.pages < min(cost, len(next.looks)) {
+		next.final = len(next.looks) == p.parked
+		next.list, next.tail, next.looks = true, &t, nil
+		return next
+	}
 	if !p.cfg.PerServer && len(next.looks) > cost {
 		next.final = len(next.looks) == p.parked
+		if next.final && cost > 1 && !p.unordered {
+			next.paced = true
+			if at := paceStartLocked(next.looks); at.Before(next.at) {
+				next.at = at
+			}
+		}
 		next.list, next.looks = true, nil
 	}
 	return next
@@ -206,7 +235,7 @@ func (p *Poller) learnLook(c *cohort, now time.Time) (tick, bool) {
 	}
 	m := c.model
 	if m.fastest == 0 {
-		age := max(p.cfg.First, time.Duration(float64(m.slowest)*learnGrowth))
+		age := max(p.cfg.First, time.Duration(float64(m.slowest)*p.cfg.growth()))
 		if m.slowest > 0 {
 			age = min(age, m.slowest+p.cfg.Max)
 		}
@@ -253,11 +282,9 @@ func (p *Poller) learnLook(c *cohort, now time.Time) (tick, bool) {
 		return tick{at: now, looks: []*Waiter{best}, learn: c}, true
 	case younger != nil:
 		return tick{at: younger.since.Add(mid), looks: []*Waiter{younger}, learn: c}, true
-	case older != nil:
-		// Every waiter is older than mid: the youngest, while its age
-		// is still between the bounds.
-		return tick{at: now, looks: []*Waiter{older}, learn: c}, true
 	}
+	// Every waiter is older than mid: seen done, one would only say what
+	// the list due for them soon will.
 	return tick{}, false
 }
 
@@ -294,7 +321,7 @@ func (p *Poller) seeLocked(c *cohort, w *Waiter, v view, t0, t1 time.Time) (verd
 		if d := t1.Sub(w.from.Sent); d > 0 && (m.fastest == 0 || d < m.fastest) {
 			m.fastest = d
 		}
-	case verdict == waiting && v.found && v.srv.Status.Transitional() || verdict == waiting && w.goal == GoalGone && v.found:
+	case verdict == waiting && v.found && v.srv.Status.Transitional():
 		if d := t0.Sub(w.since); d > m.slowest {
 			m.slowest = d
 		}
@@ -329,6 +356,13 @@ func (c *cohort) compact() {
 	}
 	clear(c.ws[len(kept):])
 	c.ws, c.dead = kept, 0
+}
+
+// growth is how much older a waiter of a kind being learned is at each
+// look than at the last: learnGrowth, and roundGrowth for each round past
+// the first, at most maxGrowth.
+func (cfg *Config) growth() float64 {
+	return min(learnGrowth+roundGrowth*float64(max(cfg.Rounds, 1)-1), maxGrowth)
 }
 
 // nextInterval is the backoff interval after cur: ×1.5, capped at max.

@@ -1,5 +1,5 @@
 // Package poll is the executor's one waiter: every chain of a run that
-// waits for its server (to be active, stopped, deleted, settled) parks
+// waits for its server (to be active, stopped, settled) parks
 // here as a Waiter, and costs no goroutine; so does "server -wait". The
 // Poller learns how long each kind of transition the run started takes,
 // and looks at the account when the waiters are predicted done: one list
@@ -61,6 +61,13 @@ type Poller struct {
 	// because the account kept changing: later lists are plain.
 	quiet    *quietList
 	unstable bool
+	// unordered is set once a walk met ids out of order: later lists are
+	// neither paced nor cut to a tail (walk.go). memo is the last list's
+	// pages, for a tail (tail.go).
+	unordered bool
+	memo      *pageMemo
+	// halting is closed by the first Halt, to end a paced walk's waits.
+	halting chan struct{}
 	// wakeAt is when the sleeping loop wakes; beat when it next reports
 	// the waiters it has not looked at for a while.
 	wakeAt  time.Time
@@ -79,9 +86,9 @@ type Run interface {
 	// Push hands task to the run's workers; a task pushed once the run
 	// has shut its work queue is dropped.
 	Push(task func())
-	// List lists the account, every page, in one request slot, with
-	// api.ListOptions.Stable when stable is set.
-	List(stable bool) ([]api.Server, error)
+	// List lists the account with opts (Stable, Visit, From), every
+	// page, in one request slot.
+	List(opts api.ListOptions) ([]api.Server, error)
 	// Quiet reports whether every chain still out is parked and no
 	// request of a chain is in flight, with the count of chain requests
 	// sent so far (see Sent), read before the check.
@@ -108,6 +115,11 @@ type Config struct {
 	// PerServer replaces the lists by a GET of each waiting server on its
 	// own backoff: the baseline of the benchmarks.
 	PerServer bool
+	// Rounds is how many transitions of one kind the run expects to wait
+	// out one after another (a rollout's batches); 0 means 1. The first
+	// transition of a kind is learned the coarser the more rounds follow
+	// it (pace.go).
+	Rounds int
 	// Now is the run's clock, for the timeouts; nil: time.Now. The
 	// poller's own timing is by time.Now.
 	Now func() time.Time
@@ -136,10 +148,11 @@ func New(ctx context.Context, run Run, cfg Config) *Poller {
 	}
 	return &Poller{
 		run: run, ctx: ctx, cfg: cfg,
-		byKind: make(map[engine.Action]*cohort),
-		pauses: make(map[*Pause]struct{}),
-		listed: -1,
-		kick:   make(chan struct{}, 1),
+		byKind:  make(map[engine.Action]*cohort),
+		pauses:  make(map[*Pause]struct{}),
+		listed:  -1,
+		kick:    make(chan struct{}, 1),
+		halting: make(chan struct{}),
 	}
 }
 
@@ -193,6 +206,11 @@ func (p *Poller) Halt(all bool) {
 		p.halted = haltAll
 	case p.halted == haltNone:
 		p.halted = haltStop
+	}
+	select {
+	case <-p.halting:
+	default:
+		close(p.halting)
 	}
 	for _, c := range p.cohorts {
 		for _, w := range c.ws {
@@ -316,7 +334,7 @@ func (p *Poller) loop() {
 		}
 		if next.list {
 			p.mu.Unlock()
-			p.listAndDeliver(next.final)
+			p.listAndDeliver(next)
 			continue
 		}
 		for _, w := range next.looks {
@@ -333,21 +351,44 @@ func (p *Poller) loop() {
 	}
 }
 
-// listAndDeliver lists the account and shows every waiter parked before
-// the list began what it saw. A final list (one due to serve every waiter)
-// is Stable when the run is quiet (every chain parked, no request of one
-// in flight), so that the run's final check can reuse it if nothing is
-// sent after it: then it costs what that check would have.
-func (p *Poller) listAndDeliver(final bool) {
+// listAndDeliver lists the account (or, for a tail, its last pages:
+// tail.go) and shows every waiter parked before the list began what it
+// saw. A final list (one due to serve every waiter) is Stable when the run
+// is quiet (every chain parked, no request of one in flight), so that the
+// run's final check can reuse it if nothing is sent after it: then it
+// costs what that check would have. A paced list is read as its pages'
+// waiters are predicted done (walk.go).
+func (p *Poller) listAndDeliver(next tick) {
 	gen, quiet := p.run.Quiet()
 	p.mu.Lock()
 	seq := p.seq
-	stable := final && quiet && !p.unstable
+	tail := next.tail
+	if next.final && quiet && !p.unstable {
+		// Likely the last look of the run: the whole list, which the
+		// final check can reuse, costs less than a tail and that check.
+		tail = nil
+	}
+	stable := next.final && quiet && !p.unstable
 	p.lists++
+	var served []*Waiter
+	if next.paced {
+		for _, c := range p.cohorts {
+			for _, w := range c.ws {
+				if !w.done && !w.away && w.seq < seq {
+					served = append(served, w)
+				}
+			}
+		}
+	}
+	wk := p.newWalkerLocked(next.paced, served)
 	p.mu.Unlock()
 
+	opts := api.ListOptions{Stable: stable, Visit: wk.visit}
+	if tail != nil {
+		opts.From = tail.link
+	}
 	t0 := time.Now()
-	servers, err := p.run.List(stable)
+	servers, err := p.run.List(opts)
 	t1 := time.Now()
 
 	var index map[int64]int
@@ -363,8 +404,13 @@ func (p *Poller) listAndDeliver(final bool) {
 		stills []still
 	)
 	p.mu.Lock()
+	if err == nil {
+		p.noteLocked(wk, tail, len(servers), gen)
+	} else if tail != nil {
+		p.memo = nil
+	}
 	switch {
-	case err == nil:
+	case err == nil && tail == nil:
 		p.listed = len(servers)
 		if stable {
 			p.quiet = &quietList{servers: servers, gen: gen}
@@ -372,6 +418,7 @@ func (p *Poller) listAndDeliver(final bool) {
 	case stable && errors.Is(err, api.ErrListUnstable):
 		p.unstable = true
 	}
+	missed := false
 	for _, c := range p.cohorts {
 		for _, w := range c.ws {
 			if w.done || w.away || w.seq >= seq {
@@ -380,6 +427,10 @@ func (p *Poller) listAndDeliver(final bool) {
 			v := view{err: err}
 			if i, ok := index[w.id]; ok {
 				v.srv, v.found = servers[i], true
+			} else if tail != nil && err == nil {
+				// Not shown: it may be on an earlier page.
+				missed = missed || !w.early.After(next.at)
+				continue
 			}
 			switch verdict, srv, werr := p.seeLocked(c, w, v, t0, t1); verdict {
 			case over:
@@ -395,6 +446,9 @@ func (p *Poller) listAndDeliver(final bool) {
 				}
 			}
 		}
+	}
+	if missed {
+		p.memo = nil
 	}
 	p.mu.Unlock()
 	for _, s := range stills {

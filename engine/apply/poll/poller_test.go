@@ -27,7 +27,7 @@ type fakeRun struct {
 
 func (f *fakeRun) Push(task func()) { f.workers.Go(task) }
 
-func (f *fakeRun) List(bool) ([]api.Server, error) {
+func (f *fakeRun) List(api.ListOptions) ([]api.Server, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lists++

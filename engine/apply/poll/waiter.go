@@ -18,8 +18,6 @@ const (
 	GoalActive Goal = iota
 	// GoalStopped: the server's status is stopped.
 	GoalStopped
-	// GoalGone: the account no longer has the server.
-	GoalGone
 	// GoalSettled: any status that is not on its way to another one.
 	GoalSettled
 )
@@ -31,8 +29,6 @@ func (g Goal) String() string {
 		return "become active"
 	case GoalStopped:
 		return "become stopped"
-	case GoalGone:
-		return "be deleted"
 	default:
 		return "settle"
 	}
@@ -56,8 +52,6 @@ func (g Goal) reached(srv api.Server, found bool) bool {
 		return found && srv.Status == api.StatusActive
 	case GoalStopped:
 		return found && srv.Status == api.StatusStopped
-	case GoalGone:
-		return !found
 	default:
 		return found && !srv.Status.Transitional()
 	}
@@ -110,8 +104,7 @@ type Chain interface {
 	// chain's requests.
 	Get(id int64) (*api.Server, error)
 	// Still reports that server id is still on its way: note is "status
-	// provisioning" (or, waiting for a deletion, "still listed, status
-	// active"). It must not block for long.
+	// provisioning". It must not block for long.
 	Still(id int64, note string)
 	// Then goes on with the chain once the wait is over, given the server
 	// as last seen (empty when not seen, or with Wait.Forget) and err: nil
@@ -200,13 +193,13 @@ const (
 func (w *Waiter) see(v view, cfg *Config) (verdict, api.Server, error) {
 	if v.err == nil {
 		srv, found := v.srv, v.found
-		if !found && w.goal != GoalGone && !v.complete {
+		if !found && !v.complete {
 			return lookAgain, w.seen(), nil
 		}
-		if !found && w.goal != GoalGone {
+		if !found {
 			return over, w.seen(), fmt.Errorf("%s (id %d) disappeared while waiting for it to %s; someone else deleted it — run plan again", w.label, w.id, w.goal)
 		}
-		if found && w.expected != "" && srv.Name != w.expected && w.goal != GoalGone {
+		if found && w.expected != "" && srv.Name != w.expected {
 			return over, srv, fmt.Errorf("server id %d now carries the name %q, not %s: it is not the server this apply is waiting for; run plan to see where the account stands", w.id, srv.Name, w.label)
 		}
 		if found {
@@ -214,7 +207,7 @@ func (w *Waiter) see(v view, cfg *Config) (verdict, api.Server, error) {
 				w.last = &srv
 			}
 			w.lastStatus, w.lastErr = string(srv.Status), nil
-			if srv.Status == api.StatusSuspended && w.goal != GoalGone {
+			if srv.Status == api.StatusSuspended {
 				return over, srv, fmt.Errorf("%s (id %d) was suspended by the provider while waiting for it to %s; have it unsuspended, then run apply again", w.label, w.id, w.goal)
 			}
 		}
@@ -243,9 +236,6 @@ func (w *Waiter) seen() api.Server {
 
 // stillNote is what a waiter still on its way reports (see Chain.Still).
 func (w *Waiter) stillNote() string {
-	if w.goal == GoalGone {
-		return "still listed, status " + w.lastStatus
-	}
 	return "status " + w.lastStatus
 }
 

@@ -1,0 +1,302 @@
+package poll
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/vpsfleet/vpsfleet/api"
+	"github.com/vpsfleet/vpsfleet/engine"
+)
+
+// pagedRun is a run whose account lists in pages of ListPageSize, as the
+// Client does: each page shown to ListOptions.Visit as it is read (at the
+// time it is read), page links "page=N", ListOptions.From honoured, and a
+// page past the end answered with a 404. A server is active from its
+// activeAt on. It records every page it serves.
+type pagedRun struct {
+	mu       sync.Mutex
+	activeAt map[int64]time.Time
+	// descending lists the highest ids first.
+	descending bool
+	sent       int64
+	reads      []pageRead
+	workers    sync.WaitGroup
+}
+
+// pageRead is one page served: which, and when.
+type pageRead struct {
+	page int
+	at   time.Time
+}
+
+var errInvalidPage = errors.New("404 Invalid page.")
+
+func (r *pagedRun) Push(task func()) { r.workers.Go(task) }
+func (r *pagedRun) Quiet() (int64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sent, false
+}
+func (r *pagedRun) Sent() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sent
+}
+func (r *pagedRun) AccountSize() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.activeAt)
+}
+func (r *pagedRun) StopErr() error { return errors.New("stopped") }
+
+func (r *pagedRun) List(opts api.ListOptions) ([]api.Server, error) {
+	number := 1
+	if opts.From != "" {
+		if _, err := fmt.Sscanf(opts.From, "page=%d", &number); err != nil {
+			return nil, err
+		}
+	}
+	var out []api.Server
+	for first := true; ; first = false {
+		r.mu.Lock()
+		now := time.Now()
+		ids := make([]int64, 0, len(r.activeAt))
+		for id := range r.activeAt {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		if r.descending {
+			slices.Reverse(ids)
+		}
+		from := (number - 1) * ListPageSize
+		if from >= len(ids) && !(first && number == 1) {
+			r.reads = append(r.reads, pageRead{number, now})
+			r.mu.Unlock()
+			return nil, errInvalidPage
+		}
+		var page []api.Server
+		for _, id := range ids[from:min(from+ListPageSize, len(ids))] {
+			st := api.StatusProvisioning
+			if !now.Before(r.activeAt[id]) {
+				st = api.StatusActive
+			}
+			page = append(page, api.Server{ID: id, Status: st})
+		}
+		r.reads = append(r.reads, pageRead{number, now})
+		more := from+len(page) < len(ids)
+		r.mu.Unlock()
+		out = append(out, page...)
+		if opts.Visit != nil {
+			if err := opts.Visit(context.Background(), api.Page{Number: number, Link: fmt.Sprintf("page=%d", number), Servers: page, More: more}); err != nil {
+				return nil, err
+			}
+		}
+		if !more {
+			return out, nil
+		}
+		number++
+	}
+}
+
+// pagedChain is a parked chain that notes when its wait ended, and how.
+type pagedChain struct {
+	run   *pagedRun
+	mu    sync.Mutex
+	ended map[int64]time.Time
+	errs  []error
+}
+
+func (c *pagedChain) Halted() bool { return false }
+func (c *pagedChain) Get(id int64) (*api.Server, error) {
+	c.run.mu.Lock()
+	defer c.run.mu.Unlock()
+	st := api.StatusProvisioning
+	if !time.Now().Before(c.run.activeAt[id]) {
+		st = api.StatusActive
+	}
+	return &api.Server{ID: id, Status: st}, nil
+}
+func (c *pagedChain) Still(int64, string) {}
+
+// chainOf is a chain that ends the wait of server id.
+type chainOf struct {
+	*pagedChain
+	id int64
+}
+
+func (c chainOf) Then(_ api.Server, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ended[c.id] = time.Now()
+	if err != nil {
+		c.errs = append(c.errs, err)
+	}
+}
+
+// parkCreates parks a create waiter for each id, as if its create was
+// sent now, its server to be active after provision.
+func parkCreates(p *Poller, run *pagedRun, c *pagedChain, provision time.Duration, ids ...int64) {
+	for _, id := range ids {
+		run.mu.Lock()
+		run.activeAt[id] = time.Now().Add(provision)
+		run.mu.Unlock()
+		w := NewWaiter(Wait{ID: id, Goal: GoalActive, From: Origin{Kind: engine.ActionCreate, Sent: time.Now()}}, chainOf{c, id}, time.Now())
+		p.Park(w)
+	}
+}
+
+func idRange(from, to int64) []int64 {
+	var ids []int64
+	for id := from; id <= to; id++ {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// knownDuration makes p know that creates take d (to within a
+// millisecond), as if it had learned it.
+func knownDuration(p *Poller, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, _ := p.cohortLocked(engine.ActionCreate)
+	c.model = transitionModel{fastest: d, slowest: d - time.Millisecond}
+}
+
+// TestPacedWalk: the final list is read page by page as each page's
+// servers are due, each page's waiters are handed on when it is read, and
+// a list out of id order is read at once and not paced again.
+func TestPacedWalk(t *testing.T) {
+	t.Parallel()
+	cfg := Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+	const provision = 4 * time.Second
+
+	t.Run("each page once its servers are due", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			run := &pagedRun{activeAt: map[int64]time.Time{}}
+			p := New(context.Background(), run, cfg)
+			knownDuration(p, provision)
+			c := &pagedChain{run: run, ended: map[int64]time.Time{}}
+			start := time.Now()
+			// Three pages of servers, created a second apart.
+			for i := range int64(3) {
+				parkCreates(p, run, c, provision, idRange(i*ListPageSize+1, (i+1)*ListPageSize)...)
+				time.Sleep(time.Second)
+			}
+			p.Wait()
+			run.workers.Wait()
+			if len(c.errs) > 0 {
+				t.Fatalf("waits ended with %v", c.errs)
+			}
+			if st := p.Stats(); st.Lists != 1 || st.Looks != 0 {
+				t.Errorf("stats %+v, want one list and no GET", st)
+			}
+			if len(run.reads) != 3 {
+				t.Fatalf("pages read %+v, want 3", run.reads)
+			}
+			for i, r := range run.reads {
+				want := start.Add(provision + time.Duration(i)*time.Second)
+				if r.page != i+1 || r.at.Before(want) || r.at.After(want.Add(10*time.Millisecond)) {
+					t.Errorf("page %d read at %s, want page %d at %s", r.page, r.at.Sub(start), i+1, want.Sub(start))
+				}
+			}
+			for id, at := range c.ended {
+				if due := run.activeAt[id]; at.Sub(due) > 10*time.Millisecond {
+					t.Errorf("server %d's wait ended %s after it was active", id, at.Sub(due))
+				}
+			}
+		})
+	})
+
+	t.Run("out of order: the rest at once, and no more pacing", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			run := &pagedRun{activeAt: map[int64]time.Time{}, descending: true}
+			p := New(context.Background(), run, cfg)
+			knownDuration(p, provision)
+			c := &pagedChain{run: run, ended: map[int64]time.Time{}}
+			for i := range int64(3) {
+				parkCreates(p, run, c, provision, idRange(i*ListPageSize+1, (i+1)*ListPageSize)...)
+				time.Sleep(time.Second)
+			}
+			p.Wait()
+			run.workers.Wait()
+			if len(c.errs) > 0 || len(c.ended) != 3*ListPageSize {
+				t.Fatalf("%d waits ended, errors %v", len(c.ended), c.errs)
+			}
+			if !p.unordered {
+				t.Error("the poller did not note that the account lists out of id order")
+			}
+			// The first list read its three pages at once.
+			if len(run.reads) < 3 || !run.reads[2].at.Equal(run.reads[0].at) {
+				t.Errorf("pages read %+v, want the first three at once", run.reads)
+			}
+		})
+	})
+}
+
+// TestTail: waiters created after a list are looked at on the last pages
+// only, and a tail that misses them (the account shrank under it) gives
+// way to a whole list.
+func TestTail(t *testing.T) {
+	t.Parallel()
+	cfg := Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+	const provision = 4 * time.Second
+
+	for _, tt := range []struct {
+		name string
+		// othersDelete is how many of the oldest servers somebody else
+		// deletes before the second batch (unknown to the run).
+		othersDelete int64
+		wantPages    []int // pages read by the second batch's looks
+	}{
+		// The ten new servers are on page 3 of 3; the run's 20 requests
+		// might have been deletes, so it reads from page 2.
+		{"the last pages", 0, []int{2, 3}},
+		// Page 2 is gone (the account fits one page now): a whole list.
+		{"missed: a whole list", 60, []int{2, 1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				run := &pagedRun{activeAt: map[int64]time.Time{}}
+				for _, id := range idRange(1, 100) {
+					run.activeAt[id] = time.Now()
+				}
+				p := New(context.Background(), run, cfg)
+				knownDuration(p, provision)
+				c := &pagedChain{run: run, ended: map[int64]time.Time{}}
+				parkCreates(p, run, c, provision, idRange(101, 110)...)
+				p.Wait()
+				if len(run.reads) != 3 {
+					t.Fatalf("the first batch read pages %+v, want the whole list", run.reads)
+				}
+				// The run deletes 10 servers and creates 10; somebody else
+				// may delete more.
+				run.mu.Lock()
+				for _, id := range idRange(1, 10+tt.othersDelete) {
+					delete(run.activeAt, id)
+				}
+				run.sent += 20
+				run.mu.Unlock()
+				before := len(run.reads)
+				parkCreates(p, run, c, provision, idRange(111, 120)...)
+				p.Wait()
+				run.workers.Wait()
+				if len(c.errs) > 0 || len(c.ended) != 20 {
+					t.Fatalf("%d waits ended, errors %v", len(c.ended), c.errs)
+				}
+				var pages []int
+				for _, r := range run.reads[before:] {
+					pages = append(pages, r.page)
+				}
+				if !slices.Equal(pages, tt.wantPages) {
+					t.Errorf("the second batch read pages %v, want %v", pages, tt.wantPages)
+				}
+			})
+		})
+	}
+}
