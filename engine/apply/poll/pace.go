@@ -157,6 +157,7 @@ func (p *Poller) decideLocked(now time.Time) tick {
 		if cost <= 1 {
 			next.list, next.looks = true, nil
 		} else if t, ok := p.tailLocked(next.looks); ok && t.pages <= 1 {
+			t.want = next.looks
 			next.list, next.tail, next.looks = true, &t, nil
 		}
 		return next
@@ -170,6 +171,7 @@ func (p *Poller) decideLocked(now time.Time) tick {
 	}
 	if t, ok := p.tailLocked(next.looks); ok && !p.cfg.PerServer && t.pages < min(cost, len(next.looks)) {
 		next.final = len(next.looks) == p.parked
+		t.want = next.looks
 		next.list, next.tail, next.looks = true, &t, nil
 		return next
 	}

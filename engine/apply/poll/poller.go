@@ -418,7 +418,10 @@ func (p *Poller) listAndDeliver(next tick) {
 	case stable && errors.Is(err, api.ErrListUnstable):
 		p.unstable = true
 	}
-	missed := false
+	var shown map[*Waiter]bool
+	if tail != nil {
+		shown = make(map[*Waiter]bool, len(tail.want))
+	}
 	for _, c := range p.cohorts {
 		for _, w := range c.ws {
 			if w.done || w.away || w.seq >= seq {
@@ -427,9 +430,11 @@ func (p *Poller) listAndDeliver(next tick) {
 			v := view{err: err}
 			if i, ok := index[w.id]; ok {
 				v.srv, v.found = servers[i], true
+				if shown != nil {
+					shown[w] = true
+				}
 			} else if tail != nil && err == nil {
 				// Not shown: it may be on an earlier page.
-				missed = missed || !w.early.After(next.at)
 				continue
 			}
 			switch verdict, srv, werr := p.seeLocked(c, w, v, t0, t1); verdict {
@@ -447,8 +452,15 @@ func (p *Poller) listAndDeliver(next tick) {
 			}
 		}
 	}
-	if missed {
-		p.memo = nil
+	if tail != nil && err == nil {
+		for _, w := range tail.want {
+			if !shown[w] && !w.done && !w.away {
+				// A waiter it was for is not on it: the next look reads
+				// the whole list.
+				p.memo = nil
+				break
+			}
+		}
 	}
 	p.mu.Unlock()
 	for _, s := range stills {

@@ -39,11 +39,13 @@ type pageMemo struct {
 	sent  int64
 }
 
-// tailPlan is a look at the pages of the memo from pages[k] on.
+// tailPlan is a look at the pages of the memo from pages[k] on, for the
+// waiters in want.
 type tailPlan struct {
 	k     int
 	link  string
 	pages int
+	want  []*Waiter
 }
 
 // tailLocked plans a tail that shows looks, the waiters due; ok is false

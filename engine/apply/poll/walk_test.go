@@ -116,8 +116,12 @@ func (c *pagedChain) Halted() bool { return false }
 func (c *pagedChain) Get(id int64) (*api.Server, error) {
 	c.run.mu.Lock()
 	defer c.run.mu.Unlock()
+	at, ok := c.run.activeAt[id]
+	if !ok {
+		return nil, &api.Error{Status: 404, Method: "GET", Path: fmt.Sprintf("/api/v1/servers/%d/", id), Detail: "Not found."}
+	}
 	st := api.StatusProvisioning
-	if !time.Now().Before(c.run.activeAt[id]) {
+	if !time.Now().Before(at) {
 		st = api.StatusActive
 	}
 	return &api.Server{ID: id, Status: st}, nil
@@ -299,4 +303,46 @@ func TestTail(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestTailThatMissesALearningLook: a learning look made by a tail that
+// does not show its waiter (somebody deleted the server) gives way to a
+// GET, which finds it gone, instead of reading the same tail again and
+// again.
+func TestTailThatMissesALearningLook(t *testing.T) {
+	t.Parallel()
+	cfg := Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+	synctest.Test(t, func(t *testing.T) {
+		run := &pagedRun{activeAt: map[int64]time.Time{}}
+		for _, id := range idRange(1, 100) {
+			run.activeAt[id] = time.Now()
+		}
+		p := New(context.Background(), run, cfg)
+		knownDuration(p, 4*time.Second)
+		c := &pagedChain{run: run, ended: map[int64]time.Time{}}
+		parkCreates(p, run, c, 4*time.Second, idRange(101, 110)...)
+		p.Wait()
+		// The run starts 101..110, which take 3 s, a kind the poller has
+		// not learned, 105 first; somebody has deleted 105.
+		run.mu.Lock()
+		delete(run.activeAt, 105)
+		for _, id := range idRange(101, 110) {
+			if id != 105 {
+				run.activeAt[id] = time.Now().Add(3 * time.Second)
+			}
+		}
+		run.mu.Unlock()
+		before := len(run.reads)
+		for _, id := range append([]int64{105}, slices.DeleteFunc(idRange(101, 110), func(id int64) bool { return id == 105 })...) {
+			p.Park(NewWaiter(Wait{ID: id, Goal: GoalActive, From: Origin{Kind: engine.ActionStart, Sent: time.Now()}}, chainOf{c, id}, time.Now()))
+		}
+		p.Wait()
+		run.workers.Wait()
+		if len(c.ended) != 10 || len(c.errs) != 1 {
+			t.Fatalf("%d waits ended, errors %v; want 10, one error (105 is gone)", len(c.ended), c.errs)
+		}
+		if pages := len(run.reads) - before; pages > 4 {
+			t.Errorf("the starts cost %d list pages, want at most 4 (one tail that missed, then GETs and a list)", pages)
+		}
+	})
 }
