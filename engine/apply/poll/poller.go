@@ -4,8 +4,10 @@
 // Poller learns how long each kind of transition the run started takes,
 // and looks at the account when the waiters are predicted done: one list
 // for all of them, or a GET of each when they are fewer than a list has
-// pages (pace.go). It hands a waiter's continuation back to the run's
-// workers once its wait is over.
+// pages (pace.go). The run's final list is read as each page's servers
+// are due (walk.go); servers created since the last list are looked at on
+// its last pages only (tail.go). It hands a waiter's continuation back to
+// the run's workers once its wait is over.
 //
 // Its interface with the executor is two small ones: Run, what it needs
 // of the run (hand a task to the workers, list the account, whether the
