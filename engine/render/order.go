@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/vpsfleet/vpsfleet/engine"
 	"github.com/vpsfleet/vpsfleet/internal/words"
@@ -89,7 +88,7 @@ func rolloutPhrase(g engine.Group, r *engine.Rollout, governed []engine.Change) 
 		s += fmt.Sprintf(" in %d batches of %d", r.Batches, r.BatchSize)
 	}
 	if r.Pause > 0 {
-		s += ", pause " + durationText(r.Pause)
+		s += ", pause " + words.Exact(r.Pause)
 	}
 	if r.HealthCheck != nil {
 		s += ", health check " + r.HealthCheck.CommandLine()
@@ -165,19 +164,6 @@ func changeOrderNote(p *engine.Plan, c engine.Change) string {
 		parts = append(parts, what+joinAnd(c.WaitsFor))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// durationText is a duration as the fleet language writes it: 30s, 2m,
-// 1m30s, 1h, 1.5s.
-func durationText(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
 }
 
 // joinAnd lists words: "db", "db and cache", "db, cache and queue".

@@ -24,3 +24,23 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestExact(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{30 * time.Second, "30s"},
+		{1500 * time.Millisecond, "1.5s"},
+		{2 * time.Minute, "2m"},
+		{90 * time.Second, "1m30s"},
+		{2 * time.Hour, "2h"},
+		{2*time.Hour + 30*time.Minute, "2h30m"},
+	}
+	for _, tt := range tests {
+		if got := Exact(tt.d); got != tt.want {
+			t.Errorf("Exact(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
