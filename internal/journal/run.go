@@ -28,7 +28,8 @@ type Run struct {
 	ID int64 `json:"id"`
 	// Scope is the lock scope (the endpoint URL or -lock-scope).
 	Scope string `json:"scope"`
-	// Operation is the command: "apply" or "destroy".
+	// Operation is the command that made the run: "apply", "destroy",
+	// "reboot", or a changing server command ("server delete", ...).
 	Operation string `json:"operation"`
 	// Process says who ran it, where, and with which command line.
 	runinfo.Process
