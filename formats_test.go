@@ -208,8 +208,8 @@ func TestSchemasRejectWhatTheFormatsForbid(t *testing.T) {
 		{"a fail without an error", "events", []byte(`{"format_version":"1","type":"fail","timestamp":"2026-01-01T12:00:00.000Z","server":"web-01","elapsed":1,"outcome":"failed"}`)},
 		{"an exit with an unknown reason", "events", []byte(`{"format_version":"1","type":"exit","timestamp":"2026-01-01T12:00:00.000Z","exit_code":0,"reason":"fine"}`)},
 		{"a replace step", "events", []byte(`{"format_version":"1","type":"start","timestamp":"2026-01-01T12:00:00.000Z","server":"web-01","action":"replace"}`)},
-		{"valid with errors", "validate", []byte(`{"valid":true,"error_count":1,"warning_count":0,"diagnostics":[{"severity":"error","summary":"x"}]}`)},
-		{"a diagnostic of no severity", "validate", []byte(`{"valid":true,"error_count":0,"warning_count":0,"diagnostics":[{"severity":"note","summary":"x"}]}`)},
+		{"valid with errors", "validate", []byte(`{"format_version":"1","valid":true,"error_count":1,"warning_count":0,"diagnostics":[{"severity":"error","summary":"x"}]}`)},
+		{"a diagnostic of no severity", "validate", []byte(`{"format_version":"1","valid":true,"error_count":0,"warning_count":0,"diagnostics":[{"severity":"note","summary":"x"}]}`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,11 +75,16 @@ func readDiagnosedFiles(diags hcl.Diagnostics) map[string]*hcl.File {
 
 // jsonDiagnostics is the document DiagnosticsJSON writes.
 type jsonDiagnostics struct {
-	Valid        bool             `json:"valid"`
-	ErrorCount   int              `json:"error_count"`
-	WarningCount int              `json:"warning_count"`
-	Diagnostics  []jsonDiagnostic `json:"diagnostics"`
+	FormatVersion string           `json:"format_version"`
+	Valid         bool             `json:"valid"`
+	ErrorCount    int              `json:"error_count"`
+	WarningCount  int              `json:"warning_count"`
+	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
 }
+
+// DiagnosticsFormatVersion is the format_version of DiagnosticsJSON's
+// document (see docs/FORMATS.md).
+const DiagnosticsFormatVersion = "1"
 
 type jsonDiagnostic struct {
 	Severity string     `json:"severity"`
@@ -101,13 +106,14 @@ type jsonPos struct {
 }
 
 // DiagnosticsJSON encodes diags as one JSON document shaped like
-// `terraform validate -json`: {"valid", "error_count", "warning_count",
+// `terraform validate -json`: {"format_version": "1", "valid",
+// "error_count", "warning_count",
 // "diagnostics": [{"severity": "error"|"warning", "summary", "detail",
 // "range": {"filename", "start": {"line","column","byte"}, "end"}}]}.
 // "valid" is true when no diagnostic is an error; "range" is left out of a
 // diagnostic that has no subject. The result always ends in a newline.
 func DiagnosticsJSON(diags hcl.Diagnostics) []byte {
-	doc := jsonDiagnostics{Valid: true, Diagnostics: []jsonDiagnostic{}}
+	doc := jsonDiagnostics{FormatVersion: DiagnosticsFormatVersion, Valid: true, Diagnostics: []jsonDiagnostic{}}
 	for _, d := range diags {
 		jd := jsonDiagnostic{Severity: "warning", Summary: d.Summary, Detail: d.Detail}
 		if d.Severity == hcl.DiagError {
@@ -130,7 +136,7 @@ func DiagnosticsJSON(diags hcl.Diagnostics) []byte {
 	if err != nil {
 		// Only strings and ints are encoded, so this cannot happen; answer
 		// with a document that still parses.
-		return []byte("{\"valid\": false, \"error_count\": 1, \"warning_count\": 0, \"diagnostics\": []}\n")
+		return []byte("{\"format_version\": \"1\", \"valid\": false, \"error_count\": 1, \"warning_count\": 0, \"diagnostics\": []}\n")
 	}
 	return append(out, '\n')
 }

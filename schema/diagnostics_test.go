@@ -15,15 +15,15 @@ func TestDiagnosticsJSON(t *testing.T) {
 		diags hcl.Diagnostics
 		want  string
 	}{
-		{"none", nil, `{"valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}`},
+		{"none", nil, `{"format_version":"1","valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}`},
 		{"error and warning", hcl.Diagnostics{
 			{Severity: hcl.DiagError, Summary: "Bad", Detail: "Fix it.", Subject: &rng},
 			{Severity: hcl.DiagWarning, Summary: "Hmm"},
-		}, `{"valid":false,"error_count":1,"warning_count":1,"diagnostics":[` +
+		}, `{"format_version":"1","valid":false,"error_count":1,"warning_count":1,"diagnostics":[` +
 			`{"severity":"error","summary":"Bad","detail":"Fix it.","range":{"filename":"fleet.hcl","start":{"line":3,"column":5,"byte":20},"end":{"line":3,"column":9,"byte":24}}},` +
 			`{"severity":"warning","summary":"Hmm"}]}`},
 		{"warnings only stay valid", hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Hmm"}},
-			`{"valid":true,"error_count":0,"warning_count":1,"diagnostics":[{"severity":"warning","summary":"Hmm"}]}`},
+			`{"format_version":"1","valid":true,"error_count":0,"warning_count":1,"diagnostics":[{"severity":"warning","summary":"Hmm"}]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
