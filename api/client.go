@@ -16,7 +16,7 @@ const DefaultEndpoint = "https://admin.vps.org"
 
 // Version is this client's version, sent in the default User-Agent
 // ("vpsfleet/" + Version).
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Defaults of the options; see the With* functions.
 const (
