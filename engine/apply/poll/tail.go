@@ -88,13 +88,11 @@ func (p *Poller) tailLocked(looks []*Waiter) (tailPlan, bool) {
 }
 
 // noteLocked keeps what walk wk read as the memo: a whole list's pages,
-// or a tail's in place of the memo's from t.k on. A list out of id order
-// drops it for good.
+// or a tail's in place of the memo's from t.k on. A list out of id order,
+// or one whose pages the account did not show, drops it for good.
 func (p *Poller) noteLocked(wk *walker, t *tailPlan, servers int, sent int64) {
 	switch {
-	case !wk.visited:
-		p.memo = nil
-	case wk.unordered:
+	case !wk.visited, wk.unordered:
 		p.memo, p.unordered = nil, true
 	case t == nil:
 		p.memo = &pageMemo{pages: wk.marks, total: servers, top: wk.last, sent: sent}

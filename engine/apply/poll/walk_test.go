@@ -22,11 +22,12 @@ import (
 type pagedRun struct {
 	mu       sync.Mutex
 	activeAt map[int64]time.Time
-	// descending lists the highest ids first.
-	descending bool
-	sent       int64
-	reads      []pageRead
-	workers    sync.WaitGroup
+	// descending lists the highest ids first; hidden shows no page to
+	// ListOptions.Visit, as an account other than the Client may not.
+	descending, hidden bool
+	sent               int64
+	reads              []pageRead
+	workers            sync.WaitGroup
 }
 
 // pageRead is one page served: which, and when.
@@ -92,7 +93,7 @@ func (r *pagedRun) List(opts api.ListOptions) ([]api.Server, error) {
 		more := from+len(page) < len(ids)
 		r.mu.Unlock()
 		out = append(out, page...)
-		if opts.Visit != nil {
+		if opts.Visit != nil && !r.hidden {
 			if err := opts.Visit(context.Background(), api.Page{Number: number, Link: fmt.Sprintf("page=%d", number), Servers: page, More: more}); err != nil {
 				return nil, err
 			}
@@ -213,6 +214,29 @@ func TestPacedWalk(t *testing.T) {
 				if due := run.activeAt[id]; at.Sub(due) > 10*time.Millisecond {
 					t.Errorf("server %d's wait ended %s after it was active", id, at.Sub(due))
 				}
+			}
+		})
+	})
+
+	t.Run("pages not shown: no more pacing", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			run := &pagedRun{activeAt: map[int64]time.Time{}, hidden: true}
+			p := New(context.Background(), run, cfg)
+			knownDuration(p, provision)
+			c := &pagedChain{run: run, ended: map[int64]time.Time{}}
+			for i := range int64(3) {
+				parkCreates(p, run, c, provision, idRange(i*ListPageSize+1, (i+1)*ListPageSize)...)
+				time.Sleep(time.Second)
+			}
+			p.Wait()
+			run.workers.Wait()
+			if len(c.errs) > 0 || len(c.ended) != 3*ListPageSize {
+				t.Fatalf("%d waits ended, errors %v", len(c.ended), c.errs)
+			}
+			// The first list, begun when the first page was due, came
+			// too early for the rest; the second waits for the newest.
+			if st := p.Stats(); st.Lists != 2 || !p.unordered {
+				t.Errorf("stats %+v, unordered %v; want two lists, and no pacing after the first", st, p.unordered)
 			}
 		})
 	})
