@@ -165,9 +165,9 @@ func (wk *walker) visit(ctx context.Context, page api.Page) error {
 	return nil
 }
 
-// deliver shows the waiters on a page, read between wk.from and now, what
-// it shows of them, and hands on those whose wait is over; the others are
-// judged with the whole list. Not on the last page: the continuations of
+// deliver shows the waiters a page shows at their goal, read between
+// wk.from and now, what it shows of them, and hands on those whose wait is
+// over; the others are judged with the whole list. Not on the last page: the continuations of
 // its waiters may end the run, whose final check must find the list done.
 func (wk *walker) deliver(page api.Page) {
 	t1 := time.Now()
@@ -180,7 +180,8 @@ func (wk *walker) deliver(page api.Page) {
 			continue
 		}
 		w := wk.waiters[i]
-		if w.done || w.away {
+		if w.done || w.away || !w.goal.reached(s, true) {
+			// Not there yet: judged once, with the whole list.
 			continue
 		}
 		c := p.byKind[w.from.Kind]
