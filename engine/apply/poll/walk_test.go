@@ -181,23 +181,13 @@ func TestPacedWalk(t *testing.T) {
 	cfg := Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
 	const provision = 4 * time.Second
 
-	t.Run("each page once its servers are due", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			run := &pagedRun{activeAt: map[int64]time.Time{}}
-			p := New(context.Background(), run, cfg)
-			knownDuration(p, provision)
-			c := &pagedChain{run: run, ended: map[int64]time.Time{}}
-			start := time.Now()
-			// Three pages of servers, created a second apart.
-			for i := range int64(3) {
-				parkCreates(p, run, c, provision, idRange(i*ListPageSize+1, (i+1)*ListPageSize)...)
-				time.Sleep(time.Second)
-			}
-			p.Wait()
-			run.workers.Wait()
-			if len(c.errs) > 0 {
-				t.Fatalf("waits ended with %v", c.errs)
-			}
+	for _, tt := range []struct {
+		name string
+		run  *pagedRun
+		// check is given when the first page was created.
+		check func(t *testing.T, p *Poller, run *pagedRun, c *pagedChain, start time.Time)
+	}{
+		{"each page once its servers are due", &pagedRun{}, func(t *testing.T, p *Poller, run *pagedRun, c *pagedChain, start time.Time) {
 			if st := p.Stats(); st.Lists != 1 || st.Looks != 0 {
 				t.Errorf("stats %+v, want one list and no GET", st)
 			}
@@ -215,47 +205,15 @@ func TestPacedWalk(t *testing.T) {
 					t.Errorf("server %d's wait ended %s after it was active", id, at.Sub(due))
 				}
 			}
-		})
-	})
-
-	t.Run("pages not shown: no more pacing", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			run := &pagedRun{activeAt: map[int64]time.Time{}, hidden: true}
-			p := New(context.Background(), run, cfg)
-			knownDuration(p, provision)
-			c := &pagedChain{run: run, ended: map[int64]time.Time{}}
-			for i := range int64(3) {
-				parkCreates(p, run, c, provision, idRange(i*ListPageSize+1, (i+1)*ListPageSize)...)
-				time.Sleep(time.Second)
-			}
-			p.Wait()
-			run.workers.Wait()
-			if len(c.errs) > 0 || len(c.ended) != 3*ListPageSize {
-				t.Fatalf("%d waits ended, errors %v", len(c.ended), c.errs)
-			}
+		}},
+		{"pages not shown: no more pacing", &pagedRun{hidden: true}, func(t *testing.T, p *Poller, _ *pagedRun, _ *pagedChain, _ time.Time) {
 			// The first list, begun when the first page was due, came
 			// too early for the rest; the second waits for the newest.
 			if st := p.Stats(); st.Lists != 2 || !p.unordered {
 				t.Errorf("stats %+v, unordered %v; want two lists, and no pacing after the first", st, p.unordered)
 			}
-		})
-	})
-
-	t.Run("out of order: the rest at once, and no more pacing", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			run := &pagedRun{activeAt: map[int64]time.Time{}, descending: true}
-			p := New(context.Background(), run, cfg)
-			knownDuration(p, provision)
-			c := &pagedChain{run: run, ended: map[int64]time.Time{}}
-			for i := range int64(3) {
-				parkCreates(p, run, c, provision, idRange(i*ListPageSize+1, (i+1)*ListPageSize)...)
-				time.Sleep(time.Second)
-			}
-			p.Wait()
-			run.workers.Wait()
-			if len(c.errs) > 0 || len(c.ended) != 3*ListPageSize {
-				t.Fatalf("%d waits ended, errors %v", len(c.ended), c.errs)
-			}
+		}},
+		{"out of order: the rest at once, and no more pacing", &pagedRun{descending: true}, func(t *testing.T, p *Poller, run *pagedRun, _ *pagedChain, _ time.Time) {
 			if !p.unordered {
 				t.Error("the poller did not note that the account lists out of id order")
 			}
@@ -263,8 +221,30 @@ func TestPacedWalk(t *testing.T) {
 			if len(run.reads) < 3 || !run.reads[2].at.Equal(run.reads[0].at) {
 				t.Errorf("pages read %+v, want the first three at once", run.reads)
 			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				run := tt.run
+				run.activeAt = map[int64]time.Time{}
+				p := New(context.Background(), run, cfg)
+				knownDuration(p, provision)
+				c := &pagedChain{run: run, ended: map[int64]time.Time{}}
+				start := time.Now()
+				// Three pages of servers, created a second apart.
+				for i := range int64(3) {
+					parkCreates(p, run, c, provision, idRange(i*ListPageSize+1, (i+1)*ListPageSize)...)
+					time.Sleep(time.Second)
+				}
+				p.Wait()
+				run.workers.Wait()
+				if len(c.errs) > 0 || len(c.ended) != 3*ListPageSize {
+					t.Fatalf("%d waits ended, errors %v", len(c.ended), c.errs)
+				}
+				tt.check(t, p, run, c, start)
+			})
 		})
-	})
+	}
 }
 
 // TestTail: waiters created after a list are looked at on the last pages
