@@ -164,6 +164,12 @@ func idRange(from, to int64) []int64 {
 	return ids
 }
 
+// walkConfig is the poller's configuration in these tests, and provision
+// how long their servers take to be created.
+var walkConfig = Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+
+const provision = 4 * time.Second
+
 // knownDuration makes p know that creates take d (to within a
 // millisecond), as if it had learned it.
 func knownDuration(p *Poller, d time.Duration) {
@@ -178,8 +184,6 @@ func knownDuration(p *Poller, d time.Duration) {
 // a list out of id order is read at once and not paced again.
 func TestPacedWalk(t *testing.T) {
 	t.Parallel()
-	cfg := Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
-	const provision = 4 * time.Second
 
 	for _, tt := range []struct {
 		name string
@@ -227,7 +231,7 @@ func TestPacedWalk(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				run := tt.run
 				run.activeAt = map[int64]time.Time{}
-				p := New(context.Background(), run, cfg)
+				p := New(context.Background(), run, walkConfig)
 				knownDuration(p, provision)
 				c := &pagedChain{run: run, ended: map[int64]time.Time{}}
 				start := time.Now()
@@ -252,8 +256,6 @@ func TestPacedWalk(t *testing.T) {
 // way to a whole list.
 func TestTail(t *testing.T) {
 	t.Parallel()
-	cfg := Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
-	const provision = 4 * time.Second
 
 	for _, tt := range []struct {
 		name string
@@ -274,7 +276,7 @@ func TestTail(t *testing.T) {
 				for _, id := range idRange(1, 100) {
 					run.activeAt[id] = time.Now()
 				}
-				p := New(context.Background(), run, cfg)
+				p := New(context.Background(), run, walkConfig)
 				knownDuration(p, provision)
 				c := &pagedChain{run: run, ended: map[int64]time.Time{}}
 				parkCreates(p, run, c, provision, idRange(101, 110)...)
@@ -315,16 +317,15 @@ func TestTail(t *testing.T) {
 // again.
 func TestTailThatMissesALearningLook(t *testing.T) {
 	t.Parallel()
-	cfg := Config{First: 500 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
 	synctest.Test(t, func(t *testing.T) {
 		run := &pagedRun{activeAt: map[int64]time.Time{}}
 		for _, id := range idRange(1, 100) {
 			run.activeAt[id] = time.Now()
 		}
-		p := New(context.Background(), run, cfg)
-		knownDuration(p, 4*time.Second)
+		p := New(context.Background(), run, walkConfig)
+		knownDuration(p, provision)
 		c := &pagedChain{run: run, ended: map[int64]time.Time{}}
-		parkCreates(p, run, c, 4*time.Second, idRange(101, 110)...)
+		parkCreates(p, run, c, provision, idRange(101, 110)...)
 		p.Wait()
 		// The run starts 101..110, which take 3 s, a kind the poller has
 		// not learned, 105 first; somebody has deleted 105.
