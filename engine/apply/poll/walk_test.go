@@ -251,6 +251,22 @@ func TestPacedWalk(t *testing.T) {
 	}
 }
 
+// afterFirstBatch returns a poller that knows how long creates take, over
+// an account of servers 1..100, once it has waited out the creates of
+// 101..110: one whole list of 3 pages, its memo.
+func afterFirstBatch() (*Poller, *pagedRun, *pagedChain) {
+	run := &pagedRun{activeAt: map[int64]time.Time{}}
+	for _, id := range idRange(1, 100) {
+		run.activeAt[id] = time.Now()
+	}
+	p := New(context.Background(), run, walkConfig)
+	knownDuration(p, provision)
+	c := &pagedChain{run: run, ended: map[int64]time.Time{}}
+	parkCreates(p, run, c, provision, idRange(101, 110)...)
+	p.Wait()
+	return p, run, c
+}
+
 // TestTail: waiters created after a list are looked at on the last pages
 // only, and a tail that misses them (the account shrank under it) gives
 // way to a whole list.
@@ -272,15 +288,7 @@ func TestTail(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				run := &pagedRun{activeAt: map[int64]time.Time{}}
-				for _, id := range idRange(1, 100) {
-					run.activeAt[id] = time.Now()
-				}
-				p := New(context.Background(), run, walkConfig)
-				knownDuration(p, provision)
-				c := &pagedChain{run: run, ended: map[int64]time.Time{}}
-				parkCreates(p, run, c, provision, idRange(101, 110)...)
-				p.Wait()
+				p, run, c := afterFirstBatch()
 				if len(run.reads) != 3 {
 					t.Fatalf("the first batch read pages %+v, want the whole list", run.reads)
 				}
@@ -318,15 +326,7 @@ func TestTail(t *testing.T) {
 func TestTailThatMissesALearningLook(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		run := &pagedRun{activeAt: map[int64]time.Time{}}
-		for _, id := range idRange(1, 100) {
-			run.activeAt[id] = time.Now()
-		}
-		p := New(context.Background(), run, walkConfig)
-		knownDuration(p, provision)
-		c := &pagedChain{run: run, ended: map[int64]time.Time{}}
-		parkCreates(p, run, c, provision, idRange(101, 110)...)
-		p.Wait()
+		p, run, c := afterFirstBatch()
 		// The run starts 101..110, which take 3 s, a kind the poller has
 		// not learned, 105 first; somebody has deleted 105.
 		run.mu.Lock()
