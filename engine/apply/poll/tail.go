@@ -61,6 +61,7 @@ func (p *Poller) tailLocked(looks []*Waiter) (tailPlan, bool) {
 	if m == nil || p.unordered || len(m.pages) < 2 || len(looks) == 0 {
 		return tailPlan{}, false
 	}
+	size := m.pageSize()
 	lowest := looks[0].id
 	for _, w := range looks[1:] {
 		lowest = min(lowest, w.id)
@@ -68,7 +69,7 @@ func (p *Poller) tailLocked(looks []*Waiter) (tailPlan, bool) {
 	c := m.total
 	if lowest <= m.top {
 		j := sort.Search(len(m.pages), func(j int) bool { return m.pages[j].first > lowest }) - 1
-		c = max(j, 0) * ListPageSize
+		c = max(j, 0) * size
 	}
 	above := 0
 	for _, cc := range p.cohorts {
@@ -79,13 +80,17 @@ func (p *Poller) tailLocked(looks []*Waiter) (tailPlan, bool) {
 		}
 	}
 	shift := int(max(0, p.run.Sent()-m.sent))
-	k := min(max(0, c-shift)/ListPageSize, len(m.pages)-1)
+	k := min(max(0, c-shift)/size, len(m.pages)-1)
 	if k == 0 {
 		return tailPlan{}, false
 	}
-	rest := max(1, m.total-shift-k*ListPageSize+above)
-	return tailPlan{k: k, link: m.pages[k].link, pages: (rest + ListPageSize - 1) / ListPageSize}, true
+	rest := max(1, m.total-shift-k*size+above)
+	return tailPlan{k: k, link: m.pages[k].link, pages: (rest + size - 1) / size}, true
 }
+
+// pageSize is how many servers a page of the memo's list holds: its first
+// page's, full when another follows.
+func (m *pageMemo) pageSize() int { return max(m.pages[0].n, 1) }
 
 // noteLocked keeps what walk wk read as the memo: a whole list's pages,
 // or a tail's in place of the memo's from t.k on. A list out of id order,
@@ -98,6 +103,6 @@ func (p *Poller) noteLocked(wk *walker, t *tailPlan, servers int, sent int64) {
 		p.memo = &pageMemo{pages: wk.marks, total: servers, top: wk.last, sent: sent}
 	case p.memo != nil:
 		pages := append(p.memo.pages[:t.k:t.k], wk.marks...)
-		p.memo = &pageMemo{pages: pages, total: t.k*ListPageSize + servers, top: max(p.memo.top, wk.last), sent: sent}
+		p.memo = &pageMemo{pages: pages, total: t.k*p.memo.pageSize() + servers, top: max(p.memo.top, wk.last), sent: sent}
 	}
 }

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,9 +26,11 @@ type pagedRun struct {
 	// descending lists the highest ids first; hidden shows no page to
 	// ListOptions.Visit, as an account other than the Client may not.
 	descending, hidden bool
-	sent               int64
-	reads              []pageRead
-	workers            sync.WaitGroup
+	// size is the servers a page holds; 0 is ListPageSize.
+	size    int
+	sent    int64
+	reads   []pageRead
+	workers sync.WaitGroup
 }
 
 // pageRead is one page served: which, and when.
@@ -75,14 +78,18 @@ func (r *pagedRun) List(opts api.ListOptions) ([]api.Server, error) {
 		if r.descending {
 			slices.Reverse(ids)
 		}
-		from := (number - 1) * ListPageSize
+		size := r.size
+		if size == 0 {
+			size = ListPageSize
+		}
+		from := (number - 1) * size
 		if from >= len(ids) && !(first && number == 1) {
 			r.reads = append(r.reads, pageRead{number, now})
 			r.mu.Unlock()
 			return nil, errInvalidPage
 		}
 		var page []api.Server
-		for _, id := range ids[from:min(from+ListPageSize, len(ids))] {
+		for _, id := range ids[from:min(from+size, len(ids))] {
 			st := api.StatusProvisioning
 			if !now.Before(r.activeAt[id]) {
 				st = api.StatusActive
@@ -252,10 +259,10 @@ func TestPacedWalk(t *testing.T) {
 }
 
 // afterFirstBatch returns a poller that knows how long creates take, over
-// an account of servers 1..100, once it has waited out the creates of
-// 101..110: one whole list of 3 pages, its memo.
-func afterFirstBatch() (*Poller, *pagedRun, *pagedChain) {
-	run := &pagedRun{activeAt: map[int64]time.Time{}}
+// an account of servers 1..100 listed in pages of size, once it has waited
+// out the creates of 101..110 (one whole list, its memo).
+func afterFirstBatch(size int) (*Poller, *pagedRun, *pagedChain) {
+	run := &pagedRun{activeAt: map[int64]time.Time{}, size: size}
 	for _, id := range idRange(1, 100) {
 		run.activeAt[id] = time.Now()
 	}
@@ -275,6 +282,8 @@ func TestTail(t *testing.T) {
 
 	for _, tt := range []struct {
 		name string
+		// size is the servers a page holds (0: ListPageSize).
+		size int
 		// othersDelete is how many of the oldest servers somebody else
 		// deletes before the second batch (unknown to the run).
 		othersDelete int64
@@ -282,14 +291,17 @@ func TestTail(t *testing.T) {
 	}{
 		// The ten new servers are on page 3 of 3; the run's 20 requests
 		// might have been deletes, so it reads from page 2.
-		{"the last pages", 0, []int{2, 3}},
+		{"the last pages", 0, 0, []int{2, 3}},
 		// Page 2 is gone (the account fits one page now): a whole list.
-		{"missed: a whole list", 60, []int{2, 1}},
+		{"missed: a whole list", 0, 60, []int{2, 1}},
+		// Pages of 10: the new servers are on page 11 of 11; the tail
+		// reads from page 10, by the account's own page size.
+		{"pages of ten", 10, 0, []int{10, 11}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				p, run, c := afterFirstBatch()
-				if len(run.reads) != 3 {
+				p, run, c := afterFirstBatch(tt.size)
+				if size := cmp.Or(tt.size, ListPageSize); len(run.reads) != (110+size-1)/size {
 					t.Fatalf("the first batch read pages %+v, want the whole list", run.reads)
 				}
 				// The run deletes 10 servers and creates 10; somebody else
@@ -326,7 +338,7 @@ func TestTail(t *testing.T) {
 func TestTailThatMissesALearningLook(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		p, run, c := afterFirstBatch()
+		p, run, c := afterFirstBatch(0)
 		// The run starts 101..110, which take 3 s, a kind the poller has
 		// not learned, 105 first; somebody has deleted 105.
 		run.mu.Lock()
