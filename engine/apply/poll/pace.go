@@ -179,7 +179,7 @@ func (p *Poller) decideLocked(now time.Time) tick {
 		next.final = len(next.looks) == p.parked
 		if next.final && cost > 1 && !p.unordered {
 			next.paced = true
-			if at := paceStartLocked(next.looks); at.Before(next.at) {
+			if at := p.paceStartLocked(next.looks); at.Before(next.at) {
 				next.at = at
 			}
 		}

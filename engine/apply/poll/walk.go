@@ -38,12 +38,17 @@ import (
 
 // paceStartLocked returns when a paced walk serving ws should begin: when
 // the waiters among the first page's worth of lowest ids are predicted
-// done (their early times).
-func paceStartLocked(ws []*Waiter) time.Time {
-	h := make(idHeap, 0, ListPageSize)
+// done (their early times). A page holds what the last list's did, or
+// ListPageSize before any.
+func (p *Poller) paceStartLocked(ws []*Waiter) time.Time {
+	size := ListPageSize
+	if p.memo != nil {
+		size = p.memo.pageSize()
+	}
+	h := make(idHeap, 0, size)
 	for _, w := range ws {
 		switch {
-		case len(h) < ListPageSize:
+		case len(h) < size:
 			heap.Push(&h, w)
 		case w.id < h[0].id:
 			h[0] = w
