@@ -89,8 +89,13 @@ func (p *Poller) tailLocked(looks []*Waiter) (tailPlan, bool) {
 }
 
 // pageSize is how many servers a page of the memo's list holds: its first
-// page's, full when another follows.
-func (m *pageMemo) pageSize() int { return max(m.pages[0].n, 1) }
+// page's, when another followed (so it was full), else ListPageSize.
+func (m *pageMemo) pageSize() int {
+	if len(m.pages) < 2 || m.pages[0].n < 1 {
+		return ListPageSize
+	}
+	return m.pages[0].n
+}
 
 // noteLocked keeps what walk wk read as the memo: a whole list's pages,
 // or a tail's in place of the memo's from t.k on. A list out of id order,
