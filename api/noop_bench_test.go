@@ -2,17 +2,14 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vpsfleet/vpsfleet/api"
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
+	"github.com/vpsfleet/vpsfleet/internal/plainclient"
 )
 
 // The requests of a no-op plan at 10,000 servers: list every page, then
@@ -56,90 +53,6 @@ func newNoOpAccount(b *testing.B) *noOpAccount {
 	return &noOpAccount{account: acct, url: srv.URL, conns: ln}
 }
 
-// readEvery calls read for every id, parallelism at a time, and returns
-// the first error.
-func readEvery(ids []int64, parallelism int, read func(id int64) error) error {
-	var next atomic.Int64
-	var first error
-	var once sync.Once
-	var wg sync.WaitGroup
-	for range parallelism {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(ids) {
-					return
-				}
-				if err := read(ids[i]); err != nil {
-					once.Do(func() { first = err })
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
-}
-
-// plainClient is the simplest client of the API that net/http allows: one
-// http.Client whose transport keeps a connection per request in flight,
-// a bearer header, encoding/json. It checks nothing and retries nothing.
-type plainClient struct {
-	hc    *http.Client
-	base  string
-	token string
-}
-
-func newPlainClient(base, token string) *plainClient {
-	return &plainClient{hc: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: noOpParallelism}}, base: base, token: token}
-}
-
-// get decodes the JSON answer to GET url into v.
-func (p *plainClient) get(url string, v any) error {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+p.token)
-	resp, err := p.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return json.NewDecoder(resp.Body).Decode(v)
-}
-
-// noOpPlan lists every page, then reads every server.
-func (p *plainClient) noOpPlan() (int, error) {
-	var ids []int64
-	for url := p.base + "/api/v1/servers/"; url != ""; {
-		var page struct {
-			Next    *string      `json:"next"`
-			Results []api.Server `json:"results"`
-		}
-		if err := p.get(url, &page); err != nil {
-			return 0, err
-		}
-		for _, s := range page.Results {
-			ids = append(ids, s.ID)
-		}
-		url = ""
-		if page.Next != nil {
-			url = *page.Next
-		}
-	}
-	err := readEvery(ids, noOpParallelism, func(id int64) error {
-		var s api.Server
-		return p.get(fmt.Sprintf("%s/api/v1/servers/%d/", p.base, id), &s)
-	})
-	return len(ids), err
-}
-
 // clientNoOpPlan makes the same requests through api.Client.
 func clientNoOpPlan(c *api.Client) (int, error) {
 	ctx := context.Background()
@@ -151,7 +64,7 @@ func clientNoOpPlan(c *api.Client) (int, error) {
 	for i, s := range servers {
 		ids[i] = s.ID
 	}
-	err = readEvery(ids, noOpParallelism, func(id int64) error {
+	err = plainclient.Each(ids, noOpParallelism, func(id int64) error {
 		_, err := c.GetServer(ctx, id)
 		return err
 	})
@@ -167,8 +80,8 @@ func clientNoOpPlan(c *api.Client) (int, error) {
 func BenchmarkNoOpPlan10000(b *testing.B) {
 	b.Run("plain", func(b *testing.B) {
 		acct := newNoOpAccount(b)
-		p := newPlainClient(acct.url, sandboxToken)
-		benchNoOp(b, acct, p.noOpPlan)
+		p := plainclient.New(acct.url, sandboxToken, noOpParallelism)
+		benchNoOp(b, acct, p.NoOpPlan)
 	})
 	b.Run("client", func(b *testing.B) {
 		acct := newNoOpAccount(b)
@@ -182,12 +95,12 @@ func BenchmarkNoOpPlan10000(b *testing.B) {
 	// weighs on both alike: the ratio of their wall times.
 	b.Run("ratio", func(b *testing.B) {
 		acct := newNoOpAccount(b)
-		p := newPlainClient(acct.url, sandboxToken)
+		p := plainclient.New(acct.url, sandboxToken, noOpParallelism)
 		c, err := api.New(acct.url, sandboxToken, api.WithParallelism(noOpParallelism))
 		if err != nil {
 			b.Fatal(err)
 		}
-		plans := []func() (int, error){p.noOpPlan, func() (int, error) { return clientNoOpPlan(c) }}
+		plans := []func() (int, error){p.NoOpPlan, func() (int, error) { return clientNoOpPlan(c) }}
 		var spent [2]time.Duration
 		turn := 0
 		for b.Loop() {

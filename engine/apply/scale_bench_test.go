@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,6 +22,7 @@ import (
 	"github.com/vpsfleet/vpsfleet/api/sandbox"
 	"github.com/vpsfleet/vpsfleet/engine"
 	et "github.com/vpsfleet/vpsfleet/internal/enginetest"
+	"github.com/vpsfleet/vpsfleet/internal/plainclient"
 	"github.com/vpsfleet/vpsfleet/schema"
 )
 
@@ -213,7 +212,7 @@ func scaleNoOp(sc scaleScenario) (scaleResult, error) {
 		return scaleResult{}, err
 	}
 	fleet := scaleFleet(sc.N)
-	plain := &plainClient{hc: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: scaleParallelism}}, base: sc.URL}
+	plain := plainclient.New(sc.URL, scaleToken, scaleParallelism)
 	var out scaleResult
 	for round := range max(sc.Rounds, 1) {
 		turns := []func() error{
@@ -235,7 +234,7 @@ func scaleNoOp(sc scaleScenario) (scaleResult, error) {
 			},
 			func() error {
 				start := time.Now()
-				n, err := plain.noOpPlan()
+				n, err := plain.NoOpPlan()
 				out.Plain += time.Since(start)
 				if err == nil && n != sc.N {
 					err = fmt.Errorf("the simplest client read %d servers, want %d", n, sc.N)
@@ -258,74 +257,6 @@ func scaleNoOp(sc scaleScenario) (scaleResult, error) {
 	out.Plain /= rounds
 	out.OK = true
 	return out, nil
-}
-
-// plainClient is the simplest client of the API that net/http allows
-// (the one of api's no-op plan benchmark): an http.Client that keeps a
-// connection per request in flight, a bearer header, encoding/json. It
-// checks nothing and retries nothing.
-type plainClient struct {
-	hc   *http.Client
-	base string
-}
-
-func (p *plainClient) get(url string, v any) error {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+scaleToken)
-	resp, err := p.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return json.NewDecoder(resp.Body).Decode(v)
-}
-
-// noOpPlan lists every page, then reads every server, 10 in flight.
-func (p *plainClient) noOpPlan() (int, error) {
-	var ids []int64
-	for url := p.base + "/api/v1/servers/"; url != ""; {
-		var page struct {
-			Next    *string      `json:"next"`
-			Results []api.Server `json:"results"`
-		}
-		if err := p.get(url, &page); err != nil {
-			return 0, err
-		}
-		for _, s := range page.Results {
-			ids = append(ids, s.ID)
-		}
-		url = ""
-		if page.Next != nil {
-			url = *page.Next
-		}
-	}
-	var next atomic.Int64
-	var first error
-	var once sync.Once
-	var wg sync.WaitGroup
-	for range scaleParallelism {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(ids) {
-					return
-				}
-				var s api.Server
-				if err := p.get(fmt.Sprintf("%s/api/v1/servers/%d/", p.base, ids[i]), &s); err != nil {
-					once.Do(func() { first = err })
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return len(ids), first
 }
 
 // runScenario runs sc in a child process and returns what it reported,
