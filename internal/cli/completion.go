@@ -222,20 +222,7 @@ func writeBashCompletion(w io.Writer, nodes []*completionNode) error {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="" cmdpath="" w name i skip=0
     (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
     COMPREPLY=()
-    for (( i = 1; i < COMP_CWORD; i++ )); do
-        w="${COMP_WORDS[i]}"
-        if (( skip )); then skip=0; continue; fi
-        case "$w" in
-            --) return ;;
-            -*=*) ;;
-            -*)
-                name="${w#-}"; name="${name#-}"
-                _vpsfleet_has "$(_vpsfleet_valued "$cmdpath")" "$name" && skip=1 ;;
-            *)
-                _vpsfleet_has "$(_vpsfleet_subs "$cmdpath")" "$w" && cmdpath="${cmdpath:+$cmdpath }$w" ;;
-        esac
-    done
-    if (( skip )); then
+` + commandWalk("1", "COMP_CWORD", "${COMP_WORDS[i]}") + `    if (( skip )); then
         name="${prev#-}"; name="${name#-}"
         if _vpsfleet_has "$(_vpsfleet_fileflags "$cmdpath")" "$name"; then
             compopt -o filenames 2>/dev/null
@@ -266,17 +253,14 @@ complete -F _vpsfleet vpsfleet
 	return err
 }
 
-// writeZshCompletion writes the zsh script: the same walk as bash's, with
-// compadd and _files; it works sourced and as an autoloaded _vpsfleet.
-func writeZshCompletion(w io.Writer, nodes []*completionNode) error {
-	var b strings.Builder
-	b.WriteString("#compdef vpsfleet\n")
-	completionHeader(&b, "zsh", "source <(vpsfleet completion zsh), or save it as _vpsfleet in a directory of $fpath")
-	writeShellTables(&b, nodes)
-	b.WriteString(`_vpsfleet() {
-    local cur="${words[CURRENT]}" prev="${words[CURRENT-1]}" cmdpath="" w name i skip=0
-    for (( i = 2; i < CURRENT; i++ )); do
-        w="${words[i]}"
+// commandWalk is the shell loop bash's and zsh's scripts share: over the
+// words before the cursor (from index first to below end, each word[i]),
+// it skips a valued flag's value, stops after "--", and follows the
+// subcommands into cmdpath; skip is left set when the cursor is a flag's
+// value.
+func commandWalk(first, end, word string) string {
+	return `    for (( i = ` + first + `; i < ` + end + `; i++ )); do
+        w="` + word + `"
         if (( skip )); then skip=0; continue; fi
         case "$w" in
             --) return ;;
@@ -288,7 +272,19 @@ func writeZshCompletion(w io.Writer, nodes []*completionNode) error {
                 _vpsfleet_has "$(_vpsfleet_subs "$cmdpath")" "$w" && cmdpath="${cmdpath:+$cmdpath }$w" ;;
         esac
     done
-    if (( skip )); then
+`
+}
+
+// writeZshCompletion writes the zsh script: the same walk as bash's, with
+// compadd and _files; it works sourced and as an autoloaded _vpsfleet.
+func writeZshCompletion(w io.Writer, nodes []*completionNode) error {
+	var b strings.Builder
+	b.WriteString("#compdef vpsfleet\n")
+	completionHeader(&b, "zsh", "source <(vpsfleet completion zsh), or save it as _vpsfleet in a directory of $fpath")
+	writeShellTables(&b, nodes)
+	b.WriteString(`_vpsfleet() {
+    local cur="${words[CURRENT]}" prev="${words[CURRENT-1]}" cmdpath="" w name i skip=0
+` + commandWalk("2", "CURRENT", "${words[i]}") + `    if (( skip )); then
         name="${prev#-}"; name="${name#-}"
         _vpsfleet_has "$(_vpsfleet_fileflags "$cmdpath")" "$name" && _files
         return
