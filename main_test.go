@@ -868,8 +868,11 @@ func TestUndeclaredServerLeftRunning(t *testing.T) {
 	}
 }
 
-func TestDestroyKeepsProtectedServers(t *testing.T) {
-	a := newAccount(t)
+// appsAndProtectedDB applies a fleet of app-01, app-02 and db-01 (whose
+// lifecycle prevents its destruction), creates a bystander the fleet does
+// not declare, and returns the fleet's folder.
+func (a *account) appsAndProtectedDB() string {
+	a.t.Helper()
 	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
 defaults {
   plan_id  = 1
@@ -887,6 +890,12 @@ server "db-01" {
 `})
 	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
 	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	return fleet
+}
+
+func TestDestroyKeepsProtectedServers(t *testing.T) {
+	a := newAccount(t)
+	fleet := a.appsAndProtectedDB()
 	// destroy speaks of destroying: no advice to save a plan it cannot
 	// save, no "Apply complete", no count of servers created.
 	if r := a.run("destroy", fleet); r.code != 1 || !strings.Contains(r.stderr, "-auto-approve") || strings.Contains(r.stderr, "plan -out") {
@@ -1424,23 +1433,7 @@ func TestJQGateCatchesEveryDestructiveChange(t *testing.T) {
 // when the account moved.
 func TestPlanDestroyIsAPlanLikeAnyOther(t *testing.T) {
 	a := newAccount(t)
-	fleet := a.writeFleet("fleet", map[string]string{"fleet.hcl": `
-defaults {
-  plan_id  = 1
-  os_id    = 5
-  location = "us-west"
-}
-
-server "app-01" {}
-server "app-02" {}
-server "db-01" {
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-`})
-	a.must(0, "apply", "-auto-approve", "-poll-interval", "10ms", fleet)
-	a.must(0, "server", "create", "-name", "bystander", "-plan-id", "1", "-os-id", "5", "-location", "us-west")
+	fleet := a.appsAndProtectedDB()
 	r := a.must(2, "plan", "-destroy", "-detailed-exitcode", "-out", "destroy.plan", fleet)
 	ids := map[string]string{}
 	for _, srv := range a.servers() {
