@@ -228,18 +228,6 @@ func (m *Matching) Targets(names ...string) bool {
 	return len(m.targets) == 0 || m.targets.MatchesAny(names...)
 }
 
-// Unmanaged counts the orphans no fleet.owns glob matches, whatever the
-// targets.
-func (m *Matching) Unmanaged() int {
-	n := 0
-	for _, o := range m.Orphans {
-		if o.OwnedBy == "" {
-			n++
-		}
-	}
-	return n
-}
-
 // Concerns reports whether a live server of this name is one the fleet
 // cares about: a desired name, a moved.from or moved.to, or a name
 // fleet.owns matches. A saved plan records every such server it saw.

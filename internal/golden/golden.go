@@ -16,9 +16,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ with what the code produces now")
 
-// Updating reports whether this run rewrites golden files (-update).
-func Updating() bool { return *update }
-
 // Check compares got with the file at path. Under -update it writes got
 // there instead (creating directories); otherwise a missing file, or any
 // difference, fails the test with a line diff and says how to refresh.

@@ -43,12 +43,6 @@ func (f *fakeRun) Sent() int64          { return 0 }
 func (f *fakeRun) AccountSize() int     { return 2 * ListPageSize }
 func (f *fakeRun) StopErr() error       { return f.stopErr }
 
-func (f *fakeRun) set(id int64, st api.Status) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.servers[id] = st
-}
-
 // fakeChain is a parked chain that records how its wait ended.
 type fakeChain struct {
 	run   *fakeRun
